@@ -1,0 +1,1 @@
+"""The vocabulary of adult social care markets: pure types, no I/O."""

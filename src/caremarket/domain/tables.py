@@ -1,0 +1,228 @@
+"""The canonical tables every release is loaded into, declared once.
+
+DDL, dataframe schemas and the API's models are derived from these
+declarations; nothing else lists their columns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    """A column's type, named for what it holds."""
+
+    TEXT = "text"
+    INT = "int"
+    FLOAT = "float"
+    DATE = "date"
+    BOOL = "bool"
+    TIMESTAMP = "timestamp"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of a canonical table."""
+
+    name: str
+    kind: Kind
+    required: bool = False
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A canonical table: its columns and the columns that identify a row."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        """The names of the table's columns, in order."""
+        return tuple(c.name for c in self.columns)
+
+
+def _c(name: str, kind: Kind, description: str = "", *, required: bool = False) -> Column:
+    return Column(name, kind, required, description)
+
+
+T, I, F, D, B = Kind.TEXT, Kind.INT, Kind.FLOAT, Kind.DATE, Kind.BOOL
+_RELEASE_ID = _c("release_id", T, "the release the row came from", required=True)
+
+RELEASE = Table(
+    "release",
+    "Every release loaded: source, publisher, date, licence and file hash.",
+    (
+        _RELEASE_ID,
+        _c("source_id", T, "declared source id", required=True),
+        _c("source_title", T, required=True),
+        _c("publisher", T, required=True),
+        _c("licence", T, required=True),
+        _c("release_date", D, "the date the release describes", required=True),
+        _c("file_name", T, required=True),
+        _c("file_hash", T, "SHA-256 of the file's bytes", required=True),
+        _c("rows", I, "data rows read from the file", required=True),
+        _c("note", T, "how the release date was found, and anything else worth knowing"),
+        _c("loaded_at", Kind.TIMESTAMP, required=True),
+    ),
+    ("release_id",),
+)
+
+RELEASE_COVERAGE = Table(
+    "release_coverage",
+    "The councils (upper-tier GSS codes) a release holds rows for.",
+    (_RELEASE_ID, _c("la_code", T, required=True)),
+    ("release_id", "la_code"),
+)
+
+LOCATION = Table(
+    "location",
+    "A CQC-registered location as a release describes it.",
+    (
+        _RELEASE_ID,
+        _c("location_id", T, "CQC location id, e.g. 1-123456789", required=True),
+        _c("provider_id", T, "CQC provider id"),
+        _c("name", T),
+        _c("address", T),
+        _c("town", T),
+        _c("postcode", T),
+        _c("latitude", F),
+        _c("longitude", F),
+        _c("la_name", T, "local authority as the release names it"),
+        _c("la_code", T, "GSS code of the upper-tier council"),
+        _c("region", T),
+        _c("registration_date", D),
+        _c("deregistration_date", D),
+        _c("dormant", B),
+        _c("care_home", B),
+        _c("beds", I, "registered care home beds; null when the release has none"),
+        _c("location_type", T),
+        _c("inspection_directorate", T),
+        _c("primary_inspection_category", T),
+        _c("adult_social_care", B, "whether the location is in adult social care"),
+        _c("dual_registered", B),
+        _c("primary_id", T, "for a dual-registered location, the id counted"),
+    ),
+    ("release_id", "location_id"),
+)
+
+PROVIDER = Table(
+    "provider",
+    "A CQC-registered provider as a release describes it.",
+    (
+        _RELEASE_ID,
+        _c("provider_id", T, required=True),
+        _c("name", T),
+        _c("ownership_type", T),
+        _c("companies_house_number", T),
+        _c("charity_number", T),
+        _c("postcode", T),
+        _c("la_name", T),
+    ),
+    ("release_id", "provider_id"),
+)
+
+LOCATION_SECTOR = Table(
+    "location_sector",
+    "The sectors a location is in (see caremarket.domain.sector).",
+    (_RELEASE_ID, _c("location_id", T, required=True), _c("sector", T, required=True)),
+    ("release_id", "location_id", "sector"),
+)
+
+LOCATION_CLIENT_GROUP = Table(
+    "location_client_group",
+    "The client groups a location is registered for (see caremarket.domain.client_group).",
+    (_RELEASE_ID, _c("location_id", T, required=True), _c("client_group", T, required=True)),
+    ("release_id", "location_id", "client_group"),
+)
+
+RATING = Table(
+    "rating",
+    "CQC ratings: overall and key questions, current and historic.",
+    (
+        _RELEASE_ID,
+        _c("location_id", T, required=True),
+        _c("service_group", T, "CQC service / population group; Overall for the location"),
+        _c("key_question", T, "overall, safe, effective, caring, responsive, well_led", required=True),
+        _c("rating", T, "outstanding, good, requires_improvement, inadequate, not_rated", required=True),
+        _c("publication_date", D),
+        _c("inherited", B),
+        _c("current", B, "the rating in force when the release was made", required=True),
+    ),
+    ("release_id", "location_id", "service_group", "key_question", "publication_date"),
+)
+
+POPULATION = Table(
+    "population",
+    "Population by area, year, sex and single year of age (90 = 90 and over).",
+    (
+        _RELEASE_ID,
+        _c("area_code", T, required=True),
+        _c("area_name", T),
+        _c("year", I, required=True),
+        _c("sex", T, "persons, males or females", required=True),
+        _c("age", I, "single year of age; 90 holds 90 and over", required=True),
+        _c("persons", F, required=True),
+        _c("kind", T, "estimate or projection", required=True),
+    ),
+    ("release_id", "area_code", "year", "sex", "age"),
+)
+
+BOUNDARY = Table(
+    "boundary",
+    "Area boundaries as GeoJSON geometry (EPSG:4326).",
+    (
+        _RELEASE_ID,
+        _c("area_code", T, required=True),
+        _c("area_name", T),
+        _c("layer", T, "e.g. ltla, utla, locality"),
+        _c("geometry", T, "GeoJSON geometry object", required=True),
+    ),
+    ("release_id", "layer", "area_code"),
+)
+
+POSTCODE = Table(
+    "postcode",
+    "Postcodes with their district (lower-tier GSS code) and position.",
+    (
+        _RELEASE_ID,
+        _c("postcode", T, "upper case, single space before the inward code", required=True),
+        _c("district_code", T, required=True),
+        _c("latitude", F),
+        _c("longitude", F),
+    ),
+    ("release_id", "postcode"),
+)
+
+LOCALITY = Table(
+    "locality",
+    "A council's localities: each row puts a district or postcode district in one.",
+    (
+        _RELEASE_ID,
+        _c("la_code", T, required=True),
+        _c("locality", T, required=True),
+        _c("district_code", T),
+        _c("postcode_district", T),
+    ),
+    ("release_id", "la_code", "locality", "district_code", "postcode_district"),
+)
+
+TABLES: tuple[Table, ...] = (
+    RELEASE,
+    RELEASE_COVERAGE,
+    LOCATION,
+    PROVIDER,
+    LOCATION_SECTOR,
+    LOCATION_CLIENT_GROUP,
+    RATING,
+    POPULATION,
+    BOUNDARY,
+    POSTCODE,
+    LOCALITY,
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -1,0 +1,1 @@
+"""Adapters that read publishers' releases into the canonical tables."""

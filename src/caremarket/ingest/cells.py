@@ -1,0 +1,206 @@
+"""Typed columns from text cells, with a data problem for every cell that will not go.
+
+Each function takes a RawTable column and gives back a typed polars Series
+(null where the cell was blank or wrong) and the problems found, so an
+adapter can load the good rows leniently or refuse the file strictly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from enum import StrEnum
+
+import polars as pl
+
+from caremarket.ingest.problem import DataProblem, ProblemCode
+from caremarket.ingest.workbook import RawTable
+
+_MAX_PROBLEMS_PER_COLUMN = 1000
+
+
+class DateOrder(StrEnum):
+    """How a file writes dates as text."""
+
+    ISO = "iso"
+    DAY_FIRST = "day-first"
+    MONTH_FIRST = "month-first"
+
+
+def _problems(
+    table: RawTable,
+    column: str,
+    bad: pl.Series,
+    values: pl.Series,
+    code: ProblemCode,
+    expected: str,
+) -> list[DataProblem]:
+    indices = bad.arg_true().head(_MAX_PROBLEMS_PER_COLUMN).to_list()
+    return [
+        DataProblem(code, table.file, expected, table.file_row(i), column, values[i])
+        for i in indices
+    ]
+
+
+def text(table: RawTable, column: str) -> pl.Series:
+    """A text column with surrounding spaces removed (null where blank)."""
+    if column not in table.frame.columns:
+        return pl.Series(column, [None] * table.frame.height, dtype=pl.String)
+    return table.frame[column].str.strip_chars()
+
+
+def required(table: RawTable, column: str, expected: str) -> list[DataProblem]:
+    """Problems for every blank cell in a column that must have a value."""
+    values = text(table, column)
+    return _problems(
+        table, column, values.is_null(), values, ProblemCode.MISSING_VALUE, expected
+    )
+
+
+def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of whole numbers, e.g. care home beds."""
+    values = text(table, column)
+    parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    bad = values.is_not_null() & (
+        parsed.is_null() | (parsed != parsed.floor()) | (parsed < 0)
+    )
+    problems = _problems(
+        table, column, bad, values, ProblemCode.NOT_A_WHOLE_NUMBER, "a whole number of 0 or more"
+    )
+    result = pl.when(bad).then(None).otherwise(parsed)
+    return pl.select(result.cast(pl.Int64).alias(column)).to_series(), problems
+
+
+def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of decimal numbers, e.g. latitude."""
+    values = text(table, column)
+    parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
+    bad = values.is_not_null() & parsed.is_null()
+    problems = _problems(table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number")
+    return parsed.alias(column), problems
+
+
+def flag(table: RawTable, column: str, *, blank: bool | None = False) -> tuple[pl.Series, list[DataProblem]]:
+    """A Y/N flag column; a blank cell means `blank` (CQC leaves `N` blank)."""
+    values = text(table, column).str.to_uppercase()
+    mapping = {"Y": True, "YES": True, "TRUE": True, "N": False, "NO": False, "FALSE": False}
+    parsed = values.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
+    bad = values.is_not_null() & parsed.is_null()
+    problems = _problems(
+        table, column, bad, text(table, column), ProblemCode.UNKNOWN_VALUE, "Y, N or blank"
+    )
+    filled = parsed.fill_null(blank) if blank is not None else parsed
+    return pl.select(pl.when(bad).then(None).otherwise(filled)).to_series().alias(column), problems
+
+
+def choice(
+    table: RawTable,
+    column: str,
+    mapping: Mapping[str, str | None],
+    *,
+    code: ProblemCode = ProblemCode.UNKNOWN_VALUE,
+) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of words from a known list, mapped to ids (case-insensitive)."""
+    values = text(table, column)
+    lower = {k.lower(): v for k, v in mapping.items()}
+    keys = values.str.to_lowercase()
+    known = keys.is_in(list(lower)) | keys.is_null()
+    parsed = keys.replace_strict(lower, default=None, return_dtype=pl.String)
+    words = ", ".join(sorted({k for k in mapping if k}))
+    problems = _problems(table, column, ~known, values, code, f"one of: {words}")
+    return parsed.alias(column), problems
+
+
+_SLASHED = r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T].*)?\s*$"
+_ISO = r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?\s*$"
+
+
+def date_order(values: pl.Series) -> DateOrder | None:
+    """The one date order a file's text dates fit; None if they fit both (all days <= 12)."""
+    slashed = values.drop_nulls().str.extract_groups(_SLASHED).drop_nulls()
+    if slashed.is_empty():
+        return DateOrder.ISO
+    first = slashed.struct.field("1").cast(pl.Int32)
+    second = slashed.struct.field("2").cast(pl.Int32)
+    day_first = bool((first > 12).any())
+    month_first = bool((second > 12).any())
+    if day_first and not month_first:
+        return DateOrder.DAY_FIRST
+    if month_first and not day_first:
+        return DateOrder.MONTH_FIRST
+    if not day_first and not month_first:
+        return None
+    return DateOrder.DAY_FIRST  # both: impossible dates get their own problems below
+
+
+def dates(
+    table: RawTable, column: str, order: DateOrder
+) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of dates, ISO or slashed text in the file's one date order."""
+    values = text(table, column)
+    day, month = ("1", "2") if order is not DateOrder.MONTH_FIRST else ("2", "1")
+    parts = pl.DataFrame(
+        {"iso": values.str.extract_groups(_ISO), "sl": values.str.extract_groups(_SLASHED)}
+    )
+    iso, sl = pl.col("iso").struct, pl.col("sl").struct
+    ymd = parts.select(
+        y=pl.coalesce(iso.field("1"), sl.field("3")).cast(pl.Int32),
+        m=pl.coalesce(iso.field("2"), sl.field(month)).cast(pl.Int32),
+        d=pl.coalesce(iso.field("3"), sl.field(day)).cast(pl.Int32),
+    )
+    y, m, d = pl.col("y"), pl.col("m"), pl.col("d")
+    valid = m.is_between(1, 12) & d.is_between(1, 31) & y.is_between(1900, 2100)
+    parsed = ymd.select(
+        pl.when(valid.fill_null(False))
+        .then(pl.format("{}-{}-{}", y, m.cast(pl.String).str.zfill(2), d.cast(pl.String).str.zfill(2)))
+        .otherwise(None)
+        .str.to_date("%Y-%m-%d", strict=False)
+    ).to_series()
+    # pl.date gives null for 31 February and the like, which also counts as bad.
+    bad = values.is_not_null() & parsed.is_null()
+    expected = {
+        DateOrder.ISO: "a date such as 2026-05-29",
+        DateOrder.DAY_FIRST: "a date such as 29/05/2026 (this file writes day first)",
+        DateOrder.MONTH_FIRST: "a date such as 05/29/2026 (this file writes month first)",
+    }[order]
+    problems = _problems(table, column, bad, values, ProblemCode.BAD_DATE, expected)
+    return parsed.alias(column), problems
+
+
+def file_date_order(
+    table: RawTable, columns: list[str], default: DateOrder | None = None
+) -> tuple[DateOrder, list[DataProblem]]:
+    """The date order of a file's text dates, decided once for the whole file."""
+    present = [c for c in columns if c in table.frame.columns]
+    if not present:
+        return DateOrder.ISO, []
+    values = pl.concat([text(table, c) for c in present])
+    order = date_order(values)
+    if order is not None:
+        return order, []
+    if default is not None:
+        return default, []
+    return DateOrder.DAY_FIRST, [
+        DataProblem(
+            ProblemCode.AMBIGUOUS_DATE_ORDER,
+            table.file,
+            "dates whose order can be told (a day over 12), or --date-order",
+            column=present[0],
+            value="every day and month is 12 or under",
+        )
+    ]
+
+
+def latest(series: pl.Series) -> date | None:
+    """The latest date in a column, or None."""
+    value = series.max()
+    return value if isinstance(value, date) else None
+
+
+def good_rows(table: RawTable, problems: list[DataProblem]) -> pl.Series:
+    """A mask of the table's rows that no row-level problem names."""
+    bad = sorted({p.row - table.header_row - 1 for p in problems if p.row is not None})
+    mask = pl.Series("keep", [True] * table.frame.height, dtype=pl.Boolean)
+    if bad:
+        mask = mask.scatter([i for i in bad if 0 <= i < table.frame.height], False)
+    return mask

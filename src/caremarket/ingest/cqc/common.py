@@ -1,0 +1,88 @@
+"""What the CQC adapters share: CQC's words, area names, duplicate ids, release dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from caremarket.domain.area import find_council
+from caremarket.domain.rating import (
+    KEY_QUESTION_BY_WORD,
+    RATING_BY_WORD,
+    NORATING_BY_WORD,
+)
+from caremarket.ingest.adapter import ReadOptions
+from caremarket.ingest.cells import latest, text
+from caremarket.ingest.problem import DataProblem, ProblemCode
+from caremarket.ingest.workbook import RawTable
+
+RATING_WORDS: dict[str, str | None] = {
+    **{word: rating.value for word, rating in RATING_BY_WORD.items()},
+    **{word: None for word in NORATING_BY_WORD if word},
+}
+KEY_QUESTION_WORDS: dict[str, str | None] = {
+    word: question.value for word, question in KEY_QUESTION_BY_WORD.items()
+}
+
+# CQC's primary inspection categories of the Adult social care directorate.
+SOCIAL_CARE_CATEGORIES = frozenset(
+    {"residential social care", "community based adult social care services"}
+)
+
+
+def la_codes(names: pl.Series) -> pl.Series:
+    """GSS codes of the councils CQC names (null where the name is not a council)."""
+    unique = names.drop_nulls().unique().to_list()
+    lookup: dict[str, str | None] = {}
+    for name in unique:
+        area = find_council(name)
+        lookup[name] = area.code if area is not None else None
+    return names.replace_strict(lookup, default=None, return_dtype=pl.String).alias("la_code")
+
+
+def social_care(location_type: pl.Series, category: pl.Series) -> pl.Series:
+    """Whether each location is in adult social care, from its type or inspection category."""
+    by_type = location_type.str.to_lowercase() == "social care org"
+    by_category = category.str.to_lowercase().is_in(list(SOCIAL_CARE_CATEGORIES))
+    return (by_type.fill_null(False) | by_category.fill_null(False)).alias("adult_social_care")
+
+
+def duplicate_problems(table: RawTable, key: list[str], column: str) -> list[DataProblem]:
+    """A problem for every row repeating an earlier row's key."""
+    present = [k for k in key if k in table.frame.columns]
+    if len(present) != len(key):
+        return []
+    frame = pl.DataFrame({k: text(table, k) for k in key})
+    repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series()
+    rows = repeated.arg_true().head(1000).to_list()
+    values = text(table, column)
+    what = " x ".join(key)
+    return [
+        DataProblem(
+            ProblemCode.DUPLICATE_ID,
+            table.file,
+            f"one row per {what}",
+            row=table.file_row(i),
+            column=column,
+            value=values[i],
+        )
+        for i in rows
+    ]
+
+
+def release_date_or_problem(
+    file: str, dates: pl.Series | None, options: ReadOptions, what: str
+) -> tuple[date, str, DataProblem | None]:
+    """The release date: --release-date if given, else `what` found in the file."""
+    if options.release_date is not None:
+        return options.release_date, "release date given by the user", None
+    found = latest(dates) if dates is not None else None
+    if found is not None:
+        return found, f"release date from {what}", None
+    problem = DataProblem(
+        ProblemCode.NO_RELEASE_DATE,
+        file,
+        f"{what} in the file, or --release-date",
+    )
+    return date.min, "", problem

@@ -1,0 +1,137 @@
+"""The catalogue of data problems an ingest can find, and how they are reported.
+
+Each problem names the file, row, column and value and says what was
+expected; the message texts are public API (users grep for them).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+
+class ProblemCode(StrEnum):
+    """The kinds of data problem, one per way a release can be wrong."""
+
+    EMPTY_FILE = "empty-file"
+    WRONG_FORMAT = "wrong-format"
+    WRONG_ENCODING = "wrong-encoding"
+    TRUNCATED_FILE = "truncated-file"
+    WRONG_HEADER = "wrong-header"
+    MISSING_COLUMN = "missing-column"
+    MISSING_VALUE = "missing-value"
+    UNKNOWN_RATING = "unknown-rating"
+    UNKNOWN_VALUE = "unknown-value"
+    DUPLICATE_ID = "duplicate-id"
+    BAD_DATE = "bad-date"
+    AMBIGUOUS_DATE_ORDER = "ambiguous-date-order"
+    NOT_A_WHOLE_NUMBER = "not-a-whole-number"
+    NOT_A_NUMBER = "not-a-number"
+    NO_RELEASE_DATE = "no-release-date"
+    UNKNOWN_AREA = "unknown-area"
+
+
+TITLES: dict[ProblemCode, str] = {
+    ProblemCode.EMPTY_FILE: "Empty file",
+    ProblemCode.WRONG_FORMAT: "File of another format",
+    ProblemCode.WRONG_ENCODING: "Wrong text encoding",
+    ProblemCode.TRUNCATED_FILE: "Truncated file",
+    ProblemCode.WRONG_HEADER: "Wrong header",
+    ProblemCode.MISSING_COLUMN: "Missing required column",
+    ProblemCode.MISSING_VALUE: "Missing required value",
+    ProblemCode.UNKNOWN_RATING: "Unknown rating",
+    ProblemCode.UNKNOWN_VALUE: "Unknown value",
+    ProblemCode.DUPLICATE_ID: "Duplicate id",
+    ProblemCode.BAD_DATE: "Bad date",
+    ProblemCode.AMBIGUOUS_DATE_ORDER: "Ambiguous date order",
+    ProblemCode.NOT_A_WHOLE_NUMBER: "Not a whole number",
+    ProblemCode.NOT_A_NUMBER: "Not a number",
+    ProblemCode.NO_RELEASE_DATE: "No release date",
+    ProblemCode.UNKNOWN_AREA: "Unknown area",
+}
+
+# Problems that make the whole file unreadable: no row can be loaded, even leniently.
+FILE_LEVEL = frozenset(
+    {
+        ProblemCode.EMPTY_FILE,
+        ProblemCode.WRONG_FORMAT,
+        ProblemCode.WRONG_ENCODING,
+        ProblemCode.TRUNCATED_FILE,
+        ProblemCode.WRONG_HEADER,
+        ProblemCode.MISSING_COLUMN,
+        ProblemCode.AMBIGUOUS_DATE_ORDER,
+        ProblemCode.NO_RELEASE_DATE,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DataProblem:
+    """One problem in one place of one file.
+
+    `row` is the 1-based row number as a spreadsheet shows it (the header
+    row included), or None for a problem with the whole file.
+    """
+
+    code: ProblemCode
+    file: str
+    expected: str
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+
+    @property
+    def title(self) -> str:
+        """The problem kind's title."""
+        return TITLES[self.code]
+
+    @property
+    def file_level(self) -> bool:
+        """Whether the problem stops the whole file from loading."""
+        return self.code in FILE_LEVEL
+
+    @property
+    def message(self) -> str:
+        """The problem as one sentence a person can act on."""
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column `{self.column}`")
+        got = "" if self.value is None else f", got `{_clip(self.value)}`"
+        return f"{', '.join(where)}: {self.title.lower()}: expected {self.expected}{got}"
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class DataProblemError(Exception):
+    """A release that cannot be loaded as it is, with every problem found."""
+
+    def __init__(self, problems: Sequence[DataProblem]) -> None:
+        self.problems = tuple(problems)
+        shown = "\n".join(f"  - {p.message}" for p in self.problems[:20])
+        more = len(self.problems) - 20
+        tail = f"\n  ... and {more} more" if more > 0 else ""
+        super().__init__(f"{len(self.problems)} data problem(s):\n{shown}{tail}")
+
+
+def write_problem_report(problems: Iterable[DataProblem], path: Path) -> int:
+    """Write problems to a CSV report; return how many were written."""
+    fields = ["code", "title", "file", "row", "column", "value", "expected", "message"]
+    count = 0
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer.writeheader()
+        for problem in problems:
+            row = asdict(problem)
+            row["code"] = problem.code.value
+            row["title"] = problem.title
+            row["message"] = problem.message
+            writer.writerow(row)
+            count += 1
+    return count

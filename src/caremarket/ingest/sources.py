@@ -1,0 +1,113 @@
+"""The data sources caremarket reads, declared once: publisher, licence, cadence."""
+
+from __future__ import annotations
+
+from caremarket.domain.release import Licence, Source
+
+CQC_HSCA_ACTIVE_LOCATIONS = Source(
+    id="cqc_hsca_active_locations",
+    title="CQC HSCA Active Locations (care directory with filters)",
+    publisher="Care Quality Commission",
+    licence=Licence.OGL_3,
+    cadence="monthly",
+    url="https://www.cqc.org.uk/about-us/transparency/using-cqc-data",
+)
+
+CQC_LATEST_RATINGS = Source(
+    id="cqc_latest_ratings",
+    title="CQC Latest ratings (care directory with ratings)",
+    publisher="Care Quality Commission",
+    licence=Licence.OGL_3,
+    cadence="monthly",
+    url="https://www.cqc.org.uk/about-us/transparency/using-cqc-data",
+)
+
+CQC_API_LOCATIONS = Source(
+    id="cqc_api_locations",
+    title="CQC public API location records",
+    publisher="Care Quality Commission",
+    licence=Licence.OGL_3,
+    cadence="on request",
+    url="https://api-portal.service.cqc.org.uk/",
+)
+
+CQC_DIRECTORY = Source(
+    id="cqc_directory",
+    title="CQC care directory (weekly CSV)",
+    publisher="Care Quality Commission",
+    licence=Licence.OGL_3,
+    cadence="weekly",
+    url="https://www.cqc.org.uk/about-us/transparency/using-cqc-data",
+)
+
+ONS_MID_YEAR_ESTIMATES = Source(
+    id="ons_mid_year_estimates",
+    title="ONS mid-year population estimates",
+    publisher="Office for National Statistics",
+    licence=Licence.OGL_3,
+    cadence="yearly",
+    url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates",
+)
+
+ONS_SNPP = Source(
+    id="ons_snpp",
+    title="ONS sub-national population projections",
+    publisher="Office for National Statistics",
+    licence=Licence.OGL_3,
+    cadence="every two years",
+    url="https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationprojections",
+)
+
+ONS_BOUNDARIES = Source(
+    id="ons_boundaries",
+    title="ONS administrative boundaries",
+    publisher="Office for National Statistics",
+    licence=Licence.OGL_3_OS,
+    cadence="yearly",
+    url="https://geoportal.statistics.gov.uk/",
+)
+
+ONS_POSTCODES = Source(
+    id="ons_postcodes",
+    title="ONS Postcode Directory (postcode to district lookup)",
+    publisher="Office for National Statistics",
+    licence=Licence.OGL_3_OS,
+    cadence="quarterly",
+    url="https://geoportal.statistics.gov.uk/",
+)
+
+COUNCIL_LOCALITIES = Source(
+    id="council_localities",
+    title="Council localities (districts grouped for planning)",
+    publisher="the council",
+    licence=Licence.COUNCIL,
+    cadence="as changed",
+    url="",
+)
+
+SOURCES: tuple[Source, ...] = (
+    CQC_HSCA_ACTIVE_LOCATIONS,
+    CQC_LATEST_RATINGS,
+    CQC_API_LOCATIONS,
+    CQC_DIRECTORY,
+    ONS_MID_YEAR_ESTIMATES,
+    ONS_SNPP,
+    ONS_BOUNDARIES,
+    ONS_POSTCODES,
+    COUNCIL_LOCALITIES,
+)
+
+# Which CQC source describes a council's locations when several releases of
+# the same date are loaded: the fullest directory first.
+DIRECTORY_PRECEDENCE: tuple[str, ...] = (
+    CQC_HSCA_ACTIVE_LOCATIONS.id,
+    CQC_API_LOCATIONS.id,
+    CQC_DIRECTORY.id,
+    CQC_LATEST_RATINGS.id,
+)
+# Which source's ratings to use when several of the same date are loaded.
+RATING_PRECEDENCE: tuple[str, ...] = (
+    CQC_LATEST_RATINGS.id,
+    CQC_API_LOCATIONS.id,
+    CQC_HSCA_ACTIVE_LOCATIONS.id,
+)

@@ -1,0 +1,1 @@
+"""Where releases are kept: an embedded DuckDB file by default."""

@@ -1,0 +1,116 @@
+"""The default store: one DuckDB file holding every release side by side."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from caremarket.domain.tables import TABLES, TABLES_BY_NAME, Kind, Table
+
+_SQL_TYPES: dict[Kind, str] = {
+    Kind.TEXT: "VARCHAR",
+    Kind.INT: "BIGINT",
+    Kind.FLOAT: "DOUBLE",
+    Kind.DATE: "DATE",
+    Kind.BOOL: "BOOLEAN",
+    Kind.TIMESTAMP: "TIMESTAMP",
+}
+
+SCHEMA_VERSION = 1
+
+
+def ddl(table: Table) -> str:
+    """CREATE TABLE for a canonical table declaration."""
+    columns = ",\n  ".join(
+        f"{c.name} {_SQL_TYPES[c.kind]}{' NOT NULL' if c.required else ''}" for c in table.columns
+    )
+    return f"CREATE TABLE IF NOT EXISTS {table.name} (\n  {columns}\n)"
+
+
+class DuckDBStore:
+    """A store in one DuckDB database file (or in memory for ':memory:')."""
+
+    def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._con = duckdb.connect(self.path, read_only=read_only)
+        if not read_only:
+            self._create()
+
+    def _create(self) -> None:
+        self._con.execute("BEGIN TRANSACTION")
+        for table in TABLES:
+            self._con.execute(ddl(table))
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
+        )
+        row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
+        if row is None or row[0] is None:
+            self._con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+        self._con.execute("COMMIT")
+
+    def has_release(self, release_id: str) -> bool:
+        """Whether a release with this id is loaded."""
+        row = self._con.execute(
+            "SELECT count(*) FROM release WHERE release_id = ?", [release_id]
+        ).fetchone()
+        return bool(row and row[0])
+
+    def load(self, release: Mapping[str, Any], tables: Mapping[str, pl.DataFrame]) -> None:
+        """Add one release and its rows in one transaction: all or nothing."""
+        con = self._con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            self._insert(TABLES_BY_NAME["release"], pl.DataFrame([dict(release)]))
+            for name, frame in tables.items():
+                if frame.height:
+                    self._insert(TABLES_BY_NAME[name], frame)
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _insert(self, table: Table, frame: pl.DataFrame) -> None:
+        missing = [c for c in table.column_names if c not in frame.columns]
+        frame = frame.with_columns(pl.lit(None).alias(c) for c in missing)
+        casts = ", ".join(
+            f"CAST({c.name} AS {_SQL_TYPES[c.kind]}) AS {c.name}" for c in table.columns
+        )
+        arrow = frame.select(table.column_names).to_arrow()
+        self._con.register("incoming", arrow)
+        try:
+            self._con.execute(f"INSERT INTO {table.name} SELECT {casts} FROM incoming")
+        finally:
+            self._con.unregister("incoming")
+
+    def remove(self, release_id: str) -> None:
+        """Remove one release and its rows in one transaction."""
+        con = self._con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for table in TABLES:
+                con.execute(f"DELETE FROM {table.name} WHERE release_id = ?", [release_id])
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
+        """Run a read-only SQL query over the canonical tables."""
+        table = self._con.sql(sql, params=list(params)).to_arrow_table()
+        return pl.DataFrame(pl.from_arrow(table))
+
+    def close(self) -> None:
+        """Close the database file."""
+        self._con.close()
+
+    def __enter__(self) -> DuckDBStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,32 @@
+"""The small interface every store offers the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
+
+import polars as pl
+
+
+class Store(Protocol):
+    """Keeps releases in the canonical tables, side by side."""
+
+    def has_release(self, release_id: str) -> bool:
+        """Whether a release with this id is loaded."""
+        ...
+
+    def load(self, release: Mapping[str, Any], tables: Mapping[str, pl.DataFrame]) -> None:
+        """Add one release and its rows in one transaction: all or nothing."""
+        ...
+
+    def remove(self, release_id: str) -> None:
+        """Remove one release and its rows in one transaction."""
+        ...
+
+    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
+        """Run a read-only SQL query over the canonical tables."""
+        ...
+
+    def close(self) -> None:
+        """Release the store's resources."""
+        ...
