@@ -1,2 +1,24 @@
+"""The `caremarket` command: one sub-command per file in this package."""
+
+from __future__ import annotations
+
 import typer
-app = typer.Typer()
+
+from caremarket.cli.figures import figures
+from caremarket.cli.ingest import ingest
+from caremarket.cli.releases import releases
+
+app = typer.Typer(
+    name="caremarket",
+    help=(
+        "Know and shape an English council's adult social care market: load CQC and "
+        "ONS releases, then get supply and quality figures by sector, client group "
+        "and locality."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode="rich",
+)
+app.command()(ingest)
+app.command()(releases)
+app.command()(figures)

@@ -38,15 +38,43 @@ _SERVICE_KIND: Final[dict[str, str]] = {
 }
 # Post towns of Norfolk's outward codes (Royal Mail); others fall back to Norwich.
 _POST_TOWNS: Final[dict[str, str]] = {
-    "NR19": "Dereham", "NR20": "Dereham", "NR21": "Fakenham", "NR22": "Walsingham",
-    "NR23": "Wells-next-the-Sea", "NR24": "Melton Constable", "NR25": "Holt",
-    "NR26": "Sheringham", "NR27": "Cromer", "NR28": "North Walsham", "NR29": "Great Yarmouth",
-    "NR30": "Great Yarmouth", "NR31": "Great Yarmouth", "NR34": "Beccles", "NR35": "Bungay",
-    "NR18": "Wymondham", "NR17": "Attleborough", "NR16": "Norwich", "PE30": "King's Lynn",
-    "PE31": "King's Lynn", "PE32": "King's Lynn", "PE33": "King's Lynn", "PE34": "King's Lynn",
-    "PE35": "Sandringham", "PE36": "Hunstanton", "PE37": "Swaffham", "PE38": "Downham Market",
-    "PE13": "Wisbech", "PE14": "Wisbech", "IP20": "Harleston", "IP21": "Diss", "IP22": "Diss",
-    "IP23": "Eye", "IP24": "Thetford", "IP25": "Thetford", "IP26": "Thetford", "IP27": "Brandon",
+    "NR19": "Dereham",
+    "NR20": "Dereham",
+    "NR21": "Fakenham",
+    "NR22": "Walsingham",
+    "NR23": "Wells-next-the-Sea",
+    "NR24": "Melton Constable",
+    "NR25": "Holt",
+    "NR26": "Sheringham",
+    "NR27": "Cromer",
+    "NR28": "North Walsham",
+    "NR29": "Great Yarmouth",
+    "NR30": "Great Yarmouth",
+    "NR31": "Great Yarmouth",
+    "NR34": "Beccles",
+    "NR35": "Bungay",
+    "NR18": "Wymondham",
+    "NR17": "Attleborough",
+    "NR16": "Norwich",
+    "PE30": "King's Lynn",
+    "PE31": "King's Lynn",
+    "PE32": "King's Lynn",
+    "PE33": "King's Lynn",
+    "PE34": "King's Lynn",
+    "PE35": "Sandringham",
+    "PE36": "Hunstanton",
+    "PE37": "Swaffham",
+    "PE38": "Downham Market",
+    "PE13": "Wisbech",
+    "PE14": "Wisbech",
+    "IP20": "Harleston",
+    "IP21": "Diss",
+    "IP22": "Diss",
+    "IP23": "Eye",
+    "IP24": "Thetford",
+    "IP25": "Thetford",
+    "IP26": "Thetford",
+    "IP27": "Brandon",
 }
 # UK Parliament constituencies (2024 boundaries) mainly covering each district.
 _CONSTITUENCIES: Final[dict[str, str]] = {
@@ -60,8 +88,13 @@ _CONSTITUENCIES: Final[dict[str, str]] = {
 }
 # Rough shares of care services by district (population weighted, more homes on the coast).
 _DISTRICT_WEIGHTS: Final[dict[str, float]] = {
-    "E07000143": 0.15, "E07000144": 0.14, "E07000145": 0.13, "E07000146": 0.17,
-    "E07000147": 0.14, "E07000148": 0.13, "E07000149": 0.14,
+    "E07000143": 0.15,
+    "E07000144": 0.14,
+    "E07000145": 0.13,
+    "E07000146": 0.17,
+    "E07000147": 0.14,
+    "E07000148": 0.13,
+    "E07000149": 0.14,
 }
 
 
@@ -169,8 +202,8 @@ class _Builder:
         rng = self.rng
         charity = rng.random() < 0.12
         roll = rng.random()
-        ownership = "Organisation" if charity or roll < 0.85 else rng.choice(
-            ("Individual", "Partnership")
+        ownership = (
+            "Organisation" if charity or roll < 0.85 else rng.choice(("Individual", "Partnership"))
         )
         name = names.company_name(rng, charity=charity)
         partner = names.person_name(rng) if ownership == "Partnership" else ""
@@ -265,48 +298,77 @@ def _category(sector: str) -> str:
 
 _BAND_CHANCES: Final[dict[str, dict[str, float]]] = {
     "care_home_nursing": {
-        "Older People": 0.95, "Dementia": 0.75, "Physical Disability": 0.55,
-        "Sensory Impairment": 0.3, "Mental Health": 0.25, "Younger Adults": 0.3,
+        "Older People": 0.95,
+        "Dementia": 0.75,
+        "Physical Disability": 0.55,
+        "Sensory Impairment": 0.3,
+        "Mental Health": 0.25,
+        "Younger Adults": 0.3,
         "Learning disabilities or autistic spectrum disorder": 0.05,
         "People who misuse drugs and alcohol": 0.03,
     },
     "care_home_residential": {
-        "Older People": 0.82, "Dementia": 0.65, "Physical Disability": 0.35,
-        "Sensory Impairment": 0.25, "Mental Health": 0.2, "Younger Adults": 0.2,
+        "Older People": 0.82,
+        "Dementia": 0.65,
+        "Physical Disability": 0.35,
+        "Sensory Impairment": 0.25,
+        "Mental Health": 0.2,
+        "Younger Adults": 0.2,
         "Learning disabilities or autistic spectrum disorder": 0.16,
         "People who misuse drugs and alcohol": 0.02,
     },
     "home_care": {
-        "Older People": 0.96, "Dementia": 0.75, "Physical Disability": 0.65,
-        "Sensory Impairment": 0.45, "Mental Health": 0.4, "Younger Adults": 0.6,
+        "Older People": 0.96,
+        "Dementia": 0.75,
+        "Physical Disability": 0.65,
+        "Sensory Impairment": 0.45,
+        "Mental Health": 0.4,
+        "Younger Adults": 0.6,
         "Learning disabilities or autistic spectrum disorder": 0.35,
         "People who misuse drugs and alcohol": 0.08,
     },
     "supported_living": {
-        "Learning disabilities or autistic spectrum disorder": 0.9, "Mental Health": 0.45,
-        "Younger Adults": 0.8, "Physical Disability": 0.35, "Sensory Impairment": 0.15,
-        "Older People": 0.2, "People who misuse drugs and alcohol": 0.08, "Dementia": 0.05,
+        "Learning disabilities or autistic spectrum disorder": 0.9,
+        "Mental Health": 0.45,
+        "Younger Adults": 0.8,
+        "Physical Disability": 0.35,
+        "Sensory Impairment": 0.15,
+        "Older People": 0.2,
+        "People who misuse drugs and alcohol": 0.08,
+        "Dementia": 0.05,
     },
     "extra_care": {
-        "Older People": 1.0, "Dementia": 0.7, "Physical Disability": 0.6,
-        "Sensory Impairment": 0.4, "Mental Health": 0.2, "Younger Adults": 0.2,
+        "Older People": 1.0,
+        "Dementia": 0.7,
+        "Physical Disability": 0.6,
+        "Sensory Impairment": 0.4,
+        "Mental Health": 0.2,
+        "Younger Adults": 0.2,
     },
     "shared_lives": {
-        "Learning disabilities or autistic spectrum disorder": 1.0, "Mental Health": 0.6,
-        "Older People": 0.6, "Physical Disability": 0.5, "Younger Adults": 1.0,
+        "Learning disabilities or autistic spectrum disorder": 1.0,
+        "Mental Health": 0.6,
+        "Older People": 0.6,
+        "Physical Disability": 0.5,
+        "Younger Adults": 1.0,
     },
     "community": {
-        "Younger Adults": 0.9, "Older People": 0.4, "Physical Disability": 0.3,
-        "Sensory Impairment": 0.2, "People who misuse drugs and alcohol": 0.1,
+        "Younger Adults": 0.9,
+        "Older People": 0.4,
+        "Physical Disability": 0.3,
+        "Sensory Impairment": 0.2,
+        "People who misuse drugs and alcohol": 0.1,
     },
 }
 
 
 def _bands(rng: random.Random, sector: str, service_types: tuple[str, ...]) -> tuple[str, ...]:
     chosen = {band for band, p in _BAND_CHANCES[sector].items() if rng.random() < p}
-    if sector == "care_home_residential" and (
-        "Learning disabilities or autistic spectrum disorder" in chosen
-    ) and rng.random() < 0.7:
+    if (
+        sector == "care_home_residential"
+        and ("Learning disabilities or autistic spectrum disorder" in chosen)
+        and rng.random() < 0.7
+    ):
         # Most learning disability homes are small homes for younger adults only.
         chosen -= {"Older People", "Dementia"}
         chosen.add("Younger Adults")
@@ -435,8 +497,10 @@ def _next_month(b: _Builder, previous: list[Location], as_at: date) -> list[Loca
         )
     # Openings: new ids, not yet rated.
     for sector, chance, most in (
-        ("home_care", 0.9, 3), ("care_home_residential", 0.5, 1),
-        ("care_home_nursing", 0.2, 1), ("supported_living", 0.4, 1),
+        ("home_care", 0.9, 3),
+        ("care_home_residential", 0.5, 1),
+        ("care_home_nursing", 0.2, 1),
+        ("supported_living", 0.4, 1),
     ):
         for _ in range(rng.randint(0, most) if rng.random() < chance else 0):
             owners = [p for p in b.providers.values() if p.primary_category == _category(sector)]

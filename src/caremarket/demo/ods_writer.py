@@ -20,9 +20,11 @@ Cell = str | int | float | date | None
 
 _MIMETYPE: Final = "application/vnd.oasis.opendocument.spreadsheet"
 _FIXED_ZIP_TIME: Final = (2026, 1, 1, 0, 0, 0)
+_MANIFEST_NS: Final = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
 _MANIFEST: Final = f"""<?xml version="1.0" encoding="UTF-8"?>
-<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">
- <manifest:file-entry manifest:full-path="/" manifest:version="1.2" manifest:media-type="{_MIMETYPE}"/>
+<manifest:manifest xmlns:manifest="{_MANIFEST_NS}" manifest:version="1.2">
+ <manifest:file-entry manifest:full-path="/" manifest:version="1.2" \
+manifest:media-type="{_MIMETYPE}"/>
  <manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>
  <manifest:file-entry manifest:full-path="meta.xml" manifest:media-type="text/xml"/>
@@ -43,7 +45,8 @@ _STYLES: Final = f"""<?xml version="1.0" encoding="UTF-8"?>
 """
 _CONTENT_HEAD: Final = f"""<?xml version="1.0" encoding="UTF-8"?>
 <office:document-content {_NS} office:version="1.2"><office:automatic-styles>\
-<number:date-style style:name="N_DATE"><number:day number:style="long"/><number:text>/</number:text>\
+<number:date-style style:name="N_DATE"><number:day number:style="long"/>\
+<number:text>/</number:text>\
 <number:month number:style="long"/><number:text>/</number:text><number:year/></number:date-style>\
 <style:style style:name="ce_date" style:family="table-cell" style:data-style-name="N_DATE"/>\
 </office:automatic-styles><office:body><office:spreadsheet>"""

@@ -56,6 +56,8 @@ DIRECTORY_SERVICE_TYPE_SECTORS: dict[str, Sector] = {
     "Homecare agencies": Sector.HOME_CARE,
     "Supported living": Sector.SUPPORTED_LIVING,
     "Extra care housing": Sector.EXTRA_CARE,
+    # The API pairs name `Supported housing` with `Extra Care housing services`.
+    "Supported housing": Sector.EXTRA_CARE,
     "Shared lives": Sector.SHARED_LIVES,
     "Community services - Learning disabilities": Sector.COMMUNITY,
     "Community services - Mental Health": Sector.COMMUNITY,

@@ -320,7 +320,7 @@ def _check_ragged_tail(text: str, frame: pl.DataFrame, file: str, header_row: in
                     ProblemCode.TRUNCATED_FILE,
                     file,
                     f"{len(frame.columns)} fields in the last row as in the header",
-                    row=header_row + frame.height,
+                    row=stripped.count("\n") + 1,
                     value=f"{len(fields)} fields",
                 )
             ]

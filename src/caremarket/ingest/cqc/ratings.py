@@ -70,7 +70,9 @@ class LatestRatingsAdapter:
         _check_columns(table)
         problems: list[DataProblem] = []
 
-        order, order_problems = cells.file_date_order(table, ["Publication Date"], options.date_order)
+        order, order_problems = cells.file_date_order(
+            table, ["Publication Date"], options.date_order
+        )
         if order_problems:
             raise DataProblemError(order_problems)
         published, date_problems = cells.dates(table, "Publication Date", order)

@@ -1,0 +1,237 @@
+"""Figures for one council as at a date: which releases to use, and the counted locations.
+
+The store may hold many releases of many sources; for a council and a date
+this module picks, per purpose, the latest release on or before the date
+that covers the council, and hands the pure metrics one row per location.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+import polars as pl
+
+from caremarket.domain.area import Area, england_areas
+from caremarket.ingest.sources import DIRECTORY_PRECEDENCE, RATING_PRECEDENCE
+from caremarket.metrics.supply_quality import LOCATION_COLUMNS, supply_and_quality
+from caremarket.store.store import Store
+
+
+class Breakdown(StrEnum):
+    """The areas figures are broken down by."""
+
+    COUNCIL = "council"
+    DISTRICT = "district"
+    LOCALITY = "locality"
+
+
+@dataclass(frozen=True, slots=True)
+class UsedRelease:
+    """A release the figures came from, with what it was used for."""
+
+    purpose: str
+    release_id: str
+    source_id: str
+    source_title: str
+    release_date: date
+    licence: str
+    file_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    """A council's figures as at a date, with the releases they came from."""
+
+    council: Area
+    as_of: date
+    breakdown: Breakdown
+    table: pl.DataFrame
+    releases: tuple[UsedRelease, ...]
+
+    def records(self) -> list[dict[str, object]]:
+        """One dict per row with la_code, la_name and as_of first, for JSON and CSV."""
+        frame = self.table.with_columns(
+            la_code=pl.lit(self.council.code),
+            la_name=pl.lit(self.council.name),
+            as_of=pl.lit(self.as_of.isoformat()),
+        )
+        first = ["la_code", "la_name", "as_of"]
+        if self.breakdown is Breakdown.COUNCIL:
+            frame = frame.drop("area_code", "area_name")
+        else:
+            frame = frame.rename({"area_code": f"{self.breakdown}_code", "area_name": self.breakdown.value})
+            first += [f"{self.breakdown}_code", self.breakdown.value]
+        rest = [c for c in frame.columns if c not in first]
+        return frame.select(first + rest).to_dicts()
+
+
+def _precedence_sql(order: tuple[str, ...]) -> str:
+    cases = " ".join(f"WHEN '{source}' THEN {i}" for i, source in enumerate(order))
+    return f"CASE r.source_id {cases} END"
+
+
+def choose_release(
+    store: Store, la_code: str, as_of: date, order: tuple[str, ...], *, with_ratings: bool
+) -> UsedRelease | None:
+    """The latest release on or before `as_of` covering the council, ties by precedence."""
+    rating_clause = (
+        "AND EXISTS (SELECT 1 FROM rating x WHERE x.release_id = r.release_id)"
+        if with_ratings
+        else ""
+    )
+    sources = ", ".join(f"'{s}'" for s in order)
+    found = store.query(
+        f"""
+        SELECT r.release_id, r.source_id, r.source_title, r.release_date, r.licence, r.file_name
+        FROM release r JOIN release_coverage c USING (release_id)
+        WHERE c.la_code = ? AND r.release_date <= ? AND r.source_id IN ({sources})
+        {rating_clause}
+        ORDER BY r.release_date DESC, {_precedence_sql(order)}, r.loaded_at DESC
+        LIMIT 1
+        """,
+        [la_code, as_of],
+    )
+    if found.is_empty():
+        return None
+    row = found.row(0, named=True)
+    return UsedRelease("ratings" if with_ratings else "locations", **row)
+
+
+def counted_locations(
+    store: Store, council: Area, as_of: date, directory: UsedRelease, ratings: UsedRelease | None
+) -> pl.DataFrame:
+    """One row per active adult social care location of the council, with its memberships."""
+    locations = store.query(
+        """
+        SELECT l.location_id, l.provider_id, l.beds, l.postcode,
+               CASE WHEN l.dual_registered AND l.primary_id IS NOT NULL
+                    THEN l.primary_id ELSE l.location_id END AS count_id,
+               coalesce(list(DISTINCT s.sector) FILTER (WHERE s.sector IS NOT NULL), [])
+                   AS sectors,
+               coalesce(list(DISTINCT g.client_group)
+                   FILTER (WHERE g.client_group IS NOT NULL), []) AS client_groups
+        FROM location l
+        LEFT JOIN location_sector s
+            ON s.release_id = l.release_id AND s.location_id = l.location_id
+        LEFT JOIN location_client_group g
+            ON g.release_id = l.release_id AND g.location_id = l.location_id
+        WHERE l.release_id = ? AND l.la_code = ? AND l.adult_social_care
+          AND NOT coalesce(l.dormant, false)
+          AND (l.deregistration_date IS NULL OR l.deregistration_date > ?)
+        GROUP BY ALL
+        """,
+        [directory.release_id, council.code, as_of],
+    )
+    if ratings is not None:
+        current = store.query(
+            """
+            SELECT location_id, rating, publication_date FROM rating
+            WHERE release_id = ? AND key_question = 'overall' AND current
+              AND (publication_date IS NULL OR publication_date <= ?)
+            QUALIFY row_number() OVER (
+                PARTITION BY location_id
+                ORDER BY coalesce(service_group, 'Overall') = 'Overall' DESC,
+                         publication_date DESC NULLS LAST) = 1
+            """,
+            [ratings.release_id, as_of],
+        )
+        locations = locations.join(current, on="location_id", how="left")
+    else:
+        locations = locations.with_columns(
+            rating=pl.lit(None, pl.String), publication_date=pl.lit(None, pl.Date)
+        )
+    return locations
+
+
+def _areas(
+    store: Store, council: Area, as_of: date, locations: pl.DataFrame, breakdown: Breakdown
+) -> pl.DataFrame:
+    """Add area_code and area_name for the breakdown asked for."""
+    if breakdown is Breakdown.COUNCIL:
+        return locations.with_columns(area_code=pl.lit(council.code), area_name=pl.lit(council.name))
+    districts = district_of_postcodes(store, locations["postcode"])
+    located = locations.join(districts, on="postcode", how="left")
+    names = pl.DataFrame(
+        [(a.code, a.name) for a in england_areas()],
+        schema={"district_code": pl.String, "district_name": pl.String},
+        orient="row",
+    )
+    located = located.join(names, on="district_code", how="left")
+    if breakdown is Breakdown.DISTRICT:
+        return located.with_columns(
+            area_code=pl.col("district_code").fill_null("unknown"),
+            area_name=pl.col("district_name").fill_null("Postcode not found"),
+        )
+    localities = store.query(
+        """
+        SELECT locality, district_code, postcode_district FROM locality
+        WHERE la_code = ? AND release_id = (
+            SELECT l.release_id FROM locality l JOIN release r USING (release_id)
+            WHERE l.la_code = ? AND r.release_date <= ?
+            ORDER BY r.release_date DESC, r.loaded_at DESC LIMIT 1)
+        """,
+        [council.code, council.code, as_of],
+    )
+    by_district = localities.filter(pl.col("district_code").is_not_null()).select(
+        "district_code", "locality"
+    )
+    by_outward = localities.filter(pl.col("postcode_district").is_not_null()).select(
+        pl.col("postcode_district").str.to_uppercase(), pl.col("locality").alias("pc_locality")
+    )
+    located = located.with_columns(
+        postcode_district=pl.col("postcode").str.split(" ").list.first()
+    )
+    located = located.join(by_district, on="district_code", how="left").join(
+        by_outward, on="postcode_district", how="left"
+    )
+    locality = pl.coalesce("pc_locality", "locality")
+    return located.with_columns(
+        area_code=locality.fill_null("unknown"),
+        area_name=locality.fill_null("No locality declared"),
+    )
+
+
+def district_of_postcodes(store: Store, postcodes: pl.Series) -> pl.DataFrame:
+    """Postcode -> district_code, from loaded postcode releases, else the bundled ONSPD."""
+    wanted = postcodes.drop_nulls().unique()
+    if wanted.is_empty():
+        return pl.DataFrame(schema={"postcode": pl.String, "district_code": pl.String})
+    loaded = store.query(
+        """
+        SELECT p.postcode, arg_max(p.district_code, r.release_date) AS district_code
+        FROM postcode p JOIN release r USING (release_id)
+        WHERE p.postcode IN (SELECT unnest(?))
+        GROUP BY p.postcode
+        """,
+        [wanted.to_list()],
+    )
+    missing = wanted.filter(~wanted.is_in(loaded["postcode"].implode()))
+    if not missing.is_empty():
+        # Imported here: reading the bundled directory is only needed for breakdowns.
+        from caremarket.ingest.geo.postcodes import bundled_postcodes
+
+        bundled = bundled_postcodes(missing.to_list()).select("postcode", "district_code")
+        loaded = pl.concat([loaded, bundled])
+    return loaded
+
+
+def council_figures(
+    store: Store, council: Area, as_of: date, breakdown: Breakdown = Breakdown.COUNCIL
+) -> Figures:
+    """Supply and quality figures for a council as at a date (LookupError if no release)."""
+    directory = choose_release(store, council.code, as_of, DIRECTORY_PRECEDENCE, with_ratings=False)
+    if directory is None:
+        raise LookupError(
+            f"no CQC release on or before {as_of.isoformat()} covers {council.name} "
+            f"({council.code}): load one with `caremarket ingest`"
+        )
+    ratings = choose_release(store, council.code, as_of, RATING_PRECEDENCE, with_ratings=True)
+    locations = counted_locations(store, council, as_of, directory, ratings)
+    located = _areas(store, council, as_of, locations, breakdown)
+    table = supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of)
+    used = (directory,) if ratings is None or ratings.release_id == directory.release_id else (
+        directory, ratings,
+    )  # fmt: skip
+    return Figures(council, as_of, breakdown, table, used)

@@ -1,0 +1,1 @@
+"""Geography releases: boundaries, postcode lookups and council localities."""

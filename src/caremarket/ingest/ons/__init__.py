@@ -1,0 +1,1 @@
+"""ONS population releases: mid-year estimates and sub-national projections."""

@@ -1,0 +1,1 @@
+"""Pure figures: tables in, table out. No store, no files, no network."""

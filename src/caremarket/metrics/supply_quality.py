@@ -1,0 +1,99 @@
+"""Supply and quality figures by sector x client group (x area), as councils publish them.
+
+Input is one frame of the locations counted for a council as at a date, one
+row per location, with its sectors, client groups and current overall
+rating; output is one row per area x sector x client group, with `all`
+totals. Nothing here reads a store.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from caremarket.domain.rating import Rating
+
+ALL = "all"
+
+LOCATION_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
+    "count_id": pl.String,  # the id counted: a dual-registered pair counts once
+    "provider_id": pl.String,
+    "beds": pl.Int64,
+    "area_code": pl.String,
+    "area_name": pl.String,
+    "sectors": pl.List(pl.String),
+    "client_groups": pl.List(pl.String),
+    "rating": pl.String,
+    "publication_date": pl.Date,
+}
+
+FIGURE_COLUMNS = (
+    "area_code",
+    "area_name",
+    "sector",
+    "client_group",
+    "locations",
+    "providers",
+    "beds",
+    "outstanding",
+    "good",
+    "requires_improvement",
+    "inadequate",
+    "not_rated",
+    "pct_good_or_outstanding",
+    "median_rating_age_months",
+)
+
+_DAYS_PER_MONTH = 365.25 / 12
+
+
+def supply_and_quality(locations: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Locations, providers, beds and ratings by area x sector x client group.
+
+    `beds` is null where no location in the group has a known bed count (a
+    release without beds, or a sector without beds), never 0 for unknown.
+    `pct_good_or_outstanding` counts rated locations only; not rated and
+    missing ratings are counted in `not_rated`. `median_rating_age_months` is
+    the median age of rated locations' ratings at `as_of`.
+    """
+    frame = locations.select(list(LOCATION_COLUMNS)).with_columns(
+        sector=pl.col("sectors").list.concat(pl.lit([ALL])).list.unique(),
+        client_group=pl.col("client_groups").list.concat(pl.lit([ALL])).list.unique(),
+        rating=pl.col("rating").fill_null(Rating.NOT_RATED.value),
+        age_months=(pl.lit(as_of) - pl.col("publication_date")).dt.total_days()
+        / _DAYS_PER_MONTH,
+    )
+    long = frame.explode("sector").explode("client_group")
+    # One row per counted location within a group, even when a dual-registered
+    # pair or a repeated membership would give it two.
+    long = long.unique(["area_code", "sector", "client_group", "count_id"], keep="first")
+    rated = pl.col("rating") != Rating.NOT_RATED.value
+    good = pl.col("rating").is_in([Rating.OUTSTANDING.value, Rating.GOOD.value])
+    figures = long.group_by(["area_code", "area_name", "sector", "client_group"]).agg(
+        locations=pl.len(),
+        providers=pl.col("provider_id").n_unique(),
+        beds=pl.when(pl.col("beds").count() > 0).then(pl.col("beds").sum()),
+        outstanding=(pl.col("rating") == Rating.OUTSTANDING.value).sum(),
+        good=(pl.col("rating") == Rating.GOOD.value).sum(),
+        requires_improvement=(pl.col("rating") == Rating.REQUIRES_IMPROVEMENT.value).sum(),
+        inadequate=(pl.col("rating") == Rating.INADEQUATE.value).sum(),
+        not_rated=(~rated).sum(),
+        rated=rated.sum(),
+        rated_good=(rated & good).sum(),
+        median_rating_age_months=pl.col("age_months").filter(rated).median(),
+    )
+    figures = figures.with_columns(
+        pct_good_or_outstanding=pl.when(pl.col("rated") > 0).then(
+            (100 * pl.col("rated_good") / pl.col("rated")).round(1)
+        ),
+        median_rating_age_months=pl.col("median_rating_age_months").round(1),
+        beds=pl.col("beds").cast(pl.Int64),
+    )
+    return figures.select(FIGURE_COLUMNS).sort(
+        "area_code",
+        pl.col("sector") != ALL,
+        "sector",
+        pl.col("client_group") != ALL,
+        "client_group",
+    )
