@@ -117,7 +117,8 @@ _ISO = r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?\s*$"
 
 def date_order(values: pl.Series) -> DateOrder | None:
     """The one date order a file's text dates fit; None if they fit both (all days <= 12)."""
-    slashed = values.drop_nulls().str.extract_groups(_SLASHED).drop_nulls()
+    present = values.drop_nulls()
+    slashed = present.filter(present.str.contains(_SLASHED)).str.extract_groups(_SLASHED)
     if slashed.is_empty():
         return DateOrder.ISO
     first = slashed.struct.field("1").cast(pl.Int32)
