@@ -61,7 +61,9 @@ class Figures:
         if self.breakdown is Breakdown.COUNCIL:
             frame = frame.drop("area_code", "area_name")
         else:
-            frame = frame.rename({"area_code": f"{self.breakdown}_code", "area_name": self.breakdown.value})
+            frame = frame.rename(
+                {"area_code": f"{self.breakdown}_code", "area_name": self.breakdown.value}
+            )
             first += [f"{self.breakdown}_code", self.breakdown.value]
         rest = [c for c in frame.columns if c not in first]
         return frame.select(first + rest).to_dicts()
@@ -150,7 +152,9 @@ def _areas(
 ) -> pl.DataFrame:
     """Add area_code and area_name for the breakdown asked for."""
     if breakdown is Breakdown.COUNCIL:
-        return locations.with_columns(area_code=pl.lit(council.code), area_name=pl.lit(council.name))
+        return locations.with_columns(
+            area_code=pl.lit(council.code), area_name=pl.lit(council.name)
+        )
     districts = district_of_postcodes(store, locations["postcode"])
     located = locations.join(districts, on="postcode", how="left")
     names = pl.DataFrame(
@@ -180,9 +184,7 @@ def _areas(
     by_outward = localities.filter(pl.col("postcode_district").is_not_null()).select(
         pl.col("postcode_district").str.to_uppercase(), pl.col("locality").alias("pc_locality")
     )
-    located = located.with_columns(
-        postcode_district=pl.col("postcode").str.split(" ").list.first()
-    )
+    located = located.with_columns(postcode_district=pl.col("postcode").str.split(" ").list.first())
     located = located.join(by_district, on="district_code", how="left").join(
         by_outward, on="postcode_district", how="left"
     )

@@ -42,9 +42,7 @@ def test_real_overall_ratings_match_raw_file(store: DuckDBStore, shared_data: Pa
     )
     got = dict(zip(stored["location_id"], stored["rating"], strict=True))
     # Healthcare words ("Regulations met", "Not applicable") are no rating of a location.
-    expected = {
-        k: v for k, v in expected.items() if v not in ("regulations_met", "not_applicable")
-    }
+    expected = {k: v for k, v in expected.items() if v not in ("regulations_met", "not_applicable")}
     assert got == expected
 
 

@@ -15,7 +15,6 @@ from caremarket.figures import Breakdown, council_figures
 from caremarket.pipeline import council
 from caremarket.store.duckdb_store import DuckDBStore
 
-
 _HEADERS = {
     "client_group": "client group",
     "locations": "locations",
@@ -30,11 +29,20 @@ _HEADERS = {
 
 
 def figures(
-    la: Annotated[str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")],
+    la: Annotated[
+        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
+    ],
     db: DbOption = Path("caremarket.duckdb"),
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Figures as at this date (YYYY-MM-DD); default today.")] = None,
-    by: Annotated[Breakdown, typer.Option("--by", help="council, district or locality.")] = Breakdown.COUNCIL,
-    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.TABLE,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Figures as at this date (YYYY-MM-DD); default today."),
+    ] = None,
+    by: Annotated[
+        Breakdown, typer.Option("--by", help="council, district or locality.")
+    ] = Breakdown.COUNCIL,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv or json.")
+    ] = OutputFormat.TABLE,
 ) -> None:
     """Supply and quality by sector x client group: locations, providers, beds, ratings.
 
@@ -59,7 +67,8 @@ def figures(
     if output is OutputFormat.TABLE:
         console = Console(width=max(Console().width, 150))
         shown = [
-            {k: v for k, v in r.items() if k not in ("la_code", "la_name", "as_of")} for r in records
+            {k: v for k, v in r.items() if k not in ("la_code", "la_name", "as_of")}
+            for r in records
         ]
         write_records(
             shown, output, console=console,

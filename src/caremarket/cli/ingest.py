@@ -28,20 +28,40 @@ def _date(text: str | None) -> date | None:
 
 
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Release files (.ods, .xlsx, .xls, .csv, .json).", exists=True, dir_okay=False)],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Release files (.ods, .xlsx, .xls, .csv, .json).", exists=True, dir_okay=False
+        ),
+    ],
     db: DbOption = Path("caremarket.duckdb"),
-    release_date: Annotated[str | None, typer.Option(help="The release's date (YYYY-MM-DD) when the file does not say.")] = None,
-    date_order: Annotated[DateOrder | None, typer.Option(help="How the file writes text dates, when its dates cannot tell.")] = None,
+    release_date: Annotated[
+        str | None, typer.Option(help="The release's date (YYYY-MM-DD) when the file does not say.")
+    ] = None,
+    date_order: Annotated[
+        DateOrder | None,
+        typer.Option(help="How the file writes text dates, when its dates cannot tell."),
+    ] = None,
     encoding: Annotated[str, typer.Option(help="Text encoding of CSV files.")] = "utf-8",
-    lenient: Annotated[bool, typer.Option("--lenient", help="Load the good rows and write the problems to a CSV report.")] = False,
-    report: Annotated[Path | None, typer.Option(help="Where --lenient writes its problem report (default: beside each file).")] = None,
+    lenient: Annotated[
+        bool,
+        typer.Option(
+            "--lenient", help="Load the good rows and write the problems to a CSV report."
+        ),
+    ] = False,
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Where --lenient writes its problem report (default: beside each file)."),
+    ] = None,
 ) -> None:
     """Load releases into the store; the format is found from each file.
 
     Each file loads all or nothing, and loading a file again changes nothing.
     """
     console = Console(stderr=True)
-    options = ReadOptions(release_date=_date(release_date), date_order=date_order, encoding=encoding)
+    options = ReadOptions(
+        release_date=_date(release_date), date_order=date_order, encoding=encoding
+    )
     failed = 0
     with DuckDBStore(db) as store, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -67,9 +87,13 @@ def ingest(
         raise typer.Exit(code=1)
 
 
-def _report(console: Console, result: IngestResult, path: Path, report: Path | None, lenient: bool) -> None:
+def _report(
+    console: Console, result: IngestResult, path: Path, report: Path | None, lenient: bool
+) -> None:
     if result.outcome is Outcome.ALREADY_LOADED:
-        console.print(f"[yellow]already loaded[/yellow] {path.name} as {result.release_id} (nothing changed)")
+        console.print(
+            f"[yellow]already loaded[/yellow] {path.name} as {result.release_id} (nothing changed)"
+        )
         return
     console.print(
         f"[green]loaded[/green] {path.name}: {result.source_id} released "

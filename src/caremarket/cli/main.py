@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import typer
 
+from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
 from caremarket.cli.releases import releases
+from caremarket.cli.sources import sources
 
 app = typer.Typer(
     name="caremarket",
@@ -22,3 +24,5 @@ app = typer.Typer(
 app.command()(ingest)
 app.command()(releases)
 app.command()(figures)
+app.command()(sources)
+app.command()(demo)

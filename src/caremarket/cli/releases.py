@@ -15,7 +15,9 @@ from caremarket.store.duckdb_store import DuckDBStore
 
 def releases(
     db: DbOption = Path("caremarket.duckdb"),
-    output: Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")] = OutputFormat.TABLE,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv or json.")
+    ] = OutputFormat.TABLE,
 ) -> None:
     """List loaded releases: source, release date, rows, licence, councils covered."""
     with DuckDBStore(db) as store:

@@ -58,5 +58,7 @@ def write_records(
         label = (headers or {}).get(column, column.replace("_", " "))
         table.add_column(label, justify="right" if numeric else "left")
     for record in records:
-        table.add_row(*[_text(v) if v is not None else f"[dim]{unknown}[/dim]" for v in record.values()])
+        table.add_row(
+            *[_text(v) if v is not None else f"[dim]{unknown}[/dim]" for v in record.values()]
+        )
     (console or Console()).print(table)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -70,7 +71,7 @@ def _key(name: str) -> str:
 def england_areas() -> tuple[Area, ...]:
     """Every English region, council and district on 2025 boundaries (ONS, OGL v3.0)."""
     text = resources.files("caremarket.domain.data").joinpath("areas_england_2025.csv")
-    with text.open(encoding="utf-8", newline="") as handle:
+    with io.StringIO(text.read_text(encoding="utf-8"), newline="") as handle:
         return tuple(
             Area(
                 code=row["la_code"],

@@ -40,9 +40,7 @@ CLIENT_GROUP_LABELS: dict[ClientGroup, str] = {
 SERVICE_USER_BAND_GROUPS: dict[str, ClientGroup] = {
     "Older People": ClientGroup.OLDER_PEOPLE,
     "Dementia": ClientGroup.DEMENTIA,
-    "Learning disabilities or autistic spectrum disorder": (
-        ClientGroup.LEARNING_DISABILITY_AUTISM
-    ),
+    "Learning disabilities or autistic spectrum disorder": (ClientGroup.LEARNING_DISABILITY_AUTISM),
     "Mental Health": ClientGroup.MENTAL_HEALTH,
     "Physical Disability": ClientGroup.PHYSICAL_DISABILITY,
     "Younger Adults": ClientGroup.YOUNGER_ADULTS,

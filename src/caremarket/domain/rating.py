@@ -60,7 +60,6 @@ KEY_QUESTION_BY_WORD: dict[str, KeyQuestion] = {
 }
 
 
-
 def parse_rating(text: str) -> Rating | None:
     """Read a CQC rating word; None for a word that is no rating; KeyError if unknown."""
     word = text.strip().lower()

@@ -11,7 +11,9 @@ class Licence(StrEnum):
     """Licences public sector data are published under."""
 
     OGL_3 = "Open Government Licence v3.0"
-    OGL_3_OS = "Open Government Licence v3.0; contains OS data (c) Crown copyright and database right"
+    OGL_3_OS = (
+        "Open Government Licence v3.0; contains OS data (c) Crown copyright and database right"
+    )
     COUNCIL = "Council data: use as the council allows"
     SYNTHETIC = "Synthetic demo data (no real people or services)"
 

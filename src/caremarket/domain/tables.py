@@ -50,7 +50,7 @@ def _c(name: str, kind: Kind, description: str = "", *, required: bool = False) 
     return Column(name, kind, required, description)
 
 
-T, I, F, D, B = Kind.TEXT, Kind.INT, Kind.FLOAT, Kind.DATE, Kind.BOOL
+T, N, F, D, B = Kind.TEXT, Kind.INT, Kind.FLOAT, Kind.DATE, Kind.BOOL
 _RELEASE_ID = _c("release_id", T, "the release the row came from", required=True)
 
 RELEASE = Table(
@@ -65,7 +65,7 @@ RELEASE = Table(
         _c("release_date", D, "the date the release describes", required=True),
         _c("file_name", T, required=True),
         _c("file_hash", T, "SHA-256 of the file's bytes", required=True),
-        _c("rows", I, "data rows read from the file", required=True),
+        _c("rows", N, "data rows read from the file", required=True),
         _c("note", T, "how the release date was found, and anything else worth knowing"),
         _c("loaded_at", Kind.TIMESTAMP, required=True),
     ),
@@ -99,7 +99,7 @@ LOCATION = Table(
         _c("deregistration_date", D),
         _c("dormant", B),
         _c("care_home", B),
-        _c("beds", I, "registered care home beds; null when the release has none"),
+        _c("beds", N, "registered care home beds; null when the release has none"),
         _c("location_type", T),
         _c("inspection_directorate", T),
         _c("primary_inspection_category", T),
@@ -147,8 +147,18 @@ RATING = Table(
         _RELEASE_ID,
         _c("location_id", T, required=True),
         _c("service_group", T, "CQC service / population group; Overall for the location"),
-        _c("key_question", T, "overall, safe, effective, caring, responsive, well_led", required=True),
-        _c("rating", T, "outstanding, good, requires_improvement, inadequate, not_rated", required=True),
+        _c(
+            "key_question",
+            T,
+            "overall, safe, effective, caring, responsive, well_led",
+            required=True,
+        ),
+        _c(
+            "rating",
+            T,
+            "outstanding, good, requires_improvement, inadequate, not_rated",
+            required=True,
+        ),
         _c("publication_date", D),
         _c("inherited", B),
         _c("current", B, "the rating in force when the release was made", required=True),
@@ -163,9 +173,9 @@ POPULATION = Table(
         _RELEASE_ID,
         _c("area_code", T, required=True),
         _c("area_name", T),
-        _c("year", I, required=True),
+        _c("year", N, required=True),
         _c("sex", T, "persons, males or females", required=True),
-        _c("age", I, "single year of age; 90 holds 90 and over", required=True),
+        _c("age", N, "single year of age; 90 holds 90 and over", required=True),
         _c("persons", F, required=True),
         _c("kind", T, "estimate or projection", required=True),
     ),

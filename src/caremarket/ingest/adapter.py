@@ -85,9 +85,7 @@ class JsonAdapter(Protocol):
         ...
 
 
-def find_header(
-    rows: Sequence[Sequence[str | None]], must_have: Sequence[str]
-) -> int | None:
+def find_header(rows: Sequence[Sequence[str | None]], must_have: Sequence[str]) -> int | None:
     """The 1-based row whose cells include every name in `must_have`, or None."""
     wanted = {m.lower() for m in must_have}
     for index, row in enumerate(rows):

@@ -52,18 +52,14 @@ def text(table: RawTable, column: str) -> pl.Series:
 def required(table: RawTable, column: str, expected: str) -> list[DataProblem]:
     """Problems for every blank cell in a column that must have a value."""
     values = text(table, column)
-    return _problems(
-        table, column, values.is_null(), values, ProblemCode.MISSING_VALUE, expected
-    )
+    return _problems(table, column, values.is_null(), values, ProblemCode.MISSING_VALUE, expected)
 
 
 def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
     """A column of whole numbers, e.g. care home beds."""
     values = text(table, column)
     parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    bad = values.is_not_null() & (
-        parsed.is_null() | (parsed != parsed.floor()) | (parsed < 0)
-    )
+    bad = values.is_not_null() & (parsed.is_null() | (parsed != parsed.floor()) | (parsed < 0))
     problems = _problems(
         table, column, bad, values, ProblemCode.NOT_A_WHOLE_NUMBER, "a whole number of 0 or more"
     )
@@ -80,7 +76,9 @@ def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
     return parsed.alias(column), problems
 
 
-def flag(table: RawTable, column: str, *, blank: bool | None = False) -> tuple[pl.Series, list[DataProblem]]:
+def flag(
+    table: RawTable, column: str, *, blank: bool | None = False
+) -> tuple[pl.Series, list[DataProblem]]:
     """A Y/N flag column; a blank cell means `blank` (CQC leaves `N` blank)."""
     values = text(table, column).str.to_uppercase()
     mapping = {"Y": True, "YES": True, "TRUE": True, "N": False, "NO": False, "FALSE": False}
@@ -134,9 +132,7 @@ def date_order(values: pl.Series) -> DateOrder | None:
     return DateOrder.DAY_FIRST  # both: impossible dates get their own problems below
 
 
-def dates(
-    table: RawTable, column: str, order: DateOrder
-) -> tuple[pl.Series, list[DataProblem]]:
+def dates(table: RawTable, column: str, order: DateOrder) -> tuple[pl.Series, list[DataProblem]]:
     """A column of dates, ISO or slashed text in the file's one date order."""
     values = text(table, column)
     day, month = ("1", "2") if order is not DateOrder.MONTH_FIRST else ("2", "1")
@@ -153,7 +149,9 @@ def dates(
     valid = m.is_between(1, 12) & d.is_between(1, 31) & y.is_between(1900, 2100)
     parsed = ymd.select(
         pl.when(valid.fill_null(False))
-        .then(pl.format("{}-{}-{}", y, m.cast(pl.String).str.zfill(2), d.cast(pl.String).str.zfill(2)))
+        .then(
+            pl.format("{}-{}-{}", y, m.cast(pl.String).str.zfill(2), d.cast(pl.String).str.zfill(2))
+        )
         .otherwise(None)
         .str.to_date("%Y-%m-%d", strict=False)
     ).to_series()

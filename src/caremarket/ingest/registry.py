@@ -7,11 +7,24 @@ from caremarket.ingest.cqc.api import CqcApiAdapter
 from caremarket.ingest.cqc.directory import CqcDirectoryAdapter
 from caremarket.ingest.cqc.hsca import HscaActiveLocationsAdapter
 from caremarket.ingest.cqc.ratings import LatestRatingsAdapter
+from caremarket.ingest.geo.boundaries import BoundariesAdapter
+from caremarket.ingest.geo.localities import LocalitiesAdapter
+from caremarket.ingest.geo.postcodes import PostcodeLookupAdapter
+from caremarket.ingest.ons.mid_year_estimates import (
+    MidYearEstimatesAdapter,
+    NomisPopulationAdapter,
+)
+from caremarket.ingest.ons.snpp import SnppAdapter
 
 TABULAR_ADAPTERS: list[Adapter] = [
     HscaActiveLocationsAdapter(),
     LatestRatingsAdapter(),
     CqcApiAdapter(),
     CqcDirectoryAdapter(),
+    MidYearEstimatesAdapter(),
+    NomisPopulationAdapter(),
+    SnppAdapter(),
+    PostcodeLookupAdapter(),
+    LocalitiesAdapter(),
 ]
-JSON_ADAPTERS: list[JsonAdapter] = [CqcApiAdapter()]
+JSON_ADAPTERS: list[JsonAdapter] = [CqcApiAdapter(), BoundariesAdapter()]

@@ -61,8 +61,7 @@ def supply_and_quality(locations: pl.DataFrame, as_of: date) -> pl.DataFrame:
         sector=pl.col("sectors").list.concat(pl.lit([ALL])).list.unique(),
         client_group=pl.col("client_groups").list.concat(pl.lit([ALL])).list.unique(),
         rating=pl.col("rating").fill_null(Rating.NOT_RATED.value),
-        age_months=(pl.lit(as_of) - pl.col("publication_date")).dt.total_days()
-        / _DAYS_PER_MONTH,
+        age_months=(pl.lit(as_of) - pl.col("publication_date")).dt.total_days() / _DAYS_PER_MONTH,
     )
     long = frame.explode("sector").explode("client_group")
     # One row per counted location within a group, even when a dual-registered

@@ -46,9 +46,7 @@ class DuckDBStore:
         self._con.execute("BEGIN TRANSACTION")
         for table in TABLES:
             self._con.execute(ddl(table))
-        self._con.execute(
-            "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"
-        )
+        self._con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
         if row is None or row[0] is None:
             self._con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])

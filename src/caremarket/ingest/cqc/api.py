@@ -329,9 +329,7 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
     """Read API location records held as a table of text cells."""
     _check_columns(table)
     problems: list[DataProblem] = []
-    order, order_problems = cells.file_date_order(
-        table, DATE_COLUMNS, options.date_order or _iso_only(table)
-    )
+    order, order_problems = cells.file_date_order(table, DATE_COLUMNS, options.date_order)
     if order_problems:
         raise DataProblemError(order_problems)
     registered, problems_registered = cells.dates(table, "registrationDate", order)
@@ -434,19 +432,6 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
         coverage=coverage,
         note=note,
     )
-
-
-def _iso_only(table: RawTable) -> cells.DateOrder | None:
-    """ISO when no date cell is written with slashes (JSON records), else None.
-
-    `cells.date_order` calls a column of ISO dates alone ambiguous, so the
-    API's ISO dates are named here.
-    """
-    for column in DATE_COLUMNS:
-        values = cells.text(table, column).drop_nulls()
-        if values.str.contains(r"^\s*\d{1,2}[/.]").any():
-            return None
-    return cells.DateOrder.ISO
 
 
 _RATING_SCHEMA = {

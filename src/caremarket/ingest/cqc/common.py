@@ -9,8 +9,8 @@ import polars as pl
 from caremarket.domain.area import find_council
 from caremarket.domain.rating import (
     KEY_QUESTION_BY_WORD,
-    RATING_BY_WORD,
     NORATING_BY_WORD,
+    RATING_BY_WORD,
 )
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.cells import latest, text

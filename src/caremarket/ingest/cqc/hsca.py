@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 import polars as pl
 
 from caremarket.domain.client_group import SERVICE_USER_BAND_GROUPS
+from caremarket.domain.release import Licence
 from caremarket.domain.sector import SERVICE_TYPE_SECTORS, Sector
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
@@ -184,6 +186,12 @@ class HscaActiveLocationsAdapter:
         groups = groups.filter(pl.col("location_id").is_in(good_ids.implode()))
 
         found, how = _date_in_file(workbook, match, table.file)
+        source = self.source
+        if _says_synthetic(workbook):
+            source = replace(
+                source, title=f"SYNTHETIC demo data in the layout of {source.title}",
+                licence=Licence.SYNTHETIC,
+            )  # fmt: skip
         if options.release_date is None and found is not None:
             release_date, note = found, f"release date from {how}"
         else:
@@ -193,7 +201,7 @@ class HscaActiveLocationsAdapter:
             if problem is not None:
                 raise DataProblemError([problem])
         return Parsed(
-            source=self.source,
+            source=source,
             release_date=release_date,
             rows=table.frame.height,
             tables={
@@ -247,6 +255,17 @@ def _memberships(
     if not parts:
         return pl.DataFrame(schema={"location_id": pl.String, name: pl.String})
     return pl.concat(parts).unique(maintain_order=True)
+
+
+def _says_synthetic(workbook: Workbook) -> bool:
+    """Whether the README sheet says the file is synthetic (the demo county's files do)."""
+    if README_SHEET not in workbook.sheet_names:
+        return False
+    return any(
+        "synthetic" in (cell or "").lower()
+        for row in workbook.head(README_SHEET, 30)
+        for cell in row
+    )
 
 
 def _parse_day_month_year(day: str, month: str, year: str) -> date | None:

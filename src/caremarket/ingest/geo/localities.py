@@ -1,4 +1,4 @@
-"""A council's localities: its own planning areas, declared as whole districts or postcode districts.
+"""A council's localities: its planning areas, declared as districts or postcode districts.
 
 CSV columns `la_code, locality` and `district_code` (with an optional
 `district_name`) or `postcode_district` (e.g. NR1), or both; optional
@@ -16,7 +16,7 @@ import polars as pl
 from caremarket.domain.area import districts_of, find_council
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
-from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
+from caremarket.ingest.problem import DataProblem, ProblemCode
 from caremarket.ingest.sources import COUNCIL_LOCALITIES
 from caremarket.ingest.workbook import FileFormat, RawTable, Workbook
 
@@ -194,4 +194,4 @@ def _release_date(valid_from: date | None, options: ReadOptions) -> tuple[date, 
     )
 
 
-__all__ = ["DEFAULT_VALID_FROM", "DataProblemError", "LocalitiesAdapter"]
+__all__ = ["DEFAULT_VALID_FROM", "LocalitiesAdapter"]

@@ -1,0 +1,85 @@
+"""`caremarket demo`: build the synthetic demo county, load it and show its figures."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from caremarket.cli.render import OutputFormat, write_records
+from caremarket.figures import council_figures
+from caremarket.pipeline import council, ingest_file
+from caremarket.store.duckdb_store import DuckDBStore
+
+
+def demo(
+    out: Annotated[Path, typer.Option(help="Folder for the demo's files and store.")] = Path(
+        "demo-output"
+    ),
+    seed: Annotated[
+        int, typer.Option(help="Seed of the synthetic market (same seed, same files).")
+    ] = 2026,
+) -> None:
+    """Build the SYNTHETIC demo county (Norfolk geography), load it and print its figures.
+
+    Runs offline. Writes six monthly CQC-format releases, the council's
+    localities and council-side tables (service agreements, interim care
+    list, workforce) in their documented templates, loads them into a store
+    and writes the figures table.
+    """
+    # Imported here: the demo generator is only needed by this command.
+    from caremarket.demo import generate
+
+    console = Console()
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "caremarket.duckdb"
+    with console.status("Generating the synthetic demo county (Norfolk geography)..."):
+        manifest = generate(out, seed=seed)
+    files = [*manifest.releases, manifest.localities]
+    with DuckDBStore(db) as store:
+        columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+        with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
+            task = progress.add_task("Loading releases", total=len(files))
+            for path in files:
+                ingest_file(store, path)
+                progress.advance(task)
+        area = council("Norfolk")
+        latest = store.query(
+            "SELECT max(release_date) AS d FROM release WHERE source_id LIKE 'cqc_%'"
+        )["d"][0]
+        as_of: date = latest
+        result = council_figures(store, area, as_of)
+    records = [r for r in result.records() if r["client_group"] == "all"]
+    console.print(
+        "[bold yellow]SYNTHETIC DEMO DATA[/bold yellow]: an invented care market on Norfolk's "
+        "real districts and postcodes. No figure here describes a real service."
+    )
+    write_records(
+        [{k: v for k, v in r.items() if k not in ("la_code", "la_name", "as_of")} for r in records],
+        OutputFormat.TABLE,
+        title=f"Demo county (synthetic) on {area.name}'s geography, as at {as_of.isoformat()}",
+        console=Console(width=max(console.width, 150)),
+        unknown="?",
+    )
+    figures_csv = out / "figures.csv"
+    with figures_csv.open("w", encoding="utf-8") as handle:
+        import csv
+
+        full = result.records()
+        writer = csv.DictWriter(handle, fieldnames=list(full[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(full)
+    console.print(f"\nFigures for every sector x client group: [bold]{figures_csv}[/bold]")
+    console.print(f"Store: [bold]{db}[/bold]; files in [bold]{out}[/bold] (see README.txt)\n")
+    console.print("Next, try:")
+    for command in (
+        f"caremarket releases --db {db}",
+        f"caremarket figures --db {db} --la Norfolk --by locality",
+        f"caremarket figures --db {db} --la Norfolk --as-of 2026-02-15 --format json",
+        f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
+    ):
+        console.print(f"  .venv/bin/{command}")
