@@ -74,77 +74,92 @@ def _precedence_sql(order: tuple[str, ...]) -> str:
     return f"CASE r.source_id {cases} END"
 
 
-def choose_release(
-    store: Store, la_code: str, as_of: date, order: tuple[str, ...], *, with_ratings: bool
-) -> UsedRelease | None:
-    """The latest release on or before `as_of` covering the council, ties by precedence."""
+def chosen_releases(
+    store: Store,
+    as_of: date,
+    order: tuple[str, ...],
+    *,
+    with_ratings: bool,
+    la_code: str | None = None,
+) -> pl.DataFrame:
+    """Per council, the latest release on or before `as_of` covering it, ties by precedence.
+
+    One row per council (or only `la_code`): la_code, release_id, source_id,
+    source_title, release_date, licence, file_name.
+    """
     rating_clause = (
         "AND EXISTS (SELECT 1 FROM rating x WHERE x.release_id = r.release_id)"
         if with_ratings
         else ""
     )
+    council_clause = "AND c.la_code = ?" if la_code is not None else ""
     sources = ", ".join(f"'{s}'" for s in order)
-    found = store.query(
+    params: list[object] = [as_of] + ([la_code] if la_code is not None else [])
+    return store.query(
         f"""
-        SELECT r.release_id, r.source_id, r.source_title, r.release_date, r.licence, r.file_name
+        SELECT c.la_code, r.release_id, r.source_id, r.source_title, r.release_date,
+               r.licence, r.file_name
         FROM release r JOIN release_coverage c USING (release_id)
-        WHERE c.la_code = ? AND r.release_date <= ? AND r.source_id IN ({sources})
+        WHERE r.release_date <= ? {council_clause} AND r.source_id IN ({sources})
         {rating_clause}
-        ORDER BY r.release_date DESC, {_precedence_sql(order)}, r.loaded_at DESC
-        LIMIT 1
+        QUALIFY row_number() OVER (
+            PARTITION BY c.la_code
+            ORDER BY r.release_date DESC, {_precedence_sql(order)}, r.loaded_at DESC) = 1
         """,
-        [la_code, as_of],
+        params,
     )
-    if found.is_empty():
-        return None
-    row = found.row(0, named=True)
-    return UsedRelease("ratings" if with_ratings else "locations", **row)
 
 
 def counted_locations(
-    store: Store, council: Area, as_of: date, directory: UsedRelease, ratings: UsedRelease | None
+    store: Store, as_of: date, directory: pl.DataFrame, ratings: pl.DataFrame
 ) -> pl.DataFrame:
-    """One row per active adult social care location of the council, with its memberships."""
-    locations = store.query(
+    """One row per active adult social care location of each council, with its memberships.
+
+    `directory` and `ratings` are `chosen_releases` frames: which release
+    describes each council's locations, and which gives their ratings.
+    """
+    pairs = directory.select("la_code", "release_id")
+    rated = ratings.select("la_code", pl.col("release_id").alias("rating_release_id"))
+    return store.query(
         """
-        SELECT l.location_id, l.provider_id, l.beds, l.postcode,
-               CASE WHEN l.dual_registered AND l.primary_id IS NOT NULL
-                    THEN l.primary_id ELSE l.location_id END AS count_id,
-               coalesce(list(DISTINCT s.sector) FILTER (WHERE s.sector IS NOT NULL), [])
-                   AS sectors,
-               coalesce(list(DISTINCT g.client_group)
-                   FILTER (WHERE g.client_group IS NOT NULL), []) AS client_groups
-        FROM location l
-        LEFT JOIN location_sector s
-            ON s.release_id = l.release_id AND s.location_id = l.location_id
-        LEFT JOIN location_client_group g
-            ON g.release_id = l.release_id AND g.location_id = l.location_id
-        WHERE l.release_id = ? AND l.la_code = ? AND l.adult_social_care
-          AND NOT coalesce(l.dormant, false)
-          AND (l.deregistration_date IS NULL OR l.deregistration_date > ?)
-        GROUP BY ALL
-        """,
-        [directory.release_id, council.code, as_of],
-    )
-    if ratings is not None:
-        current = store.query(
-            """
-            SELECT location_id, rating, publication_date FROM rating
-            WHERE release_id = ? AND key_question = 'overall' AND current
-              AND (publication_date IS NULL OR publication_date <= ?)
+        WITH chosen AS (SELECT * FROM chosen_pairs),
+        located AS (
+            SELECT l.release_id, l.la_code, l.location_id, l.provider_id, l.beds, l.postcode,
+                   CASE WHEN l.dual_registered AND l.primary_id IS NOT NULL
+                        THEN l.primary_id ELSE l.location_id END AS count_id
+            FROM location l JOIN chosen c ON l.release_id = c.release_id AND l.la_code = c.la_code
+            WHERE l.adult_social_care AND NOT coalesce(l.dormant, false)
+              AND (l.deregistration_date IS NULL OR l.deregistration_date > $as_of)
+        ),
+        sectors AS (
+            SELECT s.release_id, s.location_id, list(DISTINCT s.sector) AS sectors
+            FROM location_sector s JOIN chosen c USING (release_id) GROUP BY ALL
+        ),
+        groups AS (
+            SELECT g.release_id, g.location_id, list(DISTINCT g.client_group) AS client_groups
+            FROM location_client_group g JOIN chosen c USING (release_id) GROUP BY ALL
+        ),
+        current AS (
+            SELECT k.la_code, x.location_id, x.rating, x.publication_date
+            FROM rating x JOIN rated_pairs k ON x.release_id = k.rating_release_id
+            WHERE x.key_question = 'overall' AND x.current
+              AND (x.publication_date IS NULL OR x.publication_date <= $as_of)
             QUALIFY row_number() OVER (
-                PARTITION BY location_id
-                ORDER BY coalesce(service_group, 'Overall') = 'Overall' DESC,
-                         publication_date DESC NULLS LAST) = 1
-            """,
-            [ratings.release_id, as_of],
+                PARTITION BY k.la_code, x.location_id
+                ORDER BY coalesce(x.service_group, 'Overall') = 'Overall' DESC,
+                         x.publication_date DESC NULLS LAST) = 1
         )
-        locations = locations.join(current, on="location_id", how="left")
-    else:
-        locations = locations.with_columns(
-            rating=pl.lit(None, pl.String), publication_date=pl.lit(None, pl.Date)
-        )
-    return locations
+        SELECT l.la_code, l.location_id, l.provider_id, l.beds, l.postcode, l.count_id,
+               coalesce(s.sectors, []) AS sectors, coalesce(g.client_groups, []) AS client_groups,
+               r.rating, r.publication_date
+        FROM located l
+        LEFT JOIN sectors s USING (release_id, location_id)
+        LEFT JOIN groups g USING (release_id, location_id)
+        LEFT JOIN current r ON r.la_code = l.la_code AND r.location_id = l.location_id
+        """,
+        {"as_of": as_of},
+        frames={"chosen_pairs": pairs, "rated_pairs": rated},
+    )
 
 
 def _areas(
@@ -219,21 +234,48 @@ def district_of_postcodes(store: Store, postcodes: pl.Series) -> pl.DataFrame:
     return loaded
 
 
+def _used(purpose: str, frame: pl.DataFrame) -> tuple[UsedRelease, ...]:
+    rows = frame.drop("la_code").unique("release_id").sort("release_date").to_dicts()
+    return tuple(UsedRelease(purpose, **row) for row in rows)
+
+
 def council_figures(
     store: Store, council: Area, as_of: date, breakdown: Breakdown = Breakdown.COUNCIL
 ) -> Figures:
     """Supply and quality figures for a council as at a date (LookupError if no release)."""
-    directory = choose_release(store, council.code, as_of, DIRECTORY_PRECEDENCE, with_ratings=False)
-    if directory is None:
+    directory = chosen_releases(
+        store, as_of, DIRECTORY_PRECEDENCE, with_ratings=False, la_code=council.code
+    )
+    if directory.is_empty():
         raise LookupError(
             f"no CQC release on or before {as_of.isoformat()} covers {council.name} "
             f"({council.code}): load one with `caremarket ingest`"
         )
-    ratings = choose_release(store, council.code, as_of, RATING_PRECEDENCE, with_ratings=True)
-    locations = counted_locations(store, council, as_of, directory, ratings)
+    ratings = chosen_releases(
+        store, as_of, RATING_PRECEDENCE, with_ratings=True, la_code=council.code
+    )
+    locations = counted_locations(store, as_of, directory, ratings)
     located = _areas(store, council, as_of, locations, breakdown)
     table = supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of)
-    used = (directory,) if ratings is None or ratings.release_id == directory.release_id else (
-        directory, ratings,
-    )  # fmt: skip
+    used = _used("locations", directory) + _used(
+        "ratings", ratings.filter(~pl.col("release_id").is_in(directory["release_id"].implode()))
+    )
     return Figures(council, as_of, breakdown, table, used)
+
+
+def national_figures(store: Store, as_of: date) -> pl.DataFrame:
+    """Every council's figures as at a date in one pass: one row per council x sector x group."""
+    directory = chosen_releases(store, as_of, DIRECTORY_PRECEDENCE, with_ratings=False)
+    ratings = chosen_releases(store, as_of, RATING_PRECEDENCE, with_ratings=True)
+    locations = counted_locations(store, as_of, directory, ratings)
+    names = pl.DataFrame(
+        [(a.code, a.name) for a in england_areas()],
+        schema={"la_code": pl.String, "area_name": pl.String},
+        orient="row",
+    )
+    located = locations.join(names, on="la_code", how="left").with_columns(
+        area_code=pl.col("la_code")
+    )
+    return supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of).rename(
+        {"area_code": "la_code", "area_name": "la_name"}
+    )

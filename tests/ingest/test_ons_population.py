@@ -22,8 +22,8 @@ NORFOLK, LINCOLNSHIRE = "E10000020", "E10000019"
 
 def _raw_sheet(path: Path, sheet: str) -> list[list[object]]:
     book = python_calamine.CalamineWorkbook.from_path(str(path))
-    rows: list[list[object]] = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    return rows
+    rows = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return [list(row) for row in rows]
 
 
 @pytest.mark.shared
@@ -53,7 +53,11 @@ def test_xls_every_sheet_and_area_stored(store: DuckDBStore, shared_data: Path) 
     ingest_file(store, shared_data / XLS)
     areas = len(_raw_sheet(shared_data / XLS, "MYE2 - Persons")) - 8
     counts = store.query("SELECT sex, count(*) AS n FROM population GROUP BY sex ORDER BY sex")
-    assert counts.rows() == [("females", areas * 91), ("males", areas * 91), ("persons", areas * 91)]
+    assert counts.rows() == [
+        ("females", areas * 91),
+        ("males", areas * 91),
+        ("persons", areas * 91),
+    ]
     by_sex = store.query(
         "SELECT sex, sum(persons) AS n FROM population WHERE area_code = 'E92000001' GROUP BY sex"
     )

@@ -43,7 +43,10 @@ def test_2018_based_norfolk_85_plus_in_2030(store: DuckDBStore, fixtures: Path) 
         if r["AREA_CODE"] == "E10000020"
         and r["SEX"] == "persons"
         and r["COMPONENT"] == "Population"
-        and (r["AGE_GROUP"] == "90 and over" or r["AGE_GROUP"].isdigit() and int(r["AGE_GROUP"]) >= 85)
+        and (
+            r["AGE_GROUP"] == "90 and over"
+            or (r["AGE_GROUP"].isdigit() and int(r["AGE_GROUP"]) >= 85)
+        )
     )
     stored = store.query(
         "SELECT sum(persons) AS n FROM population "
@@ -97,4 +100,8 @@ def test_bad_rows_strict_refused_lenient_loads_rest(tmp_path: Path, fixtures: Pa
             "SELECT sex, age, year, persons FROM population ORDER BY sex, year"
         ).rows()
     # males 2018 is left out: its All ages total (999) is not the sum of its single years.
-    assert rows == [("males", 0, 2019, 765.0), ("persons", 0, 2018, 1500.5), ("persons", 0, 2019, 1510.25)]
+    assert rows == [
+        ("males", 0, 2019, 765.0),
+        ("persons", 0, 2018, 1500.5),
+        ("persons", 0, 2019, 1510.25),
+    ]

@@ -17,6 +17,7 @@ from caremarket.domain.rating import Rating
 ALL = "all"
 
 LOCATION_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
+    "location_id": pl.String,
     "count_id": pl.String,  # the id counted: a dual-registered pair counts once
     "provider_id": pl.String,
     "beds": pl.Int64,
@@ -65,8 +66,12 @@ def supply_and_quality(locations: pl.DataFrame, as_of: date) -> pl.DataFrame:
     )
     long = frame.explode("sector").explode("client_group")
     # One row per counted location within a group, even when a dual-registered
-    # pair or a repeated membership would give it two.
-    long = long.unique(["area_code", "sector", "client_group", "count_id"], keep="first")
+    # pair or a repeated membership would give it two. The primary (whose id is
+    # the counted id) is kept, so the result does not depend on row order.
+    long = long.sort(["count_id", pl.col("location_id") != pl.col("count_id"), "location_id"])
+    long = long.unique(
+        ["area_code", "sector", "client_group", "count_id"], keep="first", maintain_order=True
+    )
     rated = pl.col("rating") != Rating.NOT_RATED.value
     good = pl.col("rating").is_in([Rating.OUTSTANDING.value, Rating.GOOD.value])
     figures = long.group_by(["area_code", "area_name", "sector", "client_group"]).agg(

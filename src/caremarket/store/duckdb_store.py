@@ -98,9 +98,22 @@ class DuckDBStore:
             con.execute("ROLLBACK")
             raise
 
-    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
-        """Run a read-only SQL query over the canonical tables."""
-        table = self._con.sql(sql, params=list(params)).to_arrow_table()
+    def query(
+        self,
+        sql: str,
+        params: Sequence[object] | Mapping[str, object] = (),
+        *,
+        frames: Mapping[str, pl.DataFrame] | None = None,
+    ) -> pl.DataFrame:
+        """Run a read-only SQL query; `frames` are visible to it as tables by name."""
+        for name, frame in (frames or {}).items():
+            self._con.register(name, frame.to_arrow())
+        try:
+            bound = dict(params) if isinstance(params, Mapping) else list(params)
+            table = self._con.sql(sql, params=bound).to_arrow_table()
+        finally:
+            for name in frames or {}:
+                self._con.unregister(name)
         return pl.DataFrame(pl.from_arrow(table))
 
     def close(self) -> None:

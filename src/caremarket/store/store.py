@@ -23,8 +23,14 @@ class Store(Protocol):
         """Remove one release and its rows in one transaction."""
         ...
 
-    def query(self, sql: str, params: Sequence[object] = ()) -> pl.DataFrame:
-        """Run a read-only SQL query over the canonical tables."""
+    def query(
+        self,
+        sql: str,
+        params: Sequence[object] | Mapping[str, object] = (),
+        *,
+        frames: Mapping[str, pl.DataFrame] | None = None,
+    ) -> pl.DataFrame:
+        """Run a read-only SQL query; `frames` are visible to it as tables by name."""
         ...
 
     def close(self) -> None:
