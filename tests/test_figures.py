@@ -74,7 +74,7 @@ def test_lincolnshire_matches_raw_ratings_file(store: DuckDBStore, shared_data: 
 
 @pytest.mark.parametrize("la", ["Devon", "Somerset", "Plymouth", "Torbay"])
 def test_api_extract_matches_raw_file(store: DuckDBStore, shared_data: Path, la: str) -> None:
-    """Each council's care homes, beds and current ratings equal a pandas count of the raw API rows."""
+    """Each council's care homes, beds and current ratings equal a pandas count of the raw rows."""
     ingest_file(store, shared_data / API)
     as_of = date(2021, 4, 1)
     figures = council_figures(store, council(la), as_of).records()

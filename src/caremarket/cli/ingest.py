@@ -81,7 +81,7 @@ def ingest(
                 console.print(f"[red]not loaded[/red] {path}: {error}")
                 progress.advance(overall)
                 continue
-            _report(console, result, path, report if len(paths) == 1 else None, lenient)
+            _report(console, result, path, report if len(paths) == 1 else None)
             progress.advance(overall)
     if failed:
         raise typer.Exit(code=1)
@@ -100,8 +100,6 @@ def _report(
         f"{result.release_date}, {result.rows} rows, as {result.release_id}"
     )
     if result.problems:
-        target = report or path.with_name(path.name + ".problems.csv")
-        if not target.parent.exists() or not lenient:
-            target = Path.cwd() / (path.name + ".problems.csv")
+        target = report or Path.cwd() / (path.name + ".problems.csv")
         count = write_problem_report(result.problems, target)
         console.print(f"[yellow]{count} row(s) left out[/yellow]: problems written to {target}")

@@ -1,0 +1,136 @@
+"""The documented commands run and say what they should (the README's front door)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from caremarket.cli.main import app
+
+ROOT = Path(__file__).resolve().parents[2]
+OK = "constructed_hsca_2026_ok_01_March_2026_HSCA_Active_Locations.csv"
+runner = CliRunner()
+
+
+def test_help_lists_every_command() -> None:
+    """--help names each command the README documents."""
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    for command in ("ingest", "releases", "figures", "sources", "demo"):
+        assert command in result.output
+
+
+def test_readme_commands_exist() -> None:
+    """Every `caremarket X` in the README is a real command."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r"^caremarket (\w+)", readme, flags=re.MULTILINE))
+    assert documented >= {"ingest", "releases", "figures", "sources", "demo"}
+    for command in documented:
+        assert runner.invoke(app, [command, "--help"]).exit_code == 0, command
+
+
+def test_ingest_then_figures_in_each_format(tmp_path: Path, fixtures: Path) -> None:
+    """ingest, releases and figures work together through --db; csv and json carry the keys."""
+    db = str(tmp_path / "store.duckdb")
+    loaded = runner.invoke(app, ["ingest", "--db", db, str(fixtures / "cqc_hsca" / OK)])
+    assert loaded.exit_code == 0, loaded.output
+    again = runner.invoke(app, ["ingest", "--db", db, str(fixtures / "cqc_hsca" / OK)])
+    assert "already loaded" in again.output
+    listed = runner.invoke(app, ["releases", "--db", db, "--format", "json"])
+    (release,) = json.loads(listed.output)
+    assert release["source_id"] == "cqc_hsca_active_locations"
+    assert release["release_date"] == "2026-03-01"
+
+    as_json = runner.invoke(
+        app, ["figures", "--db", db, "--la", "Rutland", "--as-of", "2026-03-31", "--format", "json"]
+    )
+    records = json.loads(as_json.output)
+    keys = {
+        "la_code", "la_name", "as_of", "sector", "client_group", "locations", "providers",
+        "beds", "outstanding", "good", "requires_improvement", "inadequate", "not_rated",
+        "pct_good_or_outstanding", "median_rating_age_months",
+    }  # fmt: skip
+    assert all(keys <= set(r) for r in records)
+    total = next(r for r in records if r["sector"] == "all" and r["client_group"] == "all")
+    assert (total["la_code"], total["locations"], total["beds"]) == ("E06000017", 5, 120)
+
+    as_csv = runner.invoke(
+        app,
+        ["figures", "--db", db, "--la", "E06000017", "--as-of", "2026-03-31", "--format", "csv"],
+    )
+    rows = list(csv.DictReader(io.StringIO(as_csv.output)))
+    assert len(rows) == len(records)
+    home_care = next(r for r in rows if r["sector"] == "home_care" and r["client_group"] == "all")
+    assert home_care["beds"] == ""  # unknown, never 0
+
+
+def test_store_from_environment(
+    tmp_path: Path, fixtures: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """CAREMARKET_DB chooses the store when --db is not given."""
+    db = tmp_path / "env.duckdb"
+    monkeypatch.setenv("CAREMARKET_DB", str(db))
+    assert runner.invoke(app, ["ingest", str(fixtures / "cqc_hsca" / OK)]).exit_code == 0
+    assert db.exists()
+
+
+def test_bad_file_exits_non_zero_and_names_the_cell(tmp_path: Path, fixtures: Path) -> None:
+    """A file with a problem is refused with its file, row and column in the message."""
+    db = str(tmp_path / "store.duckdb")
+    bad = fixtures / "cqc_hsca" / "constructed_hsca_beds_not_whole.csv"
+    result = runner.invoke(app, ["ingest", "--db", db, str(bad)])
+    assert result.exit_code == 1
+    assert "row 2" in result.output and "Care homes beds" in result.output
+
+
+def test_lenient_writes_a_problem_report(tmp_path: Path, fixtures: Path) -> None:
+    """--lenient loads the good rows and writes the problems to the CSV report asked for."""
+    db, report = str(tmp_path / "store.duckdb"), tmp_path / "problems.csv"
+    bad = fixtures / "cqc_hsca" / "constructed_hsca_bad_date.csv"
+    result = runner.invoke(
+        app, ["ingest", "--db", db, "--lenient", "--report", str(report), str(bad)]
+    )
+    assert result.exit_code == 0, result.output
+    (problem,) = list(csv.DictReader(report.open(encoding="utf-8")))
+    assert (problem["code"], problem["row"], problem["column"]) == (
+        "bad-date", "4", "Publication Date",
+    )  # fmt: skip
+
+
+def test_unknown_council_is_a_clear_error(tmp_path: Path) -> None:
+    """A council name that is not one says how to name a council."""
+    result = runner.invoke(app, ["figures", "--db", str(tmp_path / "s.duckdb"), "--la", "Narnia"])
+    assert result.exit_code != 0
+    assert "Narnia" in result.output
+
+
+def test_demo_builds_loads_and_reports(tmp_path: Path) -> None:
+    """The demo writes its files, loads six monthly releases and says the data are synthetic."""
+    out = tmp_path / "demo"
+    result = runner.invoke(app, ["demo", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "SYNTHETIC" in result.output
+    listed = runner.invoke(
+        app, ["releases", "--db", str(out / "caremarket.duckdb"), "--format", "json"]
+    )
+    releases = json.loads(listed.output)
+    hsca = [r for r in releases if r["source_id"] == "cqc_hsca_active_locations"]
+    assert len(hsca) == 6
+    assert all(r["licence"].startswith("Synthetic") for r in hsca)
+    figures = list(csv.DictReader((out / "figures.csv").open(encoding="utf-8")))
+    total = next(r for r in figures if r["sector"] == "all" and r["client_group"] == "all")
+    assert total["la_name"] == "Norfolk" and int(total["locations"]) > 400
+    # The second run finds everything loaded already and changes nothing.
+    assert runner.invoke(app, ["demo", "--out", str(out)]).exit_code == 0
+    again = json.loads(
+        runner.invoke(
+            app, ["releases", "--db", str(out / "caremarket.duckdb"), "--format", "json"]
+        ).output
+    )
+    assert len(again) == len(releases)
