@@ -87,9 +87,7 @@ def ingest(
         raise typer.Exit(code=1)
 
 
-def _report(
-    console: Console, result: IngestResult, path: Path, report: Path | None, lenient: bool
-) -> None:
+def _report(console: Console, result: IngestResult, path: Path, report: Path | None) -> None:
     if result.outcome is Outcome.ALREADY_LOADED:
         console.print(
             f"[yellow]already loaded[/yellow] {path.name} as {result.release_id} (nothing changed)"
