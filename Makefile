@@ -28,6 +28,7 @@ demo: $(VENV)/.synced
 lint: $(VENV)/.synced
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.synced
 	$(BIN)/mypy

@@ -381,18 +381,22 @@ def report(results: Sequence[Measurement], rows: int, repeat: int) -> str:
 
 
 def profile(rows: int, fmt: str, top: int) -> None:
-    """Profile caremarket's ingest of one format in this process: top entries by cumtime."""
+    """cProfile caremarket's ingest of one format, then its all-council figures: top by cumtime."""
     from caremarket.pipeline import ingest_file
     from caremarket.store.duckdb_store import DuckDBStore
 
     path = ensure_input(rows, fmt)
     with tempfile.TemporaryDirectory(prefix="caremarket-bench-") as tmp:
         store = DuckDBStore(Path(tmp) / "bench.duckdb")
-        profiler = cProfile.Profile()
-        profiler.runcall(ingest_file, store, path)
+        ingest = cProfile.Profile()
+        result = ingest.runcall(ingest_file, store, path)
+        figures = cProfile.Profile()
+        if result.release_date is not None:
+            figures.runcall(all_council_figures, store, result.release_date)
         store.close()
-    print(f"## cProfile: caremarket ingest of .{fmt} ({rows} rows), top {top} by cumulative")
-    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(top)
+    for what, profiler in (("ingest", ingest), ("all-council figures", figures)):
+        print(f"## cProfile: caremarket {what}, .{fmt} ({rows} rows), top {top} by cumulative")
+        pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(top)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

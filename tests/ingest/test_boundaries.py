@@ -138,3 +138,24 @@ def test_geojson_without_any_year_refused(store: DuckDBStore, tmp_path: Path) ->
     with pytest.raises(DataProblemError) as error:
         ingest_file(store, path)
     assert [p.code for p in error.value.problems] == [ProblemCode.NO_RELEASE_DATE]
+
+
+def test_repeated_area_in_layer_reported(tmp_path: Path) -> None:
+    """Two current features for one area are a duplicate; leniently the first is kept."""
+    path = tmp_path / "districts_2025.geojson"
+    features = [
+        {
+            "type": "Feature",
+            "properties": {"areacd": "E07000148", "areanm": name},
+            "geometry": {"type": "Point", "coordinates": [1.29, 52.63]},
+        }
+        for name in ("Norwich", "Norwich again")
+    ]
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    with DuckDBStore(tmp_path / "a.duckdb") as store:
+        with pytest.raises(DataProblemError) as error:
+            ingest_file(store, path)
+        assert [p.code for p in error.value.problems] == [ProblemCode.DUPLICATE_ID]
+        ingest_file(store, path, lenient=True)
+        names = store.query("SELECT area_name FROM boundary")["area_name"].to_list()
+        assert names == ["Norwich"]

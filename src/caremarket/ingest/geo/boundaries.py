@@ -98,6 +98,8 @@ class BoundariesAdapter:
                     )
                 ]
             )
+        rows, repeated = _first_per_layer(rows, path.name)
+        problems += repeated
         frame = pl.DataFrame(
             rows,
             schema={
@@ -117,6 +119,31 @@ class BoundariesAdapter:
             coverage=councils_covering(frame["area_code"].to_list()),
             note=f"{note}; {kind}, {frame.height} current areas of {seen} features",
         )
+
+
+def _first_per_layer(
+    rows: list[tuple[str, str | None, str, str]], file: str
+) -> tuple[list[tuple[str, str | None, str, str]], list[DataProblem]]:
+    """The rows with a layer and code not seen before, and a problem for each repeat."""
+    seen: set[tuple[str, str]] = set()
+    kept: list[tuple[str, str | None, str, str]] = []
+    problems: list[DataProblem] = []
+    for row in rows:
+        key = (row[2], row[0])
+        if key in seen:
+            problems.append(
+                DataProblem(
+                    ProblemCode.DUPLICATE_ID,
+                    file,
+                    f"one current feature per area in layer `{row[2]}`",
+                    column="areacd",
+                    value=row[0],
+                )
+            )
+            continue
+        seen.add(key)
+        kept.append(row)
+    return kept, problems
 
 
 def _properties(feature: object) -> Mapping[str, Any]:
@@ -251,7 +278,7 @@ def _check_crs(document: Mapping[str, Any], features: Sequence[Any], file: str) 
     """Refuse a collection whose coordinates are not longitude and latitude."""
     crs = document.get("crs")
     name = _properties(crs).get("name") if isinstance(crs, dict) else None
-    first = _first_position(features[0].get("geometry") if features else None)
+    first = _first_position(features[0].get("geometry")) if _is_feature(features) else None
     projected = isinstance(name, str) and not re.search(r"CRS84|4326", name)
     if projected or (first is not None and (abs(first[0]) > 180 or abs(first[1]) > 90)):
         raise DataProblemError(
@@ -264,6 +291,10 @@ def _check_crs(document: Mapping[str, Any], features: Sequence[Any], file: str) 
                 )
             ]
         )
+
+
+def _is_feature(features: Sequence[Any]) -> bool:
+    return bool(features) and isinstance(features[0], dict)
 
 
 def _first_position(geometry: object) -> tuple[float, float] | None:
@@ -299,7 +330,10 @@ def _read_topology(
             code, name, _ = identity
             if not code.startswith("E"):
                 continue
-            geometry = topology_geometry(member, arcs, document.get("transform"))
+            try:
+                geometry = topology_geometry(member, arcs, document.get("transform"))
+            except (IndexError, KeyError, TypeError):
+                geometry = None
             if geometry is None:
                 problems.append(
                     DataProblem(

@@ -17,7 +17,8 @@ import re
 from collections.abc import Iterable, Sequence
 from datetime import date
 from functools import cache
-from importlib import metadata, resources
+from importlib import metadata, util
+from pathlib import Path
 
 import brotli
 import msgpack
@@ -235,6 +236,15 @@ def _release_date(file: str, options: ReadOptions) -> tuple[date, str]:
 
 
 @cache
+def _package_dir() -> Path:
+    """The package's data folder, found without importing it (its reader imports pandas)."""
+    spec = util.find_spec(_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"{_DISTRIBUTION} is not installed: it ships the postcodes")
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+@cache
 def _letter(letter: str) -> pl.DataFrame:
     """The bundled directory's postcodes starting with `letter` (empty if it has none)."""
     schema = {
@@ -243,7 +253,7 @@ def _letter(letter: str) -> pl.DataFrame:
         "east": pl.Float64,
         "north": pl.Float64,
     }
-    resource = resources.files(_PACKAGE) / f"postcodes_{letter}.msgpack.br"
+    resource = _package_dir() / f"postcodes_{letter}.msgpack.br"
     if not resource.is_file():
         return pl.DataFrame(schema=schema)
     table = msgpack.unpackb(brotli.decompress(resource.read_bytes()), raw=False)
