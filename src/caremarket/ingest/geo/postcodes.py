@@ -245,8 +245,8 @@ def _package_dir() -> Path:
 
 
 @cache
-def _letter(letter: str) -> pl.DataFrame:
-    """The bundled directory's postcodes starting with `letter` (empty if it has none)."""
+def bundled_letter(letter: str) -> pl.DataFrame:
+    """The bundled directory's postcodes starting with `letter`: postcode, district, OS grid."""
     schema = {
         "postcode": pl.String,
         "district_code": pl.String,
@@ -295,7 +295,7 @@ def bundled_postcodes(postcodes: Iterable[str]) -> pl.DataFrame:
     }
     if not letters:
         return pl.DataFrame(schema=schema)
-    directory = pl.concat([_letter(letter) for letter in letters])
+    directory = pl.concat([bundled_letter(letter) for letter in letters])
     found = pl.DataFrame({"postcode": wanted}).join(directory, on="postcode", how="inner")
     latitude, longitude = grid_to_wgs84(found["east"], found["north"])
     return found.select("postcode", "district_code").with_columns(
