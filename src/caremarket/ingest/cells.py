@@ -7,13 +7,13 @@ adapter can load the good rows leniently or refuse the file strictly.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 
 import polars as pl
 
-from caremarket.ingest.problem import DataProblem, ProblemCode
+from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.workbook import RawTable
 
 _MAX_PROBLEMS_PER_COLUMN = 1000
@@ -203,3 +203,22 @@ def good_rows(table: RawTable, problems: list[DataProblem]) -> pl.Series:
     if bad:
         mask = mask.scatter([i for i in bad if 0 <= i < table.frame.height], False)
     return mask
+
+
+def require_columns(table: RawTable, required: Sequence[str], what: str) -> None:
+    """Raise DataProblemError naming every required column the header lacks."""
+    present = set(table.frame.columns)
+    missing = [c for c in required if c not in present]
+    if missing:
+        raise DataProblemError(
+            [
+                DataProblem(
+                    ProblemCode.MISSING_COLUMN,
+                    table.file,
+                    what,
+                    row=table.header_row or None,
+                    column=c,
+                )
+                for c in missing
+            ]
+        )

@@ -327,7 +327,7 @@ def _read_row(
 
 def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
     """Read API location records held as a table of text cells."""
-    _check_columns(table)
+    cells.require_columns(table, REQUIRED, "the keys of a CQC API location record")
     problems: list[DataProblem] = []
     order, order_problems = cells.file_date_order(table, DATE_COLUMNS, options.date_order)
     if order_problems:
@@ -486,21 +486,3 @@ def _release_date(file: str, found: list[date], options: ReadOptions) -> tuple[d
             )
         ]
     )
-
-
-def _check_columns(table: RawTable) -> None:
-    present = set(table.frame.columns)
-    missing = [c for c in REQUIRED if c not in present]
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(
-                    ProblemCode.MISSING_COLUMN,
-                    table.file,
-                    "the keys of a CQC API location record",
-                    row=table.header_row or None,
-                    column=c,
-                )
-                for c in missing
-            ]
-        )

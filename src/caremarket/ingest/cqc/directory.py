@@ -26,7 +26,7 @@ from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
 from caremarket.ingest.cqc.common import duplicate_problems, la_codes
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import CQC_DIRECTORY
-from caremarket.ingest.workbook import FileFormat, RawTable, Workbook
+from caremarket.ingest.workbook import FileFormat, Workbook
 
 LOCATION_ID = "CQC Location ID (for office use only)"
 PROVIDER_ID = "CQC Provider ID (for office use only)"
@@ -61,7 +61,7 @@ class CqcDirectoryAdapter:
         preamble = workbook.head(match.sheet, match.header_row - 1)
         produced_text, produced = produced_on(preamble)
         table = workbook.table(match.sheet, match.header_row)
-        _check_columns(table)
+        cells.require_columns(table, REQUIRED, "the columns of CQC's weekly directory CSV")
         release_date, note = _release_date(table.file, produced_text, produced, options)
 
         problems: list[DataProblem] = []
@@ -186,21 +186,3 @@ def _client_groups(values: pl.Series) -> list[list[str]]:
         sorted({_GROUPS[w.lower()] for w in words if w.lower() in _GROUPS})
         for words in _split(values)
     ]
-
-
-def _check_columns(table: RawTable) -> None:
-    present = set(table.frame.columns)
-    missing = [c for c in REQUIRED if c not in present]
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(
-                    ProblemCode.MISSING_COLUMN,
-                    table.file,
-                    "the columns of CQC's weekly directory CSV",
-                    row=table.header_row,
-                    column=c,
-                )
-                for c in missing
-            ]
-        )

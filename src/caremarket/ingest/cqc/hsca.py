@@ -218,23 +218,10 @@ class HscaActiveLocationsAdapter:
 
 
 def _check_columns(table: RawTable) -> None:
-    present = set(table.frame.columns)
-    missing = [c for c in REQUIRED if c not in present]
-    if not any(c in present for c in _POSTCODE_COLUMNS):
-        missing.append(_POSTCODE_COLUMNS[0])
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(
-                    ProblemCode.MISSING_COLUMN,
-                    table.file,
-                    "the columns of CQC's HSCA Active Locations file",
-                    row=table.header_row,
-                    column=c,
-                )
-                for c in missing
-            ]
-        )
+    # Either spelling of the postcode column will do (2026: Postal, older: Post).
+    postcode = next((c for c in _POSTCODE_COLUMNS if c in table.frame.columns), None)
+    required = [*REQUIRED, postcode or _POSTCODE_COLUMNS[0]]
+    cells.require_columns(table, required, "the columns of CQC's HSCA Active Locations file")
 
 
 def _memberships(

@@ -25,7 +25,7 @@ from caremarket.ingest.cqc.common import (
 )
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import CQC_LATEST_RATINGS
-from caremarket.ingest.workbook import FileFormat, RawTable, Workbook
+from caremarket.ingest.workbook import FileFormat, Workbook
 
 REQUIRED = (
     "Location ID",
@@ -67,7 +67,9 @@ class LatestRatingsAdapter:
     def read(self, workbook: Workbook, match: Match, options: ReadOptions) -> Parsed:
         """Read locations, their sectors and their ratings."""
         table = workbook.table(match.sheet, match.header_row)
-        _check_columns(table)
+        cells.require_columns(
+            table, REQUIRED, "the columns of CQC's Latest ratings Locations sheet"
+        )
         problems: list[DataProblem] = []
 
         order, order_problems = cells.file_date_order(
@@ -156,24 +158,6 @@ class LatestRatingsAdapter:
             problems=problems,
             coverage=coverage,
             note=note + f"; text dates read {order.value}",
-        )
-
-
-def _check_columns(table: RawTable) -> None:
-    present = set(table.frame.columns)
-    missing = [c for c in REQUIRED if c not in present]
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(
-                    ProblemCode.MISSING_COLUMN,
-                    table.file,
-                    "the columns of CQC's Latest ratings Locations sheet",
-                    row=table.header_row,
-                    column=c,
-                )
-                for c in missing
-            ]
         )
 
 

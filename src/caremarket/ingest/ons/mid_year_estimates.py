@@ -131,7 +131,7 @@ def _release_date(options: ReadOptions, year: int) -> tuple[date, str]:
 
 def _read_wide(table: RawTable, year: int, sex: str) -> tuple[pl.DataFrame, list[DataProblem]]:
     """One MYE2 sheet: wide ages to long rows, all-ages totals checked."""
-    _check_columns(table, ["Code", "Name", "All ages"], "the columns of an ONS MYE2 sheet")
+    cells.require_columns(table, ["Code", "Name", "All ages"], "the columns of an ONS MYE2 sheet")
     ages = {c: age_of(c) for c in table.frame.columns}
     age_columns = [c for c, a in ages.items() if a is not None]
     missing = sorted(set(range(91)) - {a for a in ages.values() if a is not None})
@@ -201,20 +201,6 @@ def _duplicate_codes(table: RawTable, codes: pl.Series) -> list[DataProblem]:
     ]
 
 
-def _check_columns(table: RawTable, required: Sequence[str], what: str) -> None:
-    present = set(table.frame.columns)
-    missing = [c for c in required if c not in present]
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(
-                    ProblemCode.MISSING_COLUMN, table.file, what, row=table.header_row, column=c
-                )
-                for c in missing
-            ]
-        )
-
-
 class NomisPopulationAdapter:
     """Reads an ONS population estimates extract from Nomis (long CSV, one row per age)."""
 
@@ -232,7 +218,7 @@ class NomisPopulationAdapter:
     def read(self, workbook: Workbook, match: Match, options: ReadOptions) -> Parsed:
         """Read single-year rows; check each all-ages row against the sum of its single years."""
         table = workbook.table(match.sheet, match.header_row)
-        _check_columns(
+        cells.require_columns(
             table, [*_NOMIS_SIGNATURE, "DATE_NAME"], "the columns of a Nomis population extract"
         )
         problems = cells.required(table, "GEOGRAPHY_CODE", "an area's GSS code")
