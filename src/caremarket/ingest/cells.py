@@ -27,7 +27,7 @@ class DateOrder(StrEnum):
     MONTH_FIRST = "month-first"
 
 
-def _problems(
+def problems_where(
     table: RawTable,
     column: str,
     bad: pl.Series,
@@ -35,6 +35,7 @@ def _problems(
     code: ProblemCode,
     expected: str,
 ) -> list[DataProblem]:
+    """A problem for each row where `bad` holds, quoting that row's value."""
     indices = bad.arg_true().head(_MAX_PROBLEMS_PER_COLUMN).to_list()
     return [
         DataProblem(code, table.file, expected, table.file_row(i), column, values[i])
@@ -52,7 +53,9 @@ def text(table: RawTable, column: str) -> pl.Series:
 def required(table: RawTable, column: str, expected: str) -> list[DataProblem]:
     """Problems for every blank cell in a column that must have a value."""
     values = text(table, column)
-    return _problems(table, column, values.is_null(), values, ProblemCode.MISSING_VALUE, expected)
+    return problems_where(
+        table, column, values.is_null(), values, ProblemCode.MISSING_VALUE, expected
+    )
 
 
 def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
@@ -60,7 +63,7 @@ def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProb
     values = text(table, column)
     parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
     bad = values.is_not_null() & (parsed.is_null() | (parsed != parsed.floor()) | (parsed < 0))
-    problems = _problems(
+    problems = problems_where(
         table, column, bad, values, ProblemCode.NOT_A_WHOLE_NUMBER, "a whole number of 0 or more"
     )
     result = pl.when(bad).then(None).otherwise(parsed)
@@ -72,7 +75,7 @@ def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
     values = text(table, column)
     parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
     bad = values.is_not_null() & parsed.is_null()
-    problems = _problems(table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number")
+    problems = problems_where(table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number")
     return parsed.alias(column), problems
 
 
@@ -84,7 +87,7 @@ def flag(
     mapping = {"Y": True, "YES": True, "TRUE": True, "N": False, "NO": False, "FALSE": False}
     parsed = values.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
     bad = values.is_not_null() & parsed.is_null()
-    problems = _problems(
+    problems = problems_where(
         table, column, bad, text(table, column), ProblemCode.UNKNOWN_VALUE, "Y, N or blank"
     )
     filled = parsed.fill_null(blank) if blank is not None else parsed
@@ -105,7 +108,7 @@ def choice(
     known = keys.is_in(list(lower)) | keys.is_null()
     parsed = keys.replace_strict(lower, default=None, return_dtype=pl.String)
     words = ", ".join(sorted({k for k in mapping if k}))
-    problems = _problems(table, column, ~known, values, code, f"one of: {words}")
+    problems = problems_where(table, column, ~known, values, code, f"one of: {words}")
     return parsed.alias(column), problems
 
 
@@ -162,7 +165,7 @@ def dates(table: RawTable, column: str, order: DateOrder) -> tuple[pl.Series, li
         DateOrder.DAY_FIRST: "a date such as 29/05/2026 (this file writes day first)",
         DateOrder.MONTH_FIRST: "a date such as 05/29/2026 (this file writes month first)",
     }[order]
-    problems = _problems(table, column, bad, values, ProblemCode.BAD_DATE, expected)
+    problems = problems_where(table, column, bad, values, ProblemCode.BAD_DATE, expected)
     return parsed.alias(column), problems
 
 

@@ -55,17 +55,14 @@ class LocalitiesAdapter:
             default=None,
             return_dtype=pl.String,
         )
-        problems += [
-            DataProblem(
-                ProblemCode.UNKNOWN_AREA,
-                table.file,
-                "the GSS code of an English county or unitary council, e.g. E10000020",
-                row=table.file_row(i),
-                column="la_code",
-                value=raw_la[i],
-            )
-            for i in (raw_la.is_not_null() & la_code.is_null()).arg_true().head(1000).to_list()
-        ]
+        problems += cells.problems_where(
+            table,
+            "la_code",
+            (raw_la.is_not_null() & la_code.is_null()),
+            raw_la,
+            ProblemCode.UNKNOWN_AREA,
+            "the GSS code of an English county or unitary council, e.g. E10000020",
+        )
         district = cells.text(table, "district_code").str.to_uppercase()
         postcode_district = (
             cells.text(table, "postcode_district").str.to_uppercase().str.replace_all(" ", "")
@@ -74,17 +71,14 @@ class LocalitiesAdapter:
         bad_pd = postcode_district.is_not_null() & ~postcode_district.str.contains(
             _POSTCODE_DISTRICT
         )
-        problems += [
-            DataProblem(
-                ProblemCode.UNKNOWN_VALUE,
-                table.file,
-                "a postcode district such as NR1 or PE30",
-                row=table.file_row(i),
-                column="postcode_district",
-                value=postcode_district[i],
-            )
-            for i in bad_pd.arg_true().head(1000).to_list()
-        ]
+        problems += cells.problems_where(
+            table,
+            "postcode_district",
+            bad_pd,
+            postcode_district,
+            ProblemCode.UNKNOWN_VALUE,
+            "a postcode district such as NR1 or PE30",
+        )
         neither = district.is_null() & postcode_district.is_null()
         problems += [
             DataProblem(

@@ -229,32 +229,21 @@ class NomisPopulationAdapter:
         problems += cells.required(table, "GENDER_NAME", "Total, Male or Female")
         labels = cells.text(table, "C_AGE_NAME")
         ages, totals_mask = ages_of(labels)
-        bad_age = (ages.is_null() & ~totals_mask).arg_true().head(1000)
-        problems += [
-            DataProblem(
-                ProblemCode.UNKNOWN_VALUE,
-                table.file,
-                "`All Ages`, `Age 0` to `Age 89` or `Aged 90+`",
-                row=table.file_row(i),
-                column="C_AGE_NAME",
-                value=labels[i],
-            )
-            for i in bad_age.to_list()
-        ]
+        bad_age = ages.is_null() & ~totals_mask
+        problems += cells.problems_where(
+            table,
+            "C_AGE_NAME",
+            bad_age,
+            labels,
+            ProblemCode.UNKNOWN_VALUE,
+            "`All Ages`, `Age 0` to `Age 89` or `Aged 90+`",
+        )
         year_text = cells.text(table, "DATE_NAME")
         year = year_text.str.extract(_NOMIS_YEAR.pattern, 1).cast(pl.Int64, strict=False)
-        bad_year = (year.is_null()).arg_true().head(1000)
-        problems += [
-            DataProblem(
-                ProblemCode.BAD_DATE,
-                table.file,
-                "a year such as 2024",
-                row=table.file_row(i),
-                column="DATE_NAME",
-                value=year_text[i],
-            )
-            for i in bad_year.to_list()
-        ]
+        bad_year = year.is_null()
+        problems += cells.problems_where(
+            table, "DATE_NAME", bad_year, year_text, ProblemCode.BAD_DATE, "a year such as 2024"
+        )
         frame = pl.DataFrame(
             {
                 "row": [table.file_row(i) for i in range(table.frame.height)],

@@ -71,18 +71,15 @@ class SnppAdapter:
         sex, sex_problems = cells.choice(table, "SEX", SEX_WORDS)
         labels = cells.text(table, "AGE_GROUP")
         ages, is_total = ages_of(labels)
-        bad_age = (wanted & ages.is_null() & ~is_total).arg_true().head(1000)
-        problems += [
-            DataProblem(
-                ProblemCode.UNKNOWN_VALUE,
-                table.file,
-                "an age group 0 to 89, `90 and over` or `All ages`",
-                row=table.file_row(i),
-                column="AGE_GROUP",
-                value=labels[i],
-            )
-            for i in bad_age.to_list()
-        ]
+        bad_age = wanted & ages.is_null() & ~is_total
+        problems += cells.problems_where(
+            table,
+            "AGE_GROUP",
+            bad_age,
+            labels,
+            ProblemCode.UNKNOWN_VALUE,
+            "an age group 0 to 89, `90 and over` or `All ages`",
+        )
         values: dict[str, pl.Series] = {}
         for year in years:
             values[year], year_problems = cells.number(table, year)
