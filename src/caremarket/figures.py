@@ -131,21 +131,24 @@ def counted_locations(
             WHERE l.adult_social_care AND NOT coalesce(l.dormant, false)
               AND (l.deregistration_date IS NULL OR l.deregistration_date > $as_of)
         ),
+        releases AS (SELECT DISTINCT release_id FROM chosen),
         sectors AS (
             SELECT s.release_id, s.location_id, list(DISTINCT s.sector) AS sectors
-            FROM location_sector s JOIN chosen c USING (release_id) GROUP BY ALL
+            FROM location_sector s JOIN releases USING (release_id) GROUP BY ALL
         ),
         groups AS (
             SELECT g.release_id, g.location_id, list(DISTINCT g.client_group) AS client_groups
-            FROM location_client_group g JOIN chosen c USING (release_id) GROUP BY ALL
+            FROM location_client_group g JOIN releases USING (release_id) GROUP BY ALL
         ),
         current AS (
-            SELECT k.la_code, x.location_id, x.rating, x.publication_date
-            FROM rating x JOIN rated_pairs k ON x.release_id = k.rating_release_id
+            SELECT l.la_code, l.location_id, x.rating, x.publication_date
+            FROM located l
+            JOIN rated_pairs k ON k.la_code = l.la_code
+            JOIN rating x ON x.release_id = k.rating_release_id AND x.location_id = l.location_id
             WHERE x.key_question = 'overall' AND x.current
               AND (x.publication_date IS NULL OR x.publication_date <= $as_of)
             QUALIFY row_number() OVER (
-                PARTITION BY k.la_code, x.location_id
+                PARTITION BY l.la_code, l.location_id
                 ORDER BY coalesce(x.service_group, 'Overall') = 'Overall' DESC,
                          x.publication_date DESC NULLS LAST) = 1
         )
