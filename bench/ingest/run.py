@@ -290,7 +290,7 @@ def _seconds(value: float | None) -> str:
 
 def _row(m: Measurement) -> str:
     if m.timed_out_after is not None:
-        ingest = f"timed out after {m.timed_out_after:.0f} s"
+        ingest = f"timed out after {m.timed_out_after:g} s"
         return f"| {m.fmt} | {m.tool} | {ingest} | - | - | - | |"
     if m.error:
         return f"| {m.fmt} | {m.tool} | failed | - | - | - | {m.error} |"

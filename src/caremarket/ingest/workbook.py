@@ -129,6 +129,9 @@ class Workbook:
         self.encoding = encoding
         self._text: str | None = None
         self._book: python_calamine.CalamineWorkbook | None = None
+        # calamine parses a whole sheet to open it: keep it, so recognising a
+        # release and reading it parse the sheet once.
+        self._sheets: dict[str, python_calamine.CalamineSheet] = {}
         if file_format is FileFormat.CSV:
             self._text = _decode(path, encoding)
         elif file_format in (FileFormat.XLSX, FileFormat.XLS, FileFormat.ODS):
@@ -161,7 +164,7 @@ class Workbook:
             return Sheet(self.file, name, _csv_rows(self._text, self.file))
         assert self._book is not None
         try:
-            values = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+            values = self._calamine_sheet(name).to_python(skip_empty_area=False)
         except Exception as error:
             raise DataProblemError(
                 [
@@ -181,13 +184,19 @@ class Workbook:
             first = "\n".join(self._text.splitlines()[:rows])
             return [list(r) for r in _csv_rows(first, self.file, complete=False)][:rows]
         assert self._book is not None
-        sheet = self._book.get_sheet_by_name(name)
+        sheet = self._calamine_sheet(name)
         out: list[list[str | None]] = []
         for row in sheet.iter_rows():
             out.append([_cell_text(v) for v in row])
             if len(out) >= rows:
                 break
         return out
+
+    def _calamine_sheet(self, name: str) -> python_calamine.CalamineSheet:
+        assert self._book is not None
+        if name not in self._sheets:
+            self._sheets[name] = self._book.get_sheet_by_name(name)
+        return self._sheets[name]
 
     def table(self, name: str, header_row: int) -> RawTable:
         """The sheet read as a table whose header is on `header_row` (1-based)."""
