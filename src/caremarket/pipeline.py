@@ -15,6 +15,7 @@ import polars as pl
 
 from caremarket.domain.area import Area, find_council
 from caremarket.ingest.adapter import Parsed, ReadOptions
+from caremarket.ingest.coverage import release_coverage
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.registry import JSON_ADAPTERS, TABULAR_ADAPTERS
 from caremarket.ingest.workbook import FileFormat, detect_format, open_workbook
@@ -143,7 +144,7 @@ def ingest_file(
         for name, frame in parsed.tables.items()
     }
     tables["release_coverage"] = pl.DataFrame(
-        {"release_id": release_id, "la_code": sorted(parsed.coverage)},
+        {"release_id": release_id, "la_code": sorted(release_coverage(parsed.tables))},
         schema={"release_id": pl.String, "la_code": pl.String},
     )
     store.load(

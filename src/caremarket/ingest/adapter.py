@@ -44,7 +44,6 @@ class Parsed:
     rows: int
     tables: dict[str, pl.DataFrame]
     problems: list[DataProblem] = field(default_factory=list)
-    coverage: frozenset[str] = frozenset()
     note: str = ""
 
 

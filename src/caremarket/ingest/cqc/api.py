@@ -415,7 +415,6 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
     release_date, note = _release_date(
         table.file, [d for n in nested for d in n.report_dates], options
     )
-    coverage = frozenset(locations["la_code"].drop_nulls().unique().to_list())
     note += f"; {table.frame.height} {unit}; text dates read {order.value}"
     return Parsed(
         source=CQC_API_LOCATIONS,
@@ -429,7 +428,6 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
             "rating": ratings,
         },
         problems=problems,
-        coverage=coverage,
         note=note,
     )
 

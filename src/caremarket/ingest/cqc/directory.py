@@ -107,7 +107,6 @@ class CqcDirectoryAdapter:
             .select("provider_id", name="_provider_name")
         )
         locations = locations.drop("_sectors", "_groups", "_provider_name")
-        coverage = frozenset(locations["la_code"].drop_nulls().unique().to_list())
         unknown = sorted(set(locations.filter(pl.col("la_code").is_null())["la_name"].drop_nulls()))
         if unknown:
             shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
@@ -123,7 +122,6 @@ class CqcDirectoryAdapter:
                 "location_client_group": location_client_group,
             },
             problems=problems,
-            coverage=coverage,
             note=note + "; no beds or ratings in the directory",
         )
 

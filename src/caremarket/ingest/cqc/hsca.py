@@ -212,7 +212,6 @@ class HscaActiveLocationsAdapter:
                 "rating": ratings,
             },
             problems=problems,
-            coverage=frozenset(locations["la_code"].drop_nulls().unique().to_list()),
             note=note + f"; text dates read {order.value}",
         )
 

@@ -144,7 +144,6 @@ class LatestRatingsAdapter:
         )
         if date_problem is not None:
             raise DataProblemError([date_problem])
-        coverage = frozenset(locations["la_code"].drop_nulls().unique().to_list())
         return Parsed(
             source=self.source,
             release_date=release_date,
@@ -156,7 +155,6 @@ class LatestRatingsAdapter:
                 "rating": ratings,
             },
             problems=problems,
-            coverage=coverage,
             note=note + f"; text dates read {order.value}",
         )
 

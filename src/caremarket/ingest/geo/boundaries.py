@@ -19,7 +19,6 @@ from typing import Any
 import polars as pl
 
 from caremarket.ingest.adapter import Parsed, ReadOptions
-from caremarket.ingest.ons.common import councils_covering
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import ONS_BOUNDARIES
 
@@ -116,7 +115,6 @@ class BoundariesAdapter:
             rows=seen,
             tables={"boundary": frame},
             problems=problems,
-            coverage=councils_covering(frame["area_code"].to_list()),
             note=f"{note}; {kind}, {frame.height} current areas of {seen} features",
         )
 

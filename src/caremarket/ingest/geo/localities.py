@@ -110,7 +110,6 @@ class LocalitiesAdapter:
             rows=table.frame.height,
             tables={"locality": rows},
             problems=problems,
-            coverage=frozenset(rows["la_code"].drop_nulls().unique().to_list()),
             note=f"{note}; {rows['locality'].n_unique()} localities",
         )
 

@@ -27,7 +27,6 @@ from pyproj import Transformer
 
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions
-from caremarket.ingest.ons.common import councils_covering
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import ONS_POSTCODES
 from caremarket.ingest.workbook import FileFormat, RawTable, Workbook
@@ -140,7 +139,6 @@ class PostcodeLookupAdapter:
             rows=table.frame.height,
             tables={"postcode": frame},
             problems=problems,
-            coverage=councils_covering(frame["district_code"].unique().to_list()),
             note=f"{note}; positions {how}{terminated}",
         )
 

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import polars as pl
 
-from caremarket.domain.area import Tier, find_area
 from caremarket.ingest.problem import DataProblem, ProblemCode
 
 POPULATION_COLUMNS = ("area_code", "area_name", "year", "sex", "age", "persons", "kind")
@@ -31,22 +28,6 @@ SEX_WORDS: dict[str, str | None] = {
     "female": "females",
 }
 OLDEST = 90  # the open-ended age group: 90 and over
-
-
-def councils_covering(codes: Iterable[str | None]) -> frozenset[str]:
-    """The upper-tier councils whose areas (councils or their districts) the codes name."""
-    councils: set[str] = set()
-    for code in set(codes):
-        if not code:
-            continue
-        area = find_area(code)
-        if area is None or area.code != code.strip().upper():
-            continue
-        if area.is_council:
-            councils.add(area.code)
-        elif area.tier is Tier.NON_METROPOLITAN_DISTRICT:
-            councils.add(area.parent_code)
-    return frozenset(councils)
 
 
 def age_of(label: str | None) -> int | None:

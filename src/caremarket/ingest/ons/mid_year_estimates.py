@@ -22,7 +22,6 @@ from caremarket.ingest.ons.common import (
     SEX_WORDS,
     age_of,
     ages_of,
-    councils_covering,
     empty_population,
     total_problems,
 )
@@ -99,7 +98,6 @@ class MidYearEstimatesAdapter:
             rows=rows,
             tables={"population": population},
             problems=problems,
-            coverage=councils_covering(population["area_code"].unique().to_list()),
             note=f"{note}; sheets read: {len(frames)}",
         )
 
@@ -282,7 +280,6 @@ class NomisPopulationAdapter:
             rows=table.frame.height,
             tables={"population": population},
             problems=problems + sum_problems + _duplicate_problems(table, duplicate),
-            coverage=councils_covering(population["area_code"].unique().to_list()),
             note=note + "; Nomis extract",
         )
 

@@ -21,7 +21,6 @@ from caremarket.ingest.ons.common import (
     POPULATION_COLUMNS,
     SEX_WORDS,
     ages_of,
-    councils_covering,
     total_problems,
 )
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
@@ -152,7 +151,6 @@ class SnppAdapter:
             rows=table.frame.height,
             tables={"population": population},
             problems=problems,
-            coverage=councils_covering(population["area_code"].unique().to_list()),
             note=f"{note}; {base}-based, years {years[0]}-{years[-1]}, Population component",
         )
 
