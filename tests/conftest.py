@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from caremarket.ingest.adapter import ReadOptions
+from caremarket.ingest.problem import DataProblem, DataProblemError
+from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,3 +36,24 @@ def store(tmp_path: Path) -> Iterator[DuckDBStore]:
     """A fresh DuckDB store in a temporary file."""
     with DuckDBStore(tmp_path / "caremarket.duckdb") as opened:
         yield opened
+
+
+RefusedStrictly = Callable[..., tuple[DataProblem, ...]]
+
+
+@pytest.fixture
+def refused_strictly() -> RefusedStrictly:
+    """A check that a strict load of a file is refused and leaves its store empty."""
+    return _refused_strictly
+
+
+def _refused_strictly(
+    path: Path, store_path: Path, options: ReadOptions = ReadOptions()
+) -> tuple[DataProblem, ...]:
+    """Load a file strictly into a fresh store, check it is refused and nothing stays."""
+    with DuckDBStore(store_path) as strict:
+        with pytest.raises(DataProblemError) as error:
+            ingest_file(strict, path, options)
+        for table in ("release", "location", "population", "postcode", "boundary", "locality"):
+            assert strict.query(f"SELECT count(*) AS n FROM {table}")["n"][0] == 0, table
+    return error.value.problems

@@ -6,7 +6,7 @@ import json
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from shapely.geometry import shape  # type: ignore[import-untyped]
@@ -15,6 +15,9 @@ from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.problem import DataProblemError, ProblemCode
 from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
+
+if TYPE_CHECKING:
+    from tests.conftest import RefusedStrictly
 
 NORFOLK_DISTRICTS = {f"E0700014{i}" for i in range(3, 10)}
 TOPO = "geo/uk_boundaries_2014_2025.topojson"
@@ -103,15 +106,14 @@ def test_quantized_topojson_decodes_shared_arcs(store: DuckDBStore, fixtures: Pa
     assert shape(south).area == pytest.approx(0.01)
 
 
-def test_geojson_bad_features_strict_and_lenient(tmp_path: Path, fixtures: Path) -> None:
+def test_geojson_bad_features_strict_and_lenient(
+    tmp_path: Path, fixtures: Path, refused_strictly: RefusedStrictly
+) -> None:
     """A feature without geometry or code is reported; leniently the good current ones load."""
     path = fixtures / "geo" / "constructed_geojson_lad25_bad_features.geojson"
     options = ReadOptions(release_date=date(2025, 5, 1))
-    with DuckDBStore(tmp_path / "strict.duckdb") as strict:
-        with pytest.raises(DataProblemError) as error:
-            ingest_file(strict, path, options)
-        assert strict.query("SELECT count(*) AS n FROM release")["n"][0] == 0
-    found = sorted((p.row or 0, p.code) for p in error.value.problems)
+    problems = refused_strictly(path, tmp_path / "strict.duckdb", options)
+    found = sorted((p.row or 0, p.code) for p in problems)
     assert found == [(2, ProblemCode.MISSING_VALUE), (3, ProblemCode.MISSING_VALUE)]
     with DuckDBStore(tmp_path / "lenient.duckdb") as lenient:
         ingest_file(lenient, path, options, lenient=True)

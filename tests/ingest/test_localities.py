@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-
-import pytest
+from typing import TYPE_CHECKING
 
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.geo.localities import DEFAULT_VALID_FROM
-from caremarket.ingest.problem import DataProblemError, ProblemCode
+from caremarket.ingest.problem import ProblemCode
 from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
+
+if TYPE_CHECKING:
+    from tests.conftest import RefusedStrictly
 
 DISTRICTS = "constructed_localities_norfolk_districts.csv"
 
@@ -46,14 +48,13 @@ def test_postcode_districts_with_valid_from(store: DuckDBStore, fixtures: Path) 
     assert result.release_date == date(2025, 4, 1)
 
 
-def test_bad_rows_strict_refused_lenient_loads_rest(tmp_path: Path, fixtures: Path) -> None:
+def test_bad_rows_strict_refused_lenient_loads_rest(
+    tmp_path: Path, fixtures: Path, refused_strictly: RefusedStrictly
+) -> None:
     """Unknown council, foreign district, repeat, blanks are reported; the good row loads."""
     path = fixtures / "geo" / "constructed_localities_bad_rows.csv"
-    with DuckDBStore(tmp_path / "strict.duckdb") as strict:
-        with pytest.raises(DataProblemError) as error:
-            ingest_file(strict, path)
-        assert strict.query("SELECT count(*) AS n FROM release")["n"][0] == 0
-    found = sorted((p.row or 0, p.code) for p in error.value.problems)
+    problems = refused_strictly(path, tmp_path / "strict.duckdb")
+    found = sorted((p.row or 0, p.code) for p in problems)
     assert found == [
         (3, ProblemCode.UNKNOWN_AREA),
         (4, ProblemCode.UNKNOWN_AREA),
@@ -61,7 +62,7 @@ def test_bad_rows_strict_refused_lenient_loads_rest(tmp_path: Path, fixtures: Pa
         (6, ProblemCode.MISSING_VALUE),
         (7, ProblemCode.MISSING_VALUE),
     ]
-    foreign = next(p for p in error.value.problems if p.row == 4)
+    foreign = next(p for p in problems if p.row == 4)
     assert "E07000148" in foreign.expected and foreign.value == "E07000136"
     with DuckDBStore(tmp_path / "lenient.duckdb") as lenient:
         ingest_file(lenient, path, lenient=True)

@@ -6,6 +6,7 @@ import csv
 import math
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 import pytest
@@ -19,6 +20,9 @@ from caremarket.ingest.geo.postcodes import (
 from caremarket.ingest.problem import DataProblemError, ProblemCode
 from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
+
+if TYPE_CHECKING:
+    from tests.conftest import RefusedStrictly
 
 ONSPD = "ons/onspd_2025-11_norfolk_postcodes_latlon.csv"
 
@@ -98,14 +102,13 @@ def test_grid_only_lookup_converted_to_wgs84(store: DuckDBStore, fixtures: Path)
     assert "PE30 1EX" in rows
 
 
-def test_bad_rows_strict_refused_lenient_loads_rest(tmp_path: Path, fixtures: Path) -> None:
+def test_bad_rows_strict_refused_lenient_loads_rest(
+    tmp_path: Path, fixtures: Path, refused_strictly: RefusedStrictly
+) -> None:
     """Bad postcode, blank district, bad latitude, repeat are reported; terminated ones load."""
     path = fixtures / "ons" / "constructed_onspd_2025-08_bad_rows.csv"
-    with DuckDBStore(tmp_path / "strict.duckdb") as strict:
-        with pytest.raises(DataProblemError) as error:
-            ingest_file(strict, path)
-        assert strict.query("SELECT count(*) AS n FROM release")["n"][0] == 0
-    found = sorted((p.row or 0, p.code) for p in error.value.problems)
+    problems = refused_strictly(path, tmp_path / "strict.duckdb")
+    found = sorted((p.row or 0, p.code) for p in problems)
     assert found == [
         (5, ProblemCode.UNKNOWN_VALUE),
         (6, ProblemCode.MISSING_VALUE),

@@ -5,13 +5,17 @@ from __future__ import annotations
 import csv
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from caremarket.ingest.adapter import ReadOptions
-from caremarket.ingest.problem import DataProblemError, ProblemCode
+from caremarket.ingest.problem import ProblemCode
 from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
+
+if TYPE_CHECKING:
+    from tests.conftest import RefusedStrictly
 
 NORFOLK_2018 = "constructed_snpp_2018_norfolk.csv"
 
@@ -80,14 +84,13 @@ def test_release_date_option_wins(store: DuckDBStore, fixtures: Path) -> None:
     assert result.release_date == date(2025, 6, 24)
 
 
-def test_bad_rows_strict_refused_lenient_loads_rest(tmp_path: Path, fixtures: Path) -> None:
+def test_bad_rows_strict_refused_lenient_loads_rest(
+    tmp_path: Path, fixtures: Path, refused_strictly: RefusedStrictly
+) -> None:
     """Bad value, age group, sex and total are reported; only good Population rows load."""
     path = fixtures / "ons" / "constructed_snpp_bad_rows.csv"
-    with DuckDBStore(tmp_path / "strict.duckdb") as strict:
-        with pytest.raises(DataProblemError) as error:
-            ingest_file(strict, path)
-        assert strict.query("SELECT count(*) AS n FROM release")["n"][0] == 0
-    found = sorted((p.row or 0, p.code) for p in error.value.problems)
+    problems = refused_strictly(path, tmp_path / "strict.duckdb")
+    found = sorted((p.row or 0, p.code) for p in problems)
     assert found == [
         (3, ProblemCode.NOT_A_NUMBER),
         (4, ProblemCode.UNKNOWN_VALUE),
