@@ -181,7 +181,8 @@ class Workbook:
     def head(self, name: str, rows: int = 12) -> list[list[str | None]]:
         """The first rows of a sheet, for recognising a release."""
         if self._text is not None:
-            first = "\n".join(self._text.splitlines()[:rows])
+            # Only the first rows: splitting a whole national file per adapter is slow.
+            first = self._text[: _skip_lines(self._text, rows)]
             return [list(r) for r in _csv_rows(first, self.file, complete=False)][:rows]
         assert self._book is not None
         sheet = self._calamine_sheet(name)
