@@ -125,6 +125,7 @@ def counted_locations(
         WITH chosen AS (SELECT * FROM chosen_pairs),
         located AS (
             SELECT l.release_id, l.la_code, l.location_id, l.provider_id, l.beds, l.postcode,
+                   l.name, l.care_home, l.latitude, l.longitude,
                    CASE WHEN l.dual_registered AND l.primary_id IS NOT NULL
                         THEN l.primary_id ELSE l.location_id END AS count_id
             FROM location l JOIN chosen c ON l.release_id = c.release_id AND l.la_code = c.la_code
@@ -153,6 +154,7 @@ def counted_locations(
                          x.publication_date DESC NULLS LAST) = 1
         )
         SELECT l.la_code, l.location_id, l.provider_id, l.beds, l.postcode, l.count_id,
+               l.name, l.care_home, l.latitude, l.longitude,
                coalesce(s.sectors, []) AS sectors, coalesce(g.client_groups, []) AS client_groups,
                r.rating, r.publication_date
         FROM located l
@@ -165,28 +167,57 @@ def counted_locations(
     )
 
 
-def _areas(
-    store: Store, council: Area, as_of: date, locations: pl.DataFrame, breakdown: Breakdown
-) -> pl.DataFrame:
-    """Add area_code and area_name for the breakdown asked for."""
-    if breakdown is Breakdown.COUNCIL:
-        return locations.with_columns(
-            area_code=pl.lit(council.code), area_name=pl.lit(council.name)
+def with_areas(store: Store, council: Area, as_of: date, frame: pl.DataFrame) -> pl.DataFrame:
+    """Add district_code, district_name and locality to rows with a `postcode` or an
+    outward code (`postcode_district`) and perhaps a declared `locality`.
+
+    Districts come from the full postcode where there is one, else from the
+    district most of the outward code's postcodes lie in; localities from the
+    council's latest locality release on or before `as_of`, by postcode
+    district first, then by district; a `locality` already on the row wins.
+    """
+    located = frame
+    if "postcode" in located.columns:
+        districts = district_of_postcodes(store, located["postcode"])
+        located = located.join(districts, on="postcode", how="left").with_columns(
+            postcode_district=pl.col("postcode").str.split(" ").list.first()
         )
-    districts = district_of_postcodes(store, locations["postcode"])
-    located = locations.join(districts, on="postcode", how="left")
+    else:
+        located = located.with_columns(district_code=pl.lit(None, pl.String))
+    outward = located["postcode_district"].str.to_uppercase()
+    majority = district_of_outward_codes(outward)
+    located = (
+        located.with_columns(postcode_district=outward)
+        .join(majority, on="postcode_district", how="left")
+        .with_columns(district_code=pl.coalesce("district_code", "outward_district"))
+        .drop("outward_district")
+    )
     names = pl.DataFrame(
         [(a.code, a.name) for a in england_areas()],
         schema={"district_code": pl.String, "district_name": pl.String},
         orient="row",
     )
     located = located.join(names, on="district_code", how="left")
-    if breakdown is Breakdown.DISTRICT:
-        return located.with_columns(
-            area_code=pl.col("district_code").fill_null("unknown"),
-            area_name=pl.col("district_name").fill_null("Postcode not found"),
-        )
-    localities = store.query(
+    localities = council_localities(store, council, as_of)
+    by_district = localities.filter(pl.col("district_code").is_not_null()).select(
+        "district_code", district_locality="locality"
+    )
+    by_outward = localities.filter(pl.col("postcode_district").is_not_null()).select(
+        pl.col("postcode_district").str.to_uppercase(), pc_locality="locality"
+    )
+    located = located.join(by_district, on="district_code", how="left").join(
+        by_outward, on="postcode_district", how="left"
+    )
+    declared = pl.col("locality") if "locality" in located.columns else pl.lit(None, pl.String)
+    return located.with_columns(
+        locality=pl.coalesce(declared, "pc_locality", "district_locality")
+    ).drop("pc_locality", "district_locality")
+
+
+def council_localities(store: Store, council: Area, as_of: date) -> pl.DataFrame:
+    """The council's latest locality release on or before a date: locality, district_code,
+    postcode_district (empty when none is loaded)."""
+    return store.query(
         """
         SELECT locality, district_code, postcode_district FROM locality
         WHERE la_code = ? AND release_id = (
@@ -196,20 +227,52 @@ def _areas(
         """,
         [council.code, council.code, as_of],
     )
-    by_district = localities.filter(pl.col("district_code").is_not_null()).select(
-        "district_code", "locality"
-    )
-    by_outward = localities.filter(pl.col("postcode_district").is_not_null()).select(
-        pl.col("postcode_district").str.to_uppercase(), pl.col("locality").alias("pc_locality")
-    )
-    located = located.with_columns(postcode_district=pl.col("postcode").str.split(" ").list.first())
-    located = located.join(by_district, on="district_code", how="left").join(
-        by_outward, on="postcode_district", how="left"
-    )
-    locality = pl.coalesce("pc_locality", "locality")
+
+
+def _areas(
+    store: Store, council: Area, as_of: date, locations: pl.DataFrame, breakdown: Breakdown
+) -> pl.DataFrame:
+    """Add area_code and area_name for the breakdown asked for."""
+    if breakdown is Breakdown.COUNCIL:
+        return locations.with_columns(
+            area_code=pl.lit(council.code), area_name=pl.lit(council.name)
+        )
+    located = with_areas(store, council, as_of, locations)
+    if breakdown is Breakdown.DISTRICT:
+        return located.with_columns(
+            area_code=pl.col("district_code").fill_null("unknown"),
+            area_name=pl.col("district_name").fill_null("Postcode not found"),
+        )
     return located.with_columns(
-        area_code=locality.fill_null("unknown"),
-        area_name=locality.fill_null("No locality declared"),
+        area_code=pl.col("locality").fill_null("unknown"),
+        area_name=pl.col("locality").fill_null("No locality declared"),
+    )
+
+
+def district_of_outward_codes(outward: pl.Series) -> pl.DataFrame:
+    """Outward code -> the district most of its (bundled ONSPD) postcodes lie in.
+
+    Columns postcode_district, outward_district.
+    """
+    wanted = outward.drop_nulls().unique()
+    schema = {"postcode_district": pl.String, "outward_district": pl.String}
+    letters = sorted({code[0] for code in wanted.to_list() if code[:1].isalpha()})
+    if not letters:
+        return pl.DataFrame(schema=schema)
+    # Imported here: reading the bundled directory is only needed for breakdowns.
+    from caremarket.ingest.geo.postcodes import bundled_letter
+
+    directory = pl.concat([bundled_letter(letter) for letter in letters])
+    counted = (
+        directory.with_columns(postcode_district=pl.col("postcode").str.split(" ").list.first())
+        .filter(pl.col("postcode_district").is_in(wanted.implode()))
+        .group_by("postcode_district", "district_code")
+        .agg(postcodes=pl.len())
+    )
+    return (
+        counted.sort("postcodes", "district_code", descending=[True, False])
+        .unique("postcode_district", keep="first")
+        .select("postcode_district", outward_district="district_code")
     )
 
 

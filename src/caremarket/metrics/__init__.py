@@ -1,1 +1,24 @@
-"""Pure figures: tables in, table out. No store, no files, no network."""
+"""Pure analytics: registered metrics computed from tables, never from the store.
+
+Importing the package registers every metric (see `registry.METRICS`).
+"""
+
+from caremarket.metrics import change, demand, finance, quality, supply, waiting, workforce
+from caremarket.metrics.registry import METRICS, Input, Level, Metric, Theme, Unit, get_metric
+
+__all__ = [
+    "METRICS",
+    "Input",
+    "Level",
+    "Metric",
+    "Theme",
+    "Unit",
+    "change",
+    "demand",
+    "finance",
+    "get_metric",
+    "quality",
+    "supply",
+    "waiting",
+    "workforce",
+]
