@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
 
@@ -23,6 +24,15 @@ def demo(
     seed: Annotated[
         int, typer.Option(help="Seed of the synthetic market (same seed, same files).")
     ] = 2026,
+    serve: Annotated[
+        bool,
+        typer.Option(
+            "--serve/--no-serve",
+            help="Then serve the Care Market Intelligence Tool on the demo (accounts in a "
+            "local PostgreSQL cluster under OUT/accounts-db).",
+        ),
+    ] = False,
+    port: Annotated[int, typer.Option(help="Port for --serve.")] = 8000,
 ) -> None:
     """Build the SYNTHETIC demo county (Norfolk geography), load it and print its figures.
 
@@ -39,12 +49,13 @@ def demo(
     db = out / "caremarket.duckdb"
     with console.status("Generating the synthetic demo county (Norfolk geography)..."):
         manifest = generate(out, seed=seed)
-    files = [*manifest.releases, manifest.localities]
-    with DuckDBStore(db) as store:
+    boundaries = files("caremarket.demo") / "data" / "norfolk_districts_2025.geojson"
+    with as_file(boundaries) as boundaries_path, DuckDBStore(db) as store:
+        files_to_load = [*manifest.releases, manifest.localities, boundaries_path]
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task("Loading releases", total=len(files))
-            for path in files:
+            task = progress.add_task("Loading releases", total=len(files_to_load))
+            for path in files_to_load:
                 ingest_file(store, path)
                 progress.advance(task)
         area = council("Norfolk")
@@ -52,6 +63,11 @@ def demo(
             "SELECT max(release_date) AS d FROM release WHERE source_id LIKE 'cqc_%'"
         )["d"][0]
         as_of: date = latest
+        biggest_provider = store.query(
+            "SELECT provider_id, count(*) AS n FROM location WHERE release_id = ("
+            "SELECT release_id FROM release WHERE source_id LIKE 'cqc_%' "
+            "ORDER BY release_date DESC LIMIT 1) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
+        )["provider_id"][0]
         result = council_figures(store, area, as_of)
     records = [r for r in result.records() if r["client_group"] == "all"]
     console.print(
@@ -83,3 +99,23 @@ def demo(
         f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
     ):
         console.print(f"  .venv/bin/{command}")
+    accounts = out / "accounts-db"
+    console.print(
+        "\nThe Care Market Intelligence Tool (map, dashboards, open API) on the demo:\n"
+        f"  .venv/bin/caremarket serve --db {db} --accounts-dir {accounts} --port {port}\n"
+        f"  then open [bold]http://127.0.0.1:{port}/[/bold]"
+    )
+    if serve:
+        # Imported here: the web tool is only needed when serving.
+        from caremarket.cli.serve import accounts_conninfo, run_server
+        from caremarket.web.accounts.demo import demo_accounts
+        from caremarket.web.accounts.postgres import PostgresAccountStore
+
+        conninfo = accounts_conninfo(None, accounts)
+        if conninfo is None:
+            raise typer.Exit(code=1)
+        store_of_accounts = PostgresAccountStore(conninfo)
+        listing = demo_accounts(store_of_accounts, biggest_provider, out)
+        store_of_accounts.close()
+        console.print(f"Demo sign-ins (council and provider): [bold]{listing}[/bold]")
+        run_server(db, "Norfolk", "127.0.0.1", port, conninfo, None)

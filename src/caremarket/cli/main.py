@@ -8,7 +8,9 @@ from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
 from caremarket.cli.releases import releases
+from caremarket.cli.serve import serve
 from caremarket.cli.sources import sources
+from caremarket.cli.users import users
 
 app = typer.Typer(
     name="caremarket",
@@ -26,3 +28,5 @@ app.command()(releases)
 app.command()(figures)
 app.command()(sources)
 app.command()(demo)
+app.command()(serve)
+app.add_typer(users, name="users")

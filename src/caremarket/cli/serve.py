@@ -1,0 +1,94 @@
+"""`caremarket serve`: the Care Market Intelligence Tool (map, dashboards, open API)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from caremarket.cli.options import DbOption
+
+AccountsUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--accounts-url",
+        envvar="CAREMARKET_ACCOUNTS_URL",
+        help="PostgreSQL connection string for accounts, sessions, tokens and the audit log.",
+        show_default=False,
+    ),
+]
+AccountsDirOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--accounts-dir",
+        envvar="CAREMARKET_ACCOUNTS_DIR",
+        help="Without --accounts-url: a local PostgreSQL cluster in this folder (started if down).",
+        show_default=False,
+    ),
+]
+
+
+def accounts_conninfo(url: str | None, folder: Path | None) -> str | None:
+    """The accounts database to use: the URL, else a local cluster in the folder, else none."""
+    if url:
+        return url
+    if folder is None:
+        return None
+    # Imported here: only needed when accounts are kept in a local cluster.
+    from caremarket.web.accounts.cluster import LocalCluster
+
+    return LocalCluster.in_folder(folder).start().conninfo
+
+
+def run_server(
+    db: Path, council: str, host: str, port: int, conninfo: str | None, secret_key: str | None
+) -> None:
+    """Warm the figures, then serve until interrupted."""
+    import uvicorn
+
+    from caremarket.store.duckdb_store import DuckDBStore
+    from caremarket.web.app import create_app
+    from caremarket.web.settings import WebSettings
+
+    console = Console()
+    settings = WebSettings(council=council, accounts_url=conninfo)
+    if secret_key:
+        settings = WebSettings(council=council, accounts_url=conninfo, secret_key=secret_key)
+    with DuckDBStore(db, read_only=True) as store:
+        app = create_app(settings, store)
+        with console.status("Computing the latest figures..."):
+            app.state.caremarket.market.snapshot()
+        if conninfo is None:
+            console.print("[yellow]No accounts database: only the public view is offered.[/yellow]")
+        console.print(
+            f"Care Market Intelligence Tool: [bold]http://{host}:{port}/[/bold] "
+            f"(API docs: http://{host}:{port}/api/v1/docs). Ctrl+C stops it."
+        )
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+
+
+def serve(
+    db: DbOption = Path("caremarket.duckdb"),
+    council: Annotated[
+        str, typer.Option("--la", help="The council whose market is shown (name or GSS code).")
+    ] = "Norfolk",
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+    secret_key: Annotated[
+        str | None,
+        typer.Option(
+            envvar="CAREMARKET_SECRET_KEY", help="Key signing session cookies.", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Serve the map, dashboards and open API (/api/v1) over the store.
+
+    Anyone may see aggregates; provider and council users sign in (see
+    `caremarket users`). Accounts live in PostgreSQL: --accounts-url, or a
+    local cluster in --accounts-dir.
+    """
+    run_server(db, council, host, port, accounts_conninfo(accounts_url, accounts_dir), secret_key)

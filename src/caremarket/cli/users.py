@@ -1,0 +1,77 @@
+"""`caremarket users`: local accounts for council and provider users, and their API tokens."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from caremarket.cli.serve import AccountsDirOption, AccountsUrlOption, accounts_conninfo
+from caremarket.web.viewer import Role
+
+if TYPE_CHECKING:
+    from caremarket.web.accounts.postgres import PostgresAccountStore
+
+users = typer.Typer(help="Council and provider accounts and API tokens.", no_args_is_help=True)
+
+
+def _store(url: str | None, folder: Path | None) -> PostgresAccountStore:
+    conninfo = accounts_conninfo(url, folder)
+    if conninfo is None:
+        raise typer.BadParameter("give --accounts-url or --accounts-dir")
+    # Imported here: psycopg is only needed by these commands.
+    from caremarket.web.accounts.postgres import PostgresAccountStore
+
+    return PostgresAccountStore(conninfo)
+
+
+@users.command("add")
+def add(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[Role, typer.Option(help="council or provider.")],
+    provider_id: Annotated[
+        str | None, typer.Option(help="For a provider: its CQC provider id (1-123456789).")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input instead of a prompt.")
+    ] = False,
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Add a council or provider user (the password is hashed with Argon2id)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = _store(accounts_url, accounts_dir)
+    try:
+        user = store.add_user(name, password, role, provider_id)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    finally:
+        store.close()
+    Console().print(
+        f"Added {user.name} ({user.role.value}"
+        f"{', provider ' + user.provider_id if user.provider_id else ''})."
+    )
+
+
+@users.command("token")
+def token(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "api",
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Create an API bearer token for a user and print it (it is shown only once)."""
+    store = _store(accounts_url, accounts_dir)
+    try:
+        secret = store.create_token(name, label)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    finally:
+        store.close()
+    print(secret)

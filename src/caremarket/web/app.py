@@ -1,0 +1,120 @@
+"""`create_app(settings, store)`: the Care Market Intelligence Tool as an ASGI app."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from fastapi_offline import FastAPIOffline
+from itsdangerous import URLSafeSerializer
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from caremarket.domain.area import find_council
+from caremarket.store.store import Store
+from caremarket.web.accounts.account_store import AccountStore
+from caremarket.web.headers import SecurityHeaders
+from caremarket.web.market import Market
+from caremarket.web.pages import render
+from caremarket.web.responses import ResponseCache
+from caremarket.web.routers import (
+    areas,
+    auth,
+    dashboards,
+    interim_care,
+    locations,
+    map,
+    metrics,
+    providers,
+    releases,
+    signals,
+)
+from caremarket.web.settings import WebSettings
+from caremarket.web.state import STATIC, TEMPLATES, AppState, TokenCache
+from caremarket.web.viewer import PUBLIC
+
+API_DESCRIPTION = """Figures about an English council's adult social care market: areas,
+care locations, providers, metrics by area, sector, client group and date, and the
+releases they came from. Anyone may read aggregates (small numbers suppressed);
+provider and council users send `Authorization: Bearer TOKEN` (`caremarket users token`).
+Lists are paged (`limit`, `offset`); every response has an ETag for `If-None-Match`."""
+
+
+def create_app(
+    settings: WebSettings, store: Store, accounts: AccountStore | None = None
+) -> FastAPI:
+    """Build the app over a store; accounts from `accounts`, else `settings.accounts_url`."""
+    council = find_council(settings.council)
+    if council is None:
+        raise ValueError(f"no English council called {settings.council!r}")
+    if accounts is None and settings.accounts_url:
+        # Imported here: psycopg is only needed when accounts are configured.
+        from caremarket.web.accounts.postgres import PostgresAccountStore
+
+        accounts = PostgresAccountStore(settings.accounts_url)
+    state = AppState(
+        settings=settings,
+        market=Market(store, council),
+        accounts=accounts,
+        templates=Jinja2Templates(directory=TEMPLATES),
+        cache=ResponseCache(settings.response_cache_size),
+        tokens=TokenCache(settings.token_cache_seconds),
+        signer=URLSafeSerializer(settings.secret_key),
+    )
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        if state.accounts is not None:
+            state.accounts.close()
+
+    app = FastAPIOffline(
+        title="caremarket: Care Market Intelligence Tool",
+        description=API_DESCRIPTION,
+        version="1",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+        static_url="/static/docs",
+        lifespan=lifespan,
+    )
+    app.state.caremarket = state
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (
+        map,
+        areas,
+        locations,
+        providers,
+        metrics,
+        releases,
+        dashboards,
+        signals,
+        interim_care,
+        auth,
+    ):
+        app.include_router(module.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def page_errors(request: Request, error: StarletteHTTPException) -> Response:
+        """API errors as JSON; page errors as a page (401: the sign-in form)."""
+        if request.url.path.startswith("/api/") or request.method != "GET":
+            return await http_exception_handler(request, error)
+        if error.status_code == 401:
+            return RedirectResponse(f"/signin?next={request.url.path}", status_code=303)
+        viewer = getattr(request.state, "viewer", PUBLIC)
+        return render(
+            request,
+            state,
+            viewer,
+            "error.html",
+            title="Not available",
+            status_code=error.status_code,
+            message=str(error.detail),
+        )
+
+    app.add_middleware(SecurityHeaders, docs_path="/api/v1/docs")
+    return app

@@ -1,0 +1,123 @@
+"""Signing in and out (session cookie, CSRF-checked forms), /api/v1/me and the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse, RedirectResponse
+
+from caremarket.web.accounts.account_store import AuditEvent
+from caremarket.web.deps import (
+    SESSION_COOKIE,
+    AccountsDep,
+    CouncilDep,
+    StateDep,
+    ViewerDep,
+    session_id,
+)
+from caremarket.web.pages import check_csrf, render
+from caremarket.web.responses import JSON, Body, json_bytes, send
+from caremarket.web.schemas import AuditList, Me
+from caremarket.web.viewer import PUBLIC, Viewer
+
+router = APIRouter(tags=["auth"])
+
+
+def safe_next(target: str | None) -> str:
+    """Where to go after signing in: a path on this site only."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return "/"
+
+
+@router.get("/signin", response_class=HTMLResponse, include_in_schema=False)
+def signin_page(request: Request, state: StateDep, viewer: ViewerDep, next: str = "/") -> Response:
+    """The sign-in form."""
+    return render(
+        request, state, viewer, "signin.html", title="Sign in", next=safe_next(next), error=None
+    )
+
+
+@router.post("/signin", include_in_schema=False)
+def signin(
+    request: Request,
+    state: StateDep,
+    accounts: AccountsDep,
+    name: Annotated[str, Form(max_length=200)],
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=200)],
+    next: Annotated[str, Form(max_length=2000)] = "/",
+) -> Response:
+    """Check the password, start a session and set its cookie; audit either way."""
+    if not check_csrf(request, state, csrf_token):
+        raise HTTPException(403, "the form expired: reload the page and sign in again")
+    user = accounts.verify_password(name, password)
+    if user is None:
+        accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), {"name": name})
+        return render(
+            request,
+            state,
+            PUBLIC,
+            "signin.html",
+            title="Sign in",
+            next=safe_next(next),
+            error="That name and password do not match.",
+            status_code=401,
+        )
+    accounts.audit(AuditEvent.SIGN_IN, user.viewer(), {"via": "form"})
+    secret = accounts.create_session(user, state.settings.session_hours)
+    response = RedirectResponse(safe_next(next), status_code=303)
+    response.set_cookie(
+        SESSION_COOKIE,
+        state.signer.dumps(secret, salt="session"),
+        httponly=True,
+        samesite="lax",
+        secure=state.settings.secure_cookies,
+        max_age=int(state.settings.session_hours * 3600),
+    )
+    return response
+
+
+@router.post("/signout", include_in_schema=False)
+def signout(
+    request: Request,
+    state: StateDep,
+    accounts: AccountsDep,
+    viewer: ViewerDep,
+    csrf_token: Annotated[str, Form(max_length=200)],
+) -> Response:
+    """End the session and clear its cookie."""
+    if not check_csrf(request, state, csrf_token):
+        raise HTTPException(403, "the form expired: reload the page")
+    sid = session_id(request, state)
+    if sid is not None:
+        accounts.end_session(sid)
+        accounts.audit(AuditEvent.SIGN_OUT, viewer, {})
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(SESSION_COOKIE)
+    return response
+
+
+@router.get("/api/v1/me", response_model=Me, tags=["auth"], summary="Who you are")
+def me(viewer: ViewerDep) -> dict[str, str | None]:
+    """Your role (public, provider or council), name and provider id."""
+    return {"role": viewer.role.value, "name": viewer.name, "provider_id": viewer.provider_id}
+
+
+@router.get("/api/v1/audit", response_model=AuditList, tags=["auth"], summary="The audit log")
+def audit_log(request: Request, accounts: AccountsDep, viewer: CouncilDep) -> Response:
+    """The latest 200 sign-ins and views of personal data (council users only)."""
+    entries = [
+        {
+            "at": e.at.isoformat(),
+            "event": e.event.value,
+            "user_name": e.user_name,
+            "role": e.role,
+            "detail": e.detail,
+        }
+        for e in accounts.audit_log(200)
+    ]
+    response = send(request, Body(json_bytes({"items": entries}), JSON), private=True)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,167 @@
+"""/api/v1/locations and /locations/{id}: care locations, filtered, and each one's profile."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import polars as pl
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import HTMLResponse
+
+from caremarket.web.deps import StateDep, ViewerDep
+from caremarket.web.market import NoRelease, Snapshot
+from caremarket.web.pages import render
+from caremarket.web.params import (
+    ALL,
+    AsOf,
+    ClientGroupQ,
+    Limit,
+    LocalityQ,
+    Offset,
+    RatingQ,
+    SectorQ,
+)
+from caremarket.web.responses import JSON, Body, json_bytes, page, records, send
+from caremarket.web.schemas import LocationPage, LocationProfile
+from caremarket.web.state import AppState
+from caremarket.web.viewer import Viewer
+
+router = APIRouter(tags=["locations"])
+
+
+def snapshot(state: AppState, as_of: date | None) -> Snapshot:
+    """The market as at a date (404 when no release covers it)."""
+    try:
+        return state.market.snapshot(as_of)
+    except NoRelease as error:
+        raise HTTPException(404, str(error)) from None
+
+
+def filtered(
+    locations: pl.DataFrame,
+    sector: str,
+    client_group: str,
+    rating: str | None,
+    locality: str | None,
+) -> pl.DataFrame:
+    """Locations in a sector, for a client group, with a rating, in a locality."""
+    chosen = locations
+    if sector != ALL:
+        chosen = chosen.filter(pl.col("sectors").list.contains(sector))
+    if client_group != ALL:
+        chosen = chosen.filter(pl.col("client_groups").list.contains(client_group))
+    if rating:
+        wanted = pl.col("rating").fill_null("not_rated") == rating
+        chosen = chosen.filter(wanted)
+    if locality:
+        chosen = chosen.filter(pl.col("locality") == locality)
+    return chosen
+
+
+def council_relationship(state: AppState, snap: Snapshot, location_id: str) -> dict[str, Any]:
+    """What the council holds about a provider's own location, with no person in it."""
+    agreements = snap.gathered.inputs.agreements
+    if agreements is None or "cqc_location_id" not in agreements.columns:
+        return {"loaded": False, "note": "the council's service agreements are not loaded"}
+    here = agreements.filter(pl.col("cqc_location_id") == location_id)
+    count = here.height
+    small = 0 < count < state.settings.small_number_threshold
+    tiers = sorted(here["framework_tier"].drop_nulls().unique().to_list()) if count else []
+    return {
+        "loaded": True,
+        "framework_tiers": tiers,
+        "council_funded_agreements": None if small else count,
+        "suppressed": small,
+    }
+
+
+def profile(
+    state: AppState, viewer: Viewer, location_id: str, as_of: date | None
+) -> dict[str, Any]:
+    """A location's profile: details, rating history, provider's other locations."""
+    snap = snapshot(state, as_of)
+    found = snap.locations.filter(pl.col("location_id") == location_id)
+    if found.is_empty():
+        raise HTTPException(
+            404,
+            f"no active location {location_id!r} in {state.market.council.name} "
+            f"as at {snap.as_of.isoformat()}",
+        )
+    location = records(found)[0]
+    others = snap.locations.filter(
+        (pl.col("provider_id") == location["provider_id"]) & (pl.col("location_id") != location_id)
+    )
+    own = viewer.owns(location["provider_id"]) or viewer.is_council
+    return {
+        "as_of": snap.as_of.isoformat(),
+        "location": location,
+        "ratings": records(state.market.rating_history(location_id)),
+        "other_locations": records(others),
+        "own": viewer.owns(location["provider_id"]),
+        "council_relationship": council_relationship(state, snap, location_id) if own else None,
+    }
+
+
+@router.get(
+    "/api/v1/locations", response_model=LocationPage, summary="Care locations, filtered and paged"
+)
+def list_locations(
+    request: Request,
+    state: StateDep,
+    sector: SectorQ = ALL,
+    client_group: ClientGroupQ = ALL,
+    rating: RatingQ = None,
+    locality: LocalityQ = None,
+    as_of: AsOf = None,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Response:
+    """Active adult social care locations in the council's area as at a date."""
+    snap = snapshot(state, as_of)
+    key = ("locations", sector, client_group, rating, locality, snap.as_of, limit, offset)
+
+    def build() -> Body:
+        rows = records(filtered(snap.locations, sector, client_group, rating, locality))
+        return Body(
+            json_bytes({"as_of": snap.as_of.isoformat(), **page(rows, limit, offset)}), JSON
+        )
+
+    return send(request, state.cache.get(key, build))
+
+
+@router.get(
+    "/api/v1/locations/{location_id}",
+    response_model=LocationProfile,
+    summary="A location's profile",
+)
+def get_location(
+    request: Request, state: StateDep, viewer: ViewerDep, location_id: str, as_of: AsOf = None
+) -> Response:
+    """Details, rating history with key questions, and the provider's other locations.
+
+    A provider signed in sees, for its own locations, what the council holds about them.
+    """
+    day = snapshot(state, as_of).as_of
+    mine = viewer.is_council or viewer.provider_id
+    key = ("location", location_id, day, mine)
+    body = state.cache.get(
+        key, lambda: Body(json_bytes(profile(state, viewer, location_id, day)), JSON)
+    )
+    return send(request, body, private=bool(mine))
+
+
+@router.get("/locations/{location_id}", response_class=HTMLResponse, include_in_schema=False)
+def location_page(
+    request: Request, state: StateDep, viewer: ViewerDep, location_id: str, as_of: AsOf = None
+) -> Response:
+    """The location profile page."""
+    data = profile(state, viewer, location_id, as_of)
+    return render(
+        request,
+        state,
+        viewer,
+        "location.html",
+        data=data,
+        title=data["location"]["name"] or location_id,
+    )

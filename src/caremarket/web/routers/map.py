@@ -1,0 +1,156 @@
+"""The map page (/) and its data: area choropleths and location points as GeoJSON."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import polars as pl
+from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse
+
+from caremarket.web.deps import StateDep, ViewerDep
+from caremarket.web.disclosure import visible_metrics
+from caremarket.web.pages import render
+from caremarket.web.params import (
+    ALL,
+    AreaLevel,
+    AsOf,
+    ClientGroupQ,
+    LocalityQ,
+    RatingQ,
+    SectorQ,
+)
+from caremarket.web.responses import GEOJSON, Body, json_bytes, records, send
+from caremarket.web.routers.locations import filtered, snapshot
+from caremarket.web.routers.metrics import metric_frame, visible
+from caremarket.web.schemas import FeatureCollection
+
+router = APIRouter(tags=["map"])
+
+MapLevel = Annotated[
+    AreaLevel, Query(description="district or locality (council: one shape for the council)")
+]
+
+
+@router.get(
+    "/api/v1/map/areas",
+    response_model=FeatureCollection,
+    summary="Area boundaries with a metric's values (choropleth)",
+)
+def map_areas(
+    request: Request,
+    state: StateDep,
+    viewer: ViewerDep,
+    metric: Annotated[str, Query(max_length=100, description="Metric name.")] = "beds",
+    level: MapLevel = AreaLevel.DISTRICT,
+    sector: SectorQ = ALL,
+    client_group: ClientGroupQ = ALL,
+    as_of: AsOf = None,
+) -> Response:
+    """District or locality boundaries, each with the metric's value, n and suppression."""
+    chosen = visible(viewer, metric)
+    if chosen.personal:
+        from caremarket.web.routers.metrics import audit_personal
+
+        audit_personal(state, viewer, "map", metric=metric)
+    if level is AreaLevel.COUNCIL:
+        raise HTTPException(422, "maps show districts or localities")
+    day = snapshot(state, as_of).as_of
+    key = ("map-areas", viewer.suppressed, metric, level, sector, client_group, day)
+
+    def build() -> Body:
+        frame, meta = metric_frame(state, viewer, chosen, level, day)
+        cells = frame.filter(
+            (pl.col("sector") == sector) & (pl.col("client_group") == client_group)
+        )
+        latest = cells.sort("period").unique("area_code", keep="last")
+        values = {r["area_code"]: r for r in records(latest)}
+        features = []
+        for feature in state.market.boundaries(level.level)["features"]:
+            row = values.get(feature["id"], {})
+            properties = {
+                **feature["properties"],
+                "value": row.get("value"),
+                "n": row.get("n"),
+                "suppressed": row.get("suppressed", False),
+            }
+            features.append({**feature, "properties": properties})
+        payload = {
+            "type": "FeatureCollection",
+            "features": features,
+            "metadata": {**meta, "sector": sector, "client_group": client_group},
+        }
+        return Body(json_bytes(payload), GEOJSON)
+
+    return send(request, state.cache.get(key, build), private=chosen.personal)
+
+
+@router.get(
+    "/api/v1/map/locations",
+    response_model=FeatureCollection,
+    summary="Care locations as points, with rating",
+)
+def map_locations(
+    request: Request,
+    state: StateDep,
+    sector: SectorQ = ALL,
+    client_group: ClientGroupQ = ALL,
+    rating: RatingQ = None,
+    locality: LocalityQ = None,
+    as_of: AsOf = None,
+) -> Response:
+    """Active locations with coordinates, filtered, as GeoJSON points."""
+    snap = snapshot(state, as_of)
+    key = ("map-locations", sector, client_group, rating, locality, snap.as_of)
+
+    def build() -> Body:
+        chosen = filtered(snap.locations, sector, client_group, rating, locality).filter(
+            pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
+        )
+        features = [
+            {
+                "type": "Feature",
+                "id": r["location_id"],
+                "geometry": {"type": "Point", "coordinates": [r["longitude"], r["latitude"]]},
+                "properties": {
+                    k: r[k]
+                    for k in (
+                        "location_id",
+                        "name",
+                        "provider_name",
+                        "beds",
+                        "rating",
+                        "locality",
+                        "district_name",
+                        "sectors",
+                    )
+                },
+            }
+            for r in records(chosen)
+        ]
+        payload = {
+            "type": "FeatureCollection",
+            "features": features,
+            "metadata": {"as_of": snap.as_of.isoformat(), "count": len(features)},
+        }
+        return Body(json_bytes(payload), GEOJSON)
+
+    return send(request, state.cache.get(key, build))
+
+
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def map_page(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
+    """The map: choropleth of a metric by district or locality, and locations by rating."""
+    metrics = [
+        m
+        for m in visible_metrics(viewer).values()
+        if AreaLevel.DISTRICT.level in m.levels and AreaLevel.LOCALITY.level in m.levels
+    ]
+    snap = state.market.snapshot()
+    available = [
+        m for m in metrics if not state.market.result(m.name, AreaLevel.DISTRICT.level).missing
+    ]
+    localities = snap.gathered.inputs.districts["locality"].drop_nulls().unique().sort().to_list()
+    return render(
+        request, state, viewer, "map.html", title="Map", metrics=available, localities=localities
+    )

@@ -1,0 +1,41 @@
+"""The web tool's settings, declared once and passed to `create_app`."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+import yaml
+
+
+def small_number_threshold() -> int:
+    """The disclosure threshold from `metrics/data/disclosure.yaml` (dated, referenced)."""
+    text = resources.files("caremarket.metrics").joinpath("data/disclosure.yaml").read_text()
+    declared: dict[str, Any] = yaml.safe_load(text)
+    return int(declared["small_number_threshold"]["value"])
+
+
+@dataclass(frozen=True, slots=True)
+class WebSettings:
+    """What the web tool serves and how.
+
+    - `council`: the council whose market is shown (name or GSS code).
+    - `accounts_url`: PostgreSQL connection string for accounts, sessions,
+      API tokens and the audit log (None: only the public view is offered).
+    - `secret_key`: signs session and CSRF cookies; a random one per process
+      when not given (sessions then end when the server restarts).
+    - `small_number_threshold`: public and provider views hide a value with
+      0 < n < threshold.
+    - `secure_cookies`: send cookies only over HTTPS (set behind TLS).
+    """
+
+    council: str = "Norfolk"
+    accounts_url: str | None = None
+    secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    small_number_threshold: int = field(default_factory=small_number_threshold)
+    session_hours: float = 8.0
+    secure_cookies: bool = False
+    token_cache_seconds: float = 30.0
+    response_cache_size: int = 4096

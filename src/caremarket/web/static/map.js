@@ -1,0 +1,154 @@
+// The map page: area choropleth and location points from /api/v1/map, with filters.
+(function () {
+  "use strict";
+  const RATING_COLOURS = {
+    outstanding: "#00703c", good: "#1d70b8", requires_improvement: "#b58800",
+    inadequate: "#d4351c", not_rated: "#6f777b",
+  };
+  const SHADES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+  const form = document.getElementById("filters");
+  const slider = document.getElementById("release");
+  const dates = JSON.parse(slider.dataset.dates || "[]");
+  const map = L.map("map", { zoomSnap: 0.25, attributionControl: true });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("Boundaries: ONS (OGL v3.0), contains OS data © Crown copyright");
+  let areaLayer = null;
+  let pointLayer = null;
+  let fitted = false;
+
+  function params(extra) {
+    const data = new FormData(form);
+    const query = new URLSearchParams();
+    const asOf = dates[Number(slider.value)];
+    for (const [key, value] of data.entries()) {
+      if (value && key !== "release") query.set(key, value);
+    }
+    if (asOf) query.set("as_of", asOf);
+    for (const [key, value] of Object.entries(extra || {})) {
+      if (value === null) query.delete(key); else query.set(key, value);
+    }
+    return query;
+  }
+
+  function format(value, unit) {
+    if (value === null || value === undefined) return "-";
+    if (unit === "percent") return value.toFixed(1) + "%";
+    return Number.isInteger(value) ? value.toLocaleString("en-GB") : value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+  }
+
+  function breaks(values) {
+    const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
+    if (!sorted.length) return [];
+    return [1, 2, 3, 4].map((i) => sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / 5))]);
+  }
+
+  function shade(value, cuts) {
+    if (value === null || value === undefined) return "#ffffff";
+    let i = 0;
+    while (i < cuts.length && value > cuts[i]) i += 1;
+    return SHADES[i];
+  }
+
+  async function getJSON(url) {
+    const response = await fetch(url, { credentials: "same-origin" });
+    if (!response.ok) throw new Error((await response.json()).detail || response.statusText);
+    return response.json();
+  }
+
+  function showArea(code, name) {
+    const query = params({ metric: null, level: null, rating: null, locality: null });
+    getJSON(`/api/v1/areas/${encodeURIComponent(code)}?${query}`).then((data) => {
+      const body = document.getElementById("details-body");
+      document.getElementById("details-hint").textContent = "";
+      const items = data.figures.map((f) =>
+        `<li><span>${f.label}</span><strong data-metric="${f.metric}">${f.suppressed ? "*" : format(f.value, f.unit)}</strong></li>`).join("");
+      body.innerHTML = `<h3 id="area-name">${name}</h3><p>As at ${data.as_of}</p><ul class="details-list">${items}</ul>`;
+    }).catch((error) => { document.getElementById("details-body").textContent = error.message; });
+  }
+
+  function showLocation(p) {
+    const body = document.getElementById("details-body");
+    document.getElementById("details-hint").textContent = "";
+    const rating = (p.rating || "not_rated").replace(/_/g, " ");
+    body.innerHTML = `<h3>${escapeHtml(p.name || p.location_id)}</h3>
+      <ul class="details-list"><li><span>Provider</span><span>${escapeHtml(p.provider_name || "-")}</span></li>
+      <li><span>Rating</span><span>${rating}</span></li><li><span>Beds</span><span>${p.beds ?? "-"}</span></li>
+      <li><span>District</span><span>${escapeHtml(p.district_name || "-")}</span></li></ul>
+      <p><a href="/locations/${encodeURIComponent(p.location_id)}">Location profile</a></p>`;
+  }
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  }
+
+  function drawAreas(collection) {
+    const unit = collection.metadata.metric.unit;
+    const values = collection.features.map((f) => f.properties.value);
+    const cuts = breaks(values);
+    if (areaLayer) areaLayer.remove();
+    areaLayer = L.geoJSON(collection, {
+      style: (f) => ({ color: "#0b0c0c", weight: 1.2, fillOpacity: 0.75, fillColor: shade(f.properties.value, cuts) }),
+      onEachFeature: (f, layer) => {
+        const text = `${f.properties.area_name}: ${f.properties.suppressed ? "hidden (small number)" : format(f.properties.value, unit)}`;
+        layer.bindTooltip(escapeHtml(text));
+        layer.on("click", () => showArea(f.properties.area_code, f.properties.area_name));
+      },
+    }).addTo(map);
+    if (pointLayer) pointLayer.bringToFront();
+    if (!fitted && collection.features.length) { map.fitBounds(areaLayer.getBounds()); fitted = true; }
+    const legend = document.getElementById("legend");
+    const label = collection.metadata.metric.label;
+    const steps = SHADES.map((colour, i) => {
+      const low = i === 0 ? "" : format(cuts[i - 1], unit);
+      const high = i < cuts.length ? format(cuts[i], unit) : "";
+      return `<span><span class="swatch" style="background:${colour}"></span>${i === 0 ? "up to " + high : i === SHADES.length - 1 ? "over " + low : low + " to " + high}</span>`;
+    });
+    const dots = Object.entries(RATING_COLOURS).map(([k, c]) => `<span><span class="swatch dot" style="background:${c}"></span>${k.replace(/_/g, " ")}</span>`);
+    legend.innerHTML = `<strong>${label}</strong> ${cuts.length ? steps.join("") : ""} <strong>Locations</strong> ${dots.join("")}`;
+    const tbody = document.querySelector("#areas-table tbody");
+    document.getElementById("areas-caption").textContent = `${label} (${unit}), as at ${collection.metadata.as_of}`;
+    tbody.innerHTML = collection.features.map((f) =>
+      `<tr><th scope="row">${escapeHtml(f.properties.area_name)}</th><td>${f.properties.suppressed ? "*" : format(f.properties.value, unit)}</td>
+       <td><button type="button" class="linkish" data-code="${escapeHtml(f.properties.area_code)}" data-name="${escapeHtml(f.properties.area_name)}">Show figures</button></td></tr>`).join("");
+  }
+
+  function drawPoints(collection) {
+    if (pointLayer) pointLayer.remove();
+    pointLayer = L.geoJSON(collection, {
+      pointToLayer: (f, latlng) => L.circleMarker(latlng, {
+        radius: 5, weight: 1, color: "#0b0c0c", fillOpacity: 0.9,
+        fillColor: RATING_COLOURS[f.properties.rating || "not_rated"],
+      }),
+      onEachFeature: (f, layer) => {
+        layer.bindTooltip(escapeHtml(f.properties.name || f.properties.location_id));
+        layer.on("click", () => showLocation(f.properties));
+      },
+    }).addTo(map);
+    document.getElementById("map").dataset.locations = String(collection.features.length);
+  }
+
+  function refresh() {
+    const asOf = dates[Number(slider.value)] || "";
+    document.getElementById("release-label").textContent = asOf;
+    slider.setAttribute("aria-valuetext", asOf);
+    const areaQuery = params({ rating: null, locality: null });
+    const pointQuery = params({ metric: null, level: null });
+    document.getElementById("map").dataset.loading = "true";
+    Promise.all([
+      getJSON(`/api/v1/map/areas?${areaQuery}`).then(drawAreas),
+      getJSON(`/api/v1/map/locations?${pointQuery}`).then(drawPoints),
+    ]).catch((error) => {
+      document.getElementById("legend").textContent = error.message;
+    }).finally(() => { document.getElementById("map").dataset.loading = "false"; });
+  }
+
+  document.querySelector("#areas-table tbody").addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-code]");
+    if (button) showArea(button.dataset.code, button.dataset.name);
+  });
+  form.addEventListener("change", refresh);
+  slider.addEventListener("input", () => {
+    document.getElementById("release-label").textContent = dates[Number(slider.value)] || "";
+  });
+  refresh();
+})();

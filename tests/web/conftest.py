@@ -1,0 +1,144 @@
+"""Fixtures for the web tool: the demo county with planted personal data, PostgreSQL, clients.
+
+The council-side tables (interim care list, service agreements) are loaded
+from the demo's CSV templates with every person id replaced by a sentinel,
+so a test can prove no personal data reaches a public or provider response.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from importlib.resources import as_file, files
+from pathlib import Path
+
+import polars as pl
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from caremarket.demo import generate
+from caremarket.pipeline import ingest_file
+from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.web.accounts.account_store import AccountStore
+from caremarket.web.accounts.cluster import LocalCluster, free_port, server_binaries
+from caremarket.web.accounts.postgres import PostgresAccountStore
+from caremarket.web.app import create_app
+from caremarket.web.settings import WebSettings
+from caremarket.web.viewer import Role
+
+SENTINEL = "PERSON-SECRET-"
+NORFOLK = "E10000020"
+PASSWORD = "a long test password 1"
+
+
+def _council_table(store: DuckDBStore, table: str, csv: Path, release_date: date) -> None:
+    """Load a council CSV template into a table of its own, as the council branch will."""
+    rows = pl.read_csv(csv, try_parse_dates=True, infer_schema_length=None)
+    release_id = f"council_{table}:test"
+    rows = rows.with_columns(
+        release_id=pl.lit(release_id),
+        la_code=pl.lit(NORFOLK),
+        person_id=pl.lit(SENTINEL) + pl.int_range(pl.len()).cast(pl.String),
+    )
+    con = store._con  # the canonical tables do not declare council tables yet
+    con.register("incoming", rows.to_arrow())
+    con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
+    con.unregister("incoming")
+    store.load(
+        {
+            "release_id": release_id,
+            "source_id": f"council_{table}",
+            "source_title": table,
+            "publisher": "Demo council",
+            "licence": "Synthetic demo data",
+            "release_date": release_date,
+            "file_name": csv.name,
+            "file_hash": "0",
+            "rows": rows.height,
+            "loaded_at": datetime.now(),
+        },
+        {"release_coverage": pl.DataFrame({"release_id": [release_id], "la_code": [NORFOLK]})},
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store with the demo county, its district boundaries and sentinel council tables."""
+    out = tmp_path_factory.mktemp("demo")
+    manifest = generate(out, seed=2026)
+    db = out / "caremarket.duckdb"
+    with DuckDBStore(db) as store:
+        for path in (*manifest.releases, manifest.localities):
+            ingest_file(store, path)
+        boundaries = files("caremarket.demo") / "data" / "norfolk_districts_2025.geojson"
+        with as_file(boundaries) as path:
+            ingest_file(store, path)
+        _council_table(store, "interim_care_entry", out / "interim_care_list.csv", date(2026, 1, 1))
+        _council_table(store, "service_agreement", out / "service_agreements.csv", date(2026, 1, 1))
+    return db
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster (its connection string); fails in CI when absent."""
+    try:
+        server_binaries()
+    except LookupError as error:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(error))
+    folder = Path(tempfile.mkdtemp(prefix="caremarket-pg-"))
+    cluster = LocalCluster(folder, free_port()).start()
+    yield cluster.conninfo
+    cluster.stop()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class Site:
+    """The app over the demo store, with a client per role."""
+
+    app: FastAPI
+    accounts: AccountStore
+    provider_id: str
+    public: TestClient
+    provider: TestClient
+    council: TestClient
+
+    def client(self, role: Role) -> TestClient:
+        """The client signed in as a role (bearer token)."""
+        return {Role.PUBLIC: self.public, Role.PROVIDER: self.provider, Role.COUNCIL: self.council}[
+            role
+        ]
+
+
+@pytest.fixture(scope="session")
+def site(demo_db: Path, postgres: str) -> Iterator[Site]:
+    """The tool on the demo county with a council user and a provider user."""
+    accounts = PostgresAccountStore(postgres)
+    store = DuckDBStore(demo_db, read_only=True)
+    app = create_app(WebSettings(secret_key="test-secret"), store, accounts)
+    market = app.state.caremarket.market
+    biggest = (
+        market.snapshot()
+        .locations.group_by("provider_id")
+        .len()
+        .sort("len", "provider_id", descending=[True, False])
+    )
+    provider_id = biggest["provider_id"][0]
+    suffix = os.environ.get("PYTEST_XDIST_WORKER", "w")
+    for name, role, pid in (("council-" + suffix, Role.COUNCIL, None),
+                            ("provider-" + suffix, Role.PROVIDER, provider_id)):  # fmt: skip
+        accounts.add_user(name, PASSWORD, role, pid)
+    tokens = {r: accounts.create_token(f"{r}-{suffix}", "tests") for r in ("council", "provider")}
+    clients = {
+        role: TestClient(app, headers={"Authorization": f"Bearer {tokens[role]}"})
+        for role in tokens
+    }
+    yield Site(app, accounts, provider_id, TestClient(app), clients["provider"], clients["council"])
+    store.close()
