@@ -10,6 +10,7 @@ holds one lock.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,10 @@ from shapely.ops import unary_union
 from caremarket.analysis import Gathered, MetricResult, evaluate, gather
 from caremarket.domain.area import Area
 from caremarket.metrics import Input, Level, get_metric
+from caremarket.metrics.cube import empty_result
 from caremarket.store.store import Store
+
+_LOG = logging.getLogger(__name__)
 
 LOCATION_FIELDS = (
     "location_id",
@@ -136,7 +140,13 @@ class Market:
         key = (name, level)
         found = snap.results.get(key)
         if found is None:
-            found = evaluate(snap.gathered, get_metric(name), level)
+            metric = get_metric(name)
+            try:
+                found = evaluate(snap.gathered, metric, level)
+            except Exception as error:  # one failing metric must not take a page down
+                _LOG.exception("metric %s at %s failed", name, level)
+                reason = f"{metric.label} could not be computed: {type(error).__name__}"
+                found = MetricResult(metric, level, empty_result(), (), (reason,))
             snap.results[key] = found
         return found
 

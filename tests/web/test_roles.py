@@ -1,0 +1,142 @@
+"""Every route, for every role: what each may see, and that no personal data leaves the council."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import APIRoute
+
+from caremarket.metrics import METRICS
+from caremarket.web.viewer import Role
+
+from .conftest import SENTINEL, Site
+
+PERSONAL = sorted(name for name, m in METRICS.items() if m.personal)
+PUBLIC_METRIC = "beds"
+
+
+def _samples(site: Site) -> dict[str, list[str]]:
+    """Values to put in each path parameter: ordinary and personal where it matters."""
+    market = site.app.state.caremarket.market
+    location = market.snapshot().locations.filter(
+        market.snapshot().locations["provider_id"] == site.provider_id
+    )["location_id"][0]
+    return {
+        "name": [PUBLIC_METRIC, *PERSONAL],
+        "area_code": ["E10000020", "E07000148", "West"],
+        "location_id": [location],
+        "provider_id": [site.provider_id],
+        "sector": ["home_care"],
+        "locality": ["North"],
+    }
+
+
+def _urls(site: Site) -> list[str]:
+    """Every GET route of the app, with its path parameters filled in every sample way."""
+    samples = _samples(site)
+    urls: list[str] = []
+    for route in site.app.routes:
+        path = getattr(route, "path", "")
+        methods = getattr(route, "methods", None) or set()
+        if "GET" not in methods or path.startswith("/static"):
+            continue
+        found = [path]
+        for name in re.findall(r"{(\w+)}", path):
+            found = [u.replace("{" + name + "}", v) for u in found for v in samples[name]]
+        urls += found
+    return urls
+
+
+def test_every_api_route_is_covered(site: Site) -> None:
+    """The route list the matrix walks includes every API route the app declares."""
+    declared = {r.path for r in site.app.routes if isinstance(r, APIRoute)}
+    walked = set()
+    for url in _urls(site):
+        for path in declared:
+            if re.fullmatch(re.sub(r"{\w+}", r"[^/]+", path), url):
+                walked.add(path)
+    assert declared - walked <= {"/signin", "/signout"}, declared - walked
+
+
+@pytest.mark.parametrize("role", [Role.PUBLIC, Role.PROVIDER])
+def test_no_personal_data_outside_the_council(site: Site, role: Role) -> None:
+    """No public or provider response, on any route, holds a person's id or a personal metric."""
+    client = site.client(role)
+    for url in _urls(site):
+        response = client.get(url, follow_redirects=False)
+        assert response.status_code < 500, url
+        body = response.text
+        assert SENTINEL not in body, url
+        if response.status_code == 200:
+            for name in PERSONAL:
+                assert f'"{name}"' not in body and f"/{name}?" not in body, (url, name)
+
+
+def test_council_sees_personal_data(site: Site) -> None:
+    """Council users get the interim care list and personal metrics, and every view is audited."""
+    before = len(site.accounts.audit_log(1000))
+    listing = site.council.get("/api/v1/interim-care").json()
+    assert listing["items"] and listing["items"][0]["person_id"].startswith(SENTINEL)
+    waiting = site.council.get("/api/v1/metrics/people_waiting?level=locality&limit=1000").json()
+    assert not waiting["missing"] and waiting["items"]
+    after = site.accounts.audit_log(1000)
+    viewed = [e for e in after[: len(after) - before] if e.event == "personal_data_viewed"]
+    assert {e.detail["what"] for e in viewed} >= {"interim care list", "metric"}
+    assert all(e.role == "council" for e in viewed)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.PUBLIC, 401), (Role.PROVIDER, 403), (Role.COUNCIL, 200)]
+)
+def test_interim_care_list_is_council_only(site: Site, role: Role, status: int) -> None:
+    """Only council users may read the interim care list."""
+    assert site.client(role).get("/api/v1/interim-care").status_code == status
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.PUBLIC, 401), (Role.PROVIDER, 200), (Role.COUNCIL, 200)]
+)
+def test_market_signals_are_for_providers_and_council(site: Site, role: Role, status: int) -> None:
+    """Market signals are for signed-in providers and the council."""
+    response = site.client(role).get("/api/v1/signals")
+    assert response.status_code == status
+    if status == 200:
+        items = response.json()["items"]
+        assert items and all(r["locations"] is None for r in items if r["suppressed"])
+
+
+def test_catalogue_differs_by_role(site: Site) -> None:
+    """Personal metrics are listed for the council only."""
+    public = {m["name"] for m in site.public.get("/api/v1/metrics").json()["items"]}
+    provider = {m["name"] for m in site.provider.get("/api/v1/metrics").json()["items"]}
+    council = {m["name"] for m in site.council.get("/api/v1/metrics").json()["items"]}
+    assert public == provider and not public & set(PERSONAL)
+    assert council >= public | set(PERSONAL)
+
+
+def test_provider_sees_its_own_locations_relationship(site: Site) -> None:
+    """A provider sees what the council holds about its own locations only, without people."""
+    market = site.app.state.caremarket.market
+    locations = market.snapshot().locations
+    own = locations.filter(locations["provider_id"] == site.provider_id)["location_id"][0]
+    other = locations.filter(locations["provider_id"] != site.provider_id)["location_id"][0]
+    mine = site.provider.get(f"/api/v1/locations/{own}").json()
+    assert mine["own"] and mine["council_relationship"]["loaded"]
+    theirs = site.provider.get(f"/api/v1/locations/{other}").json()
+    assert not theirs["own"] and theirs["council_relationship"] is None
+    assert site.public.get(f"/api/v1/locations/{own}").json()["council_relationship"] is None
+
+
+def test_public_values_never_below_threshold(site: Site) -> None:
+    """No public figure anywhere in the metrics API rests on 1 to 4 people or locations."""
+    for name in (m["name"] for m in site.public.get("/api/v1/metrics").json()["items"]):
+        body = site.public.get(f"/api/v1/metrics/{name}?level=district&limit=1000").json()
+        for row in body.get("items", []):
+            assert row["n"] is None or row["n"] == 0 or row["n"] >= 5, (name, row)
+
+
+def test_unknown_bearer_token_is_refused(site: Site) -> None:
+    """A wrong token is a 401, not the public view."""
+    response = site.public.get("/api/v1/metrics", headers={"Authorization": "Bearer nope"})
+    assert response.status_code == 401
