@@ -142,3 +142,25 @@ def site(demo_db: Path, postgres: str) -> Iterator[Site]:
     }
     yield Site(app, accounts, provider_id, TestClient(app), clients["provider"], clients["council"])
     store.close()
+
+
+@pytest.fixture(scope="session")
+def live_url(site: Site) -> Iterator[str]:
+    """The app served over HTTP on loopback (a thread of this process), for the browser."""
+    import threading
+    import time
+
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)

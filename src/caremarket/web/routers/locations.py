@@ -64,7 +64,11 @@ def council_relationship(state: AppState, snap: Snapshot, location_id: str) -> d
     agreements = snap.gathered.inputs.agreements
     if agreements is None or "cqc_location_id" not in agreements.columns:
         return {"loaded": False, "note": "the council's service agreements are not loaded"}
-    here = agreements.filter(pl.col("cqc_location_id") == location_id)
+    day = snap.as_of
+    running = (pl.col("start_date") <= day) & (
+        pl.col("end_date").is_null() | (pl.col("end_date") >= day)
+    )
+    here = agreements.filter((pl.col("cqc_location_id") == location_id) & running)
     count = here.height
     small = 0 < count < state.settings.small_number_threshold
     tiers = sorted(here["framework_tier"].drop_nulls().unique().to_list()) if count else []

@@ -33,6 +33,7 @@
   function format(value, unit) {
     if (value === null || value === undefined) return "-";
     if (unit === "percent") return value.toFixed(1) + "%";
+    if (unit === "months" || unit === "days") return value.toFixed(1) + " " + unit;
     return Number.isInteger(value) ? value.toLocaleString("en-GB") : value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
   }
 

@@ -1,0 +1,188 @@
+"""The tool in Debian's chromium (Playwright): map, filters, figures, roles, accessibility.
+
+Screenshots go to test-artifacts/web/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .conftest import PASSWORD, SENTINEL, Site
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run",
+]  # fmt: skip
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless (fails in CI when absent)."""
+    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing: run scripts/ensure-system-packages.sh")
+        pytest.skip("chromium is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_url: str) -> Iterator[Page]:
+    """A fresh browser context that fails the test on any request leaving the site."""
+    context = browser.new_context(base_url=live_url, viewport={"width": 1400, "height": 1000})
+    outside: list[str] = []
+    context.on(
+        "request", lambda r: outside.append(r.url) if not r.url.startswith(live_url) else None
+    )
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
+    context.close()
+    assert not outside, f"requests left the site: {outside}"
+    assert not errors, f"script errors: {errors}"
+
+
+def shot(page: Page, name: str) -> None:
+    """Save a full-page screenshot as a test artefact."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def sign_in(page: Page, name: str) -> None:
+    """Sign in through the form."""
+    page.goto("/signin")
+    page.get_by_label("User name").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state("networkidle")
+
+
+def wait_for_map(page: Page) -> None:
+    """Wait until the map has drawn its areas and locations."""
+    expect(page.locator("#map")).to_have_attribute("data-loading", "false", timeout=20_000)
+
+
+def suffix() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "w")
+
+
+def test_map_filter_and_click_a_district(page: Page, site: Site) -> None:
+    """The map draws districts and locations; filters and clicks show the API's figures."""
+    page.goto("/")
+    wait_for_map(page)
+    expect(page.locator("path.leaflet-interactive")).not_to_have_count(0)
+    assert page.locator("#areas-table tbody tr").count() == 7
+    everything = int(page.locator("#map").get_attribute("data-locations") or 0)
+    assert everything == site.public.get("/api/v1/map/locations").json()["metadata"]["count"]
+
+    page.get_by_label("Sector").select_option("home_care")
+    wait_for_map(page)
+    home_care = int(page.locator("#map").get_attribute("data-locations") or 0)
+    assert 0 < home_care < everything
+
+    page.locator("#areas-table").get_by_role("button").nth(5).click()
+    expect(page.locator("#area-name")).to_have_text("Norwich")
+    shown = page.locator('[data-metric="locations"]').inner_text()
+    api = site.public.get("/api/v1/areas/E07000148?sector=home_care").json()
+    want = next(f for f in api["figures"] if f["metric"] == "locations")
+    assert shown == ("*" if want["suppressed"] else f"{want['value']:,.0f}")
+    shot(page, "map-home-care-norwich")
+
+    # Clicking the shape on the map does the same as the table's button.
+    page.locator("path.leaflet-interactive").first.click(force=True)
+    expect(page.locator("#area-name")).not_to_have_text("Norwich")
+
+
+def test_date_slider_and_localities(page: Page) -> None:
+    """The slider moves to an earlier release; localities replace districts."""
+    page.goto("/")
+    wait_for_map(page)
+    page.locator("#level").select_option("locality")
+    slider = page.locator("#release")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowLeft")
+    slider.dispatch_event("change")
+    wait_for_map(page)
+    expect(page.locator("#release-label")).to_have_text("2026-01-01")
+    expect(page.locator("#areas-caption")).to_contain_text("as at 2026-01-01")
+    assert page.locator("#areas-table tbody tr").count() == 5
+    shot(page, "map-localities-january")
+
+
+def test_public_sees_no_council_pages(page: Page) -> None:
+    """The public is sent to sign in for the interim care list and sees suppressed cells."""
+    page.goto("/interim-care")
+    assert page.url.endswith("/signin?next=/interim-care")
+    page.goto("/dashboards/sector/care_home")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Care homes (all)")
+    assert page.locator("svg[role=img]").count() >= 3
+    assert SENTINEL not in page.content()
+    shot(page, "dashboard-care-homes-public")
+
+
+def test_provider_sees_its_own_and_not_the_councils(page: Page, site: Site) -> None:
+    """A provider user sees its own location's council relationship but not the interim list."""
+    sign_in(page, "provider-" + suffix())
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text("(provider)")
+    assert page.get_by_role("link", name="Interim care list").count() == 0
+    own = site.public.get(f"/api/v1/providers/{site.provider_id}").json()["locations"][0]
+    page.goto(f"/locations/{own['location_id']}")
+    expect(page.get_by_text("This is one of your locations.")).to_be_visible()
+    expect(page.get_by_role("heading", name="With the council")).to_be_visible()
+    shot(page, "location-profile-provider")
+    response = page.goto("/interim-care")
+    assert response is not None and response.status == 403
+    assert SENTINEL not in page.content()
+
+
+def test_council_sees_the_interim_care_list(page: Page) -> None:
+    """A council user sees the interim care list, with people's ids."""
+    sign_in(page, "council-" + suffix())
+    expect(page.get_by_test_id("signed-in-as")).to_contain_text("(council)")
+    page.get_by_role("link", name="Interim care list").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Interim care list")
+    assert SENTINEL in page.content()
+    shot(page, "interim-care-council")
+    page.goto("/dashboards/locality/North")
+    expect(page.locator("#dashboard-table")).to_contain_text("Home care")
+    shot(page, "dashboard-north-council")
+
+
+def test_keyboard_and_landmarks(page: Page) -> None:
+    """The first Tab reaches the skip link; every form control has a label; one h1 per page."""
+    for path in ("/", "/dashboards", "/dashboards/sector/home_care", "/signin"):
+        page.goto(path)
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link", path
+        assert page.locator("h1").count() == 1, path
+        unlabelled = page.evaluate(
+            """[...document.querySelectorAll('input:not([type=hidden]), select')]
+                 .filter(e => !e.labels || e.labels.length === 0).map(e => e.id)"""
+        )
+        assert unlabelled == [], (path, unlabelled)
+    page.goto("/")
+    wait_for_map(page)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_api_docs_page_offline(page: Page) -> None:
+    """Swagger UI renders from the site's own files."""
+    page.goto("/api/v1/docs")
+    expect(page.get_by_text("/api/v1/metrics/{name}", exact=True).first).to_be_visible(
+        timeout=20_000
+    )
+    shot(page, "api-docs")
