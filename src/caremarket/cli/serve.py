@@ -66,7 +66,11 @@ def run_server(
             f"Care Market Intelligence Tool: [bold]http://{host}:{port}/[/bold] "
             f"(API docs: http://{host}:{port}/api/v1/docs). Ctrl+C stops it."
         )
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        try:
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        finally:
+            if app.state.caremarket.accounts is not None:
+                app.state.caremarket.accounts.close()
 
 
 def serve(

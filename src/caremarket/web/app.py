@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse
@@ -47,7 +44,11 @@ Lists are paged (`limit`, `offset`); every response has an ETag for `If-None-Mat
 def create_app(
     settings: WebSettings, store: Store, accounts: AccountStore | None = None
 ) -> FastAPI:
-    """Build the app over a store; accounts from `accounts`, else `settings.accounts_url`."""
+    """Build the app over a store; accounts from `accounts`, else `settings.accounts_url`.
+
+    Whoever built the app closes the account store (`app.state.caremarket.accounts`)
+    when done: the app may start and stop many times (tests do) and never closes it.
+    """
     council = find_council(settings.council)
     if council is None:
         raise ValueError(f"no English council called {settings.council!r}")
@@ -66,12 +67,6 @@ def create_app(
         signer=URLSafeSerializer(settings.secret_key),
     )
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        yield
-        if state.accounts is not None:
-            state.accounts.close()
-
     app = FastAPIOffline(
         title="caremarket: Care Market Intelligence Tool",
         description=API_DESCRIPTION,
@@ -80,7 +75,6 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         static_url="/static/docs",
-        lifespan=lifespan,
     )
     app.state.caremarket = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -15,6 +15,7 @@
   let areaLayer = null;
   let pointLayer = null;
   let fitted = false;
+  let latest = 0; // responses to an older request than the latest are dropped
 
   function params(extra) {
     const data = new FormData(form);
@@ -134,13 +135,20 @@
     slider.setAttribute("aria-valuetext", asOf);
     const areaQuery = params({ rating: null, locality: null });
     const pointQuery = params({ metric: null, level: null });
+    const mine = ++latest;
     document.getElementById("map").dataset.loading = "true";
     Promise.all([
-      getJSON(`/api/v1/map/areas?${areaQuery}`).then(drawAreas),
-      getJSON(`/api/v1/map/locations?${pointQuery}`).then(drawPoints),
-    ]).catch((error) => {
-      document.getElementById("legend").textContent = error.message;
-    }).finally(() => { document.getElementById("map").dataset.loading = "false"; });
+      getJSON(`/api/v1/map/areas?${areaQuery}`),
+      getJSON(`/api/v1/map/locations?${pointQuery}`),
+    ]).then(([areas, points]) => {
+      if (mine !== latest) return;
+      drawAreas(areas);
+      drawPoints(points);
+    }).catch((error) => {
+      if (mine === latest) document.getElementById("legend").textContent = error.message;
+    }).finally(() => {
+      if (mine === latest) document.getElementById("map").dataset.loading = "false";
+    });
   }
 
   document.querySelector("#areas-table tbody").addEventListener("click", (event) => {
