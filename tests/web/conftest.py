@@ -132,8 +132,10 @@ def site(demo_db: Path, postgres: str) -> Iterator[Site]:
     )
     provider_id = biggest["provider_id"][0]
     suffix = os.environ.get("PYTEST_XDIST_WORKER", "w")
-    for name, role, pid in (("council-" + suffix, Role.COUNCIL, None),
-                            ("provider-" + suffix, Role.PROVIDER, provider_id)):  # fmt: skip
+    for name, role, pid in (
+        ("council-" + suffix, Role.COUNCIL, None),
+        ("provider-" + suffix, Role.PROVIDER, provider_id),
+    ):
         accounts.add_user(name, PASSWORD, role, pid)
     tokens = {r: accounts.create_token(f"{r}-{suffix}", "tests") for r in ("council", "provider")}
     clients = {

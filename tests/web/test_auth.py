@@ -26,10 +26,14 @@ def test_sign_in_and_out_with_a_session(site: Site) -> None:
     client = TestClient(site.app)
     response = client.post(
         "/signin",
-        data={"name": _council_name(), "password": PASSWORD, "csrf_token": _csrf(client),
-              "next": "/interim-care"},
+        data={
+            "name": _council_name(),
+            "password": PASSWORD,
+            "csrf_token": _csrf(client),
+            "next": "/interim-care",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303 and response.headers["location"] == "/interim-care"
     cookie = response.headers["set-cookie"]
     assert "cm_session=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
@@ -71,10 +75,14 @@ def test_sign_in_redirects_only_within_the_site(site: Site) -> None:
     client = TestClient(site.app)
     response = client.post(
         "/signin",
-        data={"name": _council_name(), "password": PASSWORD, "csrf_token": _csrf(client),
-              "next": "//evil.example/"},
+        data={
+            "name": _council_name(),
+            "password": PASSWORD,
+            "csrf_token": _csrf(client),
+            "next": "//evil.example/",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.headers["location"] == "/"
 
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from itsdangerous import BadSignature
+from starlette.concurrency import run_in_threadpool
 
 from caremarket.web.accounts.account_store import AccountStore
 from caremarket.web.market import Market
@@ -16,7 +17,7 @@ SESSION_COOKIE = "cm_session"
 CSRF_COOKIE = "cm_csrf"
 
 
-def get_state(request: Request) -> AppState:
+async def get_state(request: Request) -> AppState:
     """The app's state."""
     state: AppState = request.app.state.caremarket
     return state
@@ -25,7 +26,7 @@ def get_state(request: Request) -> AppState:
 StateDep = Annotated[AppState, Depends(get_state)]
 
 
-def get_market(state: StateDep) -> Market:
+async def get_market(state: StateDep) -> Market:
     """The council's market."""
     return state.market
 
@@ -33,7 +34,7 @@ def get_market(state: StateDep) -> Market:
 MarketDep = Annotated[Market, Depends(get_market)]
 
 
-def get_accounts(state: StateDep) -> AccountStore:
+async def get_accounts(state: StateDep) -> AccountStore:
     """The account store (503 when the tool runs without one)."""
     if state.accounts is None:
         raise HTTPException(503, "accounts are not configured: start with --accounts-url")
@@ -55,8 +56,12 @@ def session_id(request: Request, state: AppState) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def get_viewer(request: Request, state: StateDep) -> Viewer:
-    """Who is asking: a bearer token, else a session cookie, else the public."""
+async def get_viewer(request: Request, state: StateDep) -> Viewer:
+    """Who is asking: a bearer token, else a session cookie, else the public.
+
+    Async so a public request never waits for a worker thread; look-ups that
+    reach PostgreSQL run in one.
+    """
     cached: Viewer | None = getattr(request.state, "viewer", None)
     if cached is not None:
         return cached
@@ -68,7 +73,7 @@ def get_viewer(request: Request, state: StateDep) -> Viewer:
             raise HTTPException(401, "unknown bearer token", {"WWW-Authenticate": "Bearer"})
         known, user = state.tokens.get(token)
         if not known:
-            user = state.accounts.token_user(token)
+            user = await run_in_threadpool(state.accounts.token_user, token)
             state.tokens.put(token, user)
         if user is None:
             raise HTTPException(401, "unknown bearer token", {"WWW-Authenticate": "Bearer"})
@@ -76,7 +81,7 @@ def get_viewer(request: Request, state: StateDep) -> Viewer:
     elif state.accounts is not None:
         sid = session_id(request, state)
         if sid is not None:
-            user = state.accounts.session_user(sid)
+            user = await run_in_threadpool(state.accounts.session_user, sid)
             viewer = user.viewer() if user is not None else PUBLIC
     request.state.viewer = viewer
     return viewer
@@ -85,7 +90,7 @@ def get_viewer(request: Request, state: StateDep) -> Viewer:
 ViewerDep = Annotated[Viewer, Depends(get_viewer)]
 
 
-def require_council(viewer: ViewerDep) -> Viewer:
+async def require_council(viewer: ViewerDep) -> Viewer:
     """The viewer, if a council user (403 otherwise, 401 for the public)."""
     if viewer.role is Role.PUBLIC:
         raise HTTPException(401, "sign in as a council user to see this")
@@ -97,7 +102,7 @@ def require_council(viewer: ViewerDep) -> Viewer:
 CouncilDep = Annotated[Viewer, Depends(require_council)]
 
 
-def require_provider_or_council(viewer: ViewerDep) -> Viewer:
+async def require_provider_or_council(viewer: ViewerDep) -> Viewer:
     """The viewer, if a provider or council user."""
     if viewer.role is Role.PUBLIC:
         raise HTTPException(401, "sign in as a provider or council user to see this")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import hashlib
 import io
 import json
@@ -15,10 +16,12 @@ from typing import Any
 
 import polars as pl
 from fastapi import Request, Response
+from starlette.concurrency import run_in_threadpool
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
 CSV = "text/csv; charset=utf-8"
+GZIP_MIN = 1024
 
 
 def _default(value: object) -> object:
@@ -68,14 +71,18 @@ def records(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 class Body:
-    """A response body built once: bytes, media type and strong ETag."""
+    """A response body built once: bytes, a gzipped copy, media type and strong ETags."""
 
-    __slots__ = ("content", "etag", "media_type")
+    __slots__ = ("content", "etag", "gzipped", "gzipped_etag", "media_type")
 
     def __init__(self, content: bytes, media_type: str) -> None:
         self.content = content
         self.media_type = media_type
-        self.etag = '"' + hashlib.blake2b(content, digest_size=12).hexdigest() + '"'
+        digest = hashlib.blake2b(content, digest_size=12).hexdigest()
+        self.etag = f'"{digest}"'
+        # Compressed once here, so a warm server sends map data without compressing again.
+        self.gzipped = gzip.compress(content, 6, mtime=0) if len(content) > GZIP_MIN else None
+        self.gzipped_etag = f'"{digest}-gz"'
 
 
 class ResponseCache:
@@ -100,6 +107,11 @@ class ResponseCache:
                 self._bodies.popitem(last=False)
         return made
 
+    def peek(self, key: Hashable) -> Body | None:
+        """The cached body for the key, if there is one (no building)."""
+        with self._lock:
+            return self._bodies.get(key)
+
     def clear(self) -> None:
         """Forget every body."""
         with self._lock:
@@ -109,16 +121,22 @@ class ResponseCache:
 def send(
     request: Request, body: Body, *, private: bool = False, filename: str | None = None
 ) -> Response:
-    """The body as a response, or 304 when the client's ETag matches."""
+    """The body as a response (gzipped when the client accepts it), or 304 on a matching ETag."""
+    zipped = body.gzipped is not None and "gzip" in request.headers.get("accept-encoding", "")
+    etag = body.gzipped_etag if zipped else body.etag
     headers = {
-        "ETag": body.etag,
+        "ETag": etag,
         "Cache-Control": "private, no-cache" if private else "public, no-cache",
-        "Vary": "Authorization, Cookie",
+        "Vary": "Authorization, Cookie, Accept-Encoding",
     }
     if filename:
         headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if body.etag in request.headers.get("if-none-match", ""):
+    sent = request.headers.get("if-none-match", "")
+    if sent and (body.etag in sent or body.gzipped_etag in sent):
         return Response(status_code=304, headers=headers)
+    if zipped and body.gzipped is not None:
+        headers["Content-Encoding"] = "gzip"
+        return Response(body.gzipped, media_type=body.media_type, headers=headers)
     return Response(body.content, media_type=body.media_type, headers=headers)
 
 
@@ -133,3 +151,22 @@ def page(items: list[dict[str, Any]], limit: int, offset: int) -> dict[str, Any]
         "offset": offset,
         "next_offset": following,
     }
+
+
+async def cached(
+    request: Request,
+    cache: ResponseCache,
+    key: Hashable,
+    build: Callable[[], Body],
+    *,
+    private: bool = False,
+    filename: str | None = None,
+) -> Response:
+    """Send the cached body for the key; on a miss build it in a worker thread.
+
+    Hits never leave the event loop, so a warm server answers without thread hops.
+    """
+    body = cache.peek(key)
+    if body is None:
+        body = await run_in_threadpool(cache.get, key, build)
+    return send(request, body, private=private, filename=filename)

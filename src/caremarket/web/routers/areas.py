@@ -13,7 +13,8 @@ from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.disclosure import for_viewer, visible_metrics
 from caremarket.web.market import Market, NoRelease
 from caremarket.web.params import ALL, AsOf, ClientGroupQ, SectorQ
-from caremarket.web.responses import JSON, Body, json_bytes, send
+from caremarket.web.responses import JSON, Body, cached, json_bytes
+from caremarket.web.routers.locations import release_day
 from caremarket.web.schemas import AreaFigures, AreaList
 from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
@@ -113,7 +114,7 @@ def area_figures(
 
 
 @router.get("", response_model=AreaList, summary="The council, its districts and localities")
-def list_areas(request: Request, state: StateDep) -> Response:
+async def list_areas(request: Request, state: StateDep) -> Response:
     """The council and its districts and localities, with codes to ask figures for."""
 
     def build() -> Body:
@@ -123,11 +124,11 @@ def list_areas(request: Request, state: StateDep) -> Response:
             raise HTTPException(404, str(error)) from None
         return Body(json_bytes({"council": top, "items": items}), JSON)
 
-    return send(request, state.cache.get(("areas",), build))
+    return await cached(request, state.cache, ("areas",), build)
 
 
 @router.get("/{area_code}", response_model=AreaFigures, summary="Key figures for one area")
-def get_area(
+async def get_area(
     request: Request,
     state: StateDep,
     viewer: ViewerDep,
@@ -137,10 +138,7 @@ def get_area(
     as_of: AsOf = None,
 ) -> Response:
     """Locations, beds, ratings and change (and, for council users, waiting) for one area."""
-    try:
-        day = state.market.resolve(as_of)
-    except NoRelease as error:
-        raise HTTPException(404, str(error)) from None
+    day = release_day(state, as_of)
     key = ("area", viewer.role, area_code, sector, client_group, day)
 
     def build() -> Body:
@@ -155,4 +153,4 @@ def get_area(
         }
         return Body(json_bytes(payload), JSON)
 
-    return send(request, state.cache.get(key, build), private=viewer.is_council)
+    return await cached(request, state.cache, key, build, private=viewer.is_council)

@@ -100,7 +100,7 @@ def signout(
 
 
 @router.get("/api/v1/me", response_model=Me, tags=["auth"], summary="Who you are")
-def me(viewer: ViewerDep) -> dict[str, str | None]:
+async def me(viewer: ViewerDep) -> dict[str, str | None]:
     """Your role (public, provider or council), name and provider id."""
     return {"role": viewer.role.value, "name": viewer.name, "provider_id": viewer.provider_id}
 

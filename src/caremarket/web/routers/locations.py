@@ -22,12 +22,20 @@ from caremarket.web.params import (
     RatingQ,
     SectorQ,
 )
-from caremarket.web.responses import JSON, Body, json_bytes, page, records, send
+from caremarket.web.responses import JSON, Body, cached, json_bytes, page, records
 from caremarket.web.schemas import LocationPage, LocationProfile
 from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
 
 router = APIRouter(tags=["locations"])
+
+
+def release_day(state: AppState, as_of: date | None) -> date:
+    """The release date in force on `as_of` (404 when no release covers it)."""
+    try:
+        return state.market.resolve(as_of)
+    except NoRelease as error:
+        raise HTTPException(404, str(error)) from None
 
 
 def snapshot(state: AppState, as_of: date | None) -> Snapshot:
@@ -110,7 +118,7 @@ def profile(
 @router.get(
     "/api/v1/locations", response_model=LocationPage, summary="Care locations, filtered and paged"
 )
-def list_locations(
+async def list_locations(
     request: Request,
     state: StateDep,
     sector: SectorQ = ALL,
@@ -122,16 +130,17 @@ def list_locations(
     offset: Offset = 0,
 ) -> Response:
     """Active adult social care locations in the council's area as at a date."""
-    snap = snapshot(state, as_of)
-    key = ("locations", sector, client_group, rating, locality, snap.as_of, limit, offset)
+    day = release_day(state, as_of)
+    key = ("locations", sector, client_group, rating, locality, day, limit, offset)
 
     def build() -> Body:
+        snap = state.market.snapshot(day)
         rows = records(filtered(snap.locations, sector, client_group, rating, locality))
         return Body(
             json_bytes({"as_of": snap.as_of.isoformat(), **page(rows, limit, offset)}), JSON
         )
 
-    return send(request, state.cache.get(key, build))
+    return await cached(request, state.cache, key, build)
 
 
 @router.get(
@@ -139,20 +148,21 @@ def list_locations(
     response_model=LocationProfile,
     summary="A location's profile",
 )
-def get_location(
+async def get_location(
     request: Request, state: StateDep, viewer: ViewerDep, location_id: str, as_of: AsOf = None
 ) -> Response:
     """Details, rating history with key questions, and the provider's other locations.
 
     A provider signed in sees, for its own locations, what the council holds about them.
     """
-    day = snapshot(state, as_of).as_of
+    day = release_day(state, as_of)
     mine = viewer.is_council or viewer.provider_id
     key = ("location", location_id, day, mine)
-    body = state.cache.get(
-        key, lambda: Body(json_bytes(profile(state, viewer, location_id, day)), JSON)
-    )
-    return send(request, body, private=bool(mine))
+
+    def build() -> Body:
+        return Body(json_bytes(profile(state, viewer, location_id, day)), JSON)
+
+    return await cached(request, state.cache, key, build, private=bool(mine))
 
 
 @router.get("/locations/{location_id}", response_class=HTMLResponse, include_in_schema=False)

@@ -7,6 +7,7 @@ from typing import Annotated
 import polars as pl
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 
 from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.disclosure import visible_metrics
@@ -20,9 +21,9 @@ from caremarket.web.params import (
     RatingQ,
     SectorQ,
 )
-from caremarket.web.responses import GEOJSON, Body, json_bytes, records, send
-from caremarket.web.routers.locations import filtered, snapshot
-from caremarket.web.routers.metrics import metric_frame, visible
+from caremarket.web.responses import GEOJSON, Body, cached, json_bytes, records
+from caremarket.web.routers.locations import filtered, release_day
+from caremarket.web.routers.metrics import audit_personal, metric_frame, visible
 from caremarket.web.schemas import FeatureCollection
 
 router = APIRouter(tags=["map"])
@@ -37,7 +38,7 @@ MapLevel = Annotated[
     response_model=FeatureCollection,
     summary="Area boundaries with a metric's values (choropleth)",
 )
-def map_areas(
+async def map_areas(
     request: Request,
     state: StateDep,
     viewer: ViewerDep,
@@ -50,12 +51,10 @@ def map_areas(
     """District or locality boundaries, each with the metric's value, n and suppression."""
     chosen = visible(viewer, metric)
     if chosen.personal:
-        from caremarket.web.routers.metrics import audit_personal
-
-        audit_personal(state, viewer, "map", metric=metric)
+        await run_in_threadpool(audit_personal, state, viewer, "map", metric=metric)
     if level is AreaLevel.COUNCIL:
         raise HTTPException(422, "maps show districts or localities")
-    day = snapshot(state, as_of).as_of
+    day = release_day(state, as_of)
     key = ("map-areas", viewer.suppressed, metric, level, sector, client_group, day)
 
     def build() -> Body:
@@ -82,7 +81,7 @@ def map_areas(
         }
         return Body(json_bytes(payload), GEOJSON)
 
-    return send(request, state.cache.get(key, build), private=chosen.personal)
+    return await cached(request, state.cache, key, build, private=chosen.personal)
 
 
 @router.get(
@@ -90,7 +89,7 @@ def map_areas(
     response_model=FeatureCollection,
     summary="Care locations as points, with rating",
 )
-def map_locations(
+async def map_locations(
     request: Request,
     state: StateDep,
     sector: SectorQ = ALL,
@@ -100,10 +99,11 @@ def map_locations(
     as_of: AsOf = None,
 ) -> Response:
     """Active locations with coordinates, filtered, as GeoJSON points."""
-    snap = snapshot(state, as_of)
-    key = ("map-locations", sector, client_group, rating, locality, snap.as_of)
+    day = release_day(state, as_of)
+    key = ("map-locations", sector, client_group, rating, locality, day)
 
     def build() -> Body:
+        snap = state.market.snapshot(day)
         chosen = filtered(snap.locations, sector, client_group, rating, locality).filter(
             pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
         )
@@ -135,7 +135,7 @@ def map_locations(
         }
         return Body(json_bytes(payload), GEOJSON)
 
-    return send(request, state.cache.get(key, build))
+    return await cached(request, state.cache, key, build)
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, HTTPException, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from caremarket.metrics import Metric
 from caremarket.web.accounts.account_store import AuditEvent
@@ -24,7 +25,17 @@ from caremarket.web.params import (
     Offset,
     SectorQ,
 )
-from caremarket.web.responses import CSV, JSON, Body, csv_bytes, json_bytes, page, records, send
+from caremarket.web.responses import (
+    CSV,
+    JSON,
+    Body,
+    cached,
+    csv_bytes,
+    json_bytes,
+    page,
+    records,
+    send,
+)
 from caremarket.web.schemas import MetricList, MetricPage, Trend
 from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
@@ -121,7 +132,7 @@ def metric_frame(
 
 
 @router.get("", response_model=MetricList, summary="The metrics you may see")
-def list_metrics(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
+async def list_metrics(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     """Every metric the viewer may see, with label, unit, theme, levels and description."""
     key = ("metrics", viewer.is_council)
     body = state.cache.get(
@@ -139,7 +150,7 @@ def list_metrics(request: Request, state: StateDep, viewer: ViewerDep) -> Respon
     summary="One metric by area, sector, client group and date",
     responses={200: {"content": {"text/csv": {}}}},
 )
-def metric_rows(
+async def metric_rows(
     request: Request,
     state: StateDep,
     viewer: ViewerDep,
@@ -159,7 +170,9 @@ def metric_rows(
     """
     metric = visible(viewer, name)
     if metric.personal:
-        audit_personal(state, viewer, "metric", metric=name, level=level.value)
+        await run_in_threadpool(
+            audit_personal, state, viewer, "metric", metric=name, level=level.value
+        )
     key = (
         "metric",
         viewer.suppressed,
@@ -187,11 +200,13 @@ def metric_rows(
         return Body(json_bytes({**meta, **page(rows, limit, offset)}), JSON)
 
     filename = f"{name}_{level.value}.csv" if format is Format.CSV else None
-    return send(request, state.cache.get(key, build), private=metric.personal, filename=filename)
+    return await cached(
+        request, state.cache, key, build, private=metric.personal, filename=filename
+    )
 
 
 @router.get("/{name}/trend", response_model=Trend, summary="A metric over every loaded release")
-def metric_trend(
+async def metric_trend(
     request: Request,
     state: StateDep,
     viewer: ViewerDep,
@@ -202,7 +217,7 @@ def metric_trend(
     """The council-level value at each loaded CQC release date, oldest first."""
     metric = visible(viewer, name)
     if metric.personal:
-        audit_personal(state, viewer, "metric trend", metric=name)
+        await run_in_threadpool(audit_personal, state, viewer, "metric trend", metric=name)
     key = ("trend", viewer.suppressed, name, sector, client_group)
 
     def build() -> Body:
@@ -219,7 +234,7 @@ def metric_trend(
         }
         return Body(json_bytes(payload), JSON)
 
-    return send(request, state.cache.get(key, build), private=metric.personal)
+    return await cached(request, state.cache, key, build, private=metric.personal)
 
 
 def _day(state: AppState, as_of: date | None) -> date | None:

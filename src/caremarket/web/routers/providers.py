@@ -7,8 +7,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from caremarket.web.deps import StateDep
 from caremarket.web.params import AsOf, Limit, Offset
-from caremarket.web.responses import JSON, Body, json_bytes, page, records, send
-from caremarket.web.routers.locations import snapshot
+from caremarket.web.responses import JSON, Body, cached, json_bytes, page, records
+from caremarket.web.routers.locations import release_day
 from caremarket.web.schemas import ProviderPage, ProviderProfile
 
 router = APIRouter(prefix="/api/v1/providers", tags=["providers"])
@@ -29,29 +29,31 @@ def providers(locations: pl.DataFrame) -> pl.DataFrame:
 
 
 @router.get("", response_model=ProviderPage, summary="Providers, by locations in the area")
-def list_providers(
+async def list_providers(
     request: Request, state: StateDep, as_of: AsOf = None, limit: Limit = 100, offset: Offset = 0
 ) -> Response:
     """Providers with active locations in the council's area, most locations first."""
-    snap = snapshot(state, as_of)
+    day = release_day(state, as_of)
 
     def build() -> Body:
+        snap = state.market.snapshot(day)
         rows = records(providers(snap.locations))
         return Body(
             json_bytes({"as_of": snap.as_of.isoformat(), **page(rows, limit, offset)}), JSON
         )
 
-    return send(request, state.cache.get(("providers", snap.as_of, limit, offset), build))
+    return await cached(request, state.cache, ("providers", day, limit, offset), build)
 
 
 @router.get("/{provider_id}", response_model=ProviderProfile, summary="A provider's locations")
-def get_provider(
+async def get_provider(
     request: Request, state: StateDep, provider_id: str, as_of: AsOf = None
 ) -> Response:
     """A provider and its active locations in the council's area."""
-    snap = snapshot(state, as_of)
+    day = release_day(state, as_of)
 
     def build() -> Body:
+        snap = state.market.snapshot(day)
         mine = snap.locations.filter(pl.col("provider_id") == provider_id)
         if mine.is_empty():
             raise HTTPException(404, f"no provider {provider_id!r} with locations in the area")
@@ -62,4 +64,4 @@ def get_provider(
         }
         return Body(json_bytes(payload), JSON)
 
-    return send(request, state.cache.get(("provider", provider_id, snap.as_of), build))
+    return await cached(request, state.cache, ("provider", provider_id, day), build)

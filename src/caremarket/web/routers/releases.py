@@ -8,7 +8,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from caremarket.web.deps import StateDep
 from caremarket.web.params import Limit, Offset
-from caremarket.web.responses import JSON, Body, json_bytes, page, records, send
+from caremarket.web.responses import JSON, Body, cached, json_bytes, page, records
 from caremarket.web.schemas import ReleasePage
 
 router = APIRouter(prefix="/api/v1/releases", tags=["releases"])
@@ -17,7 +17,7 @@ _COLUMNS = "release_id, source_id, source_title, publisher, licence, release_dat
 
 
 @router.get("", response_model=ReleasePage, summary="Loaded releases")
-def list_releases(
+async def list_releases(
     request: Request,
     state: StateDep,
     source_id: Annotated[str | None, Query(max_length=100, description="Only this source.")] = None,
@@ -34,4 +34,4 @@ def list_releases(
         )
         return Body(json_bytes(page(records(frame), limit, offset)), JSON)
 
-    return send(request, state.cache.get(("releases", source_id, limit, offset), build))
+    return await cached(request, state.cache, ("releases", source_id, limit, offset), build)
