@@ -12,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean system-packages demo-serve bench-web
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -38,6 +38,18 @@ test: lint typecheck
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/ingest/run.py
+
+# PostgreSQL (accounts of the web tool) and chromium (browser tests), from Debian,
+# installed only when missing.
+system-packages:
+	bash scripts/ensure-system-packages.sh
+
+# The demo, then the Care Market Intelligence Tool on it at http://127.0.0.1:8000/.
+demo-serve: $(VENV)/.synced system-packages
+	$(BIN)/caremarket demo --out $(DEMO_DIR) --serve
+
+bench-web: $(VENV)/.synced
+	$(BIN)/python bench/web/run.py
 
 clean:
 	rm -rf $(VENV) .tools $(DEMO_DIR) .pytest_cache .mypy_cache .ruff_cache

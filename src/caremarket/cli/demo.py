@@ -107,15 +107,14 @@ def demo(
     )
     if serve:
         # Imported here: the web tool is only needed when serving.
-        from caremarket.cli.serve import accounts_conninfo, run_server
+        from caremarket.cli.serve import accounts_database, run_server
         from caremarket.web.accounts.demo import demo_accounts
         from caremarket.web.accounts.postgres import PostgresAccountStore
 
-        conninfo = accounts_conninfo(None, accounts)
-        if conninfo is None:
-            raise typer.Exit(code=1)
-        store_of_accounts = PostgresAccountStore(conninfo)
-        listing = demo_accounts(store_of_accounts, biggest_provider, out)
-        store_of_accounts.close()
-        console.print(f"Demo sign-ins (council and provider): [bold]{listing}[/bold]")
-        run_server(db, "Norfolk", "127.0.0.1", port, conninfo, None)
+        with accounts_database(None, accounts) as conninfo:
+            assert conninfo is not None  # a folder always gives a local cluster
+            store_of_accounts = PostgresAccountStore(conninfo)
+            listing = demo_accounts(store_of_accounts, biggest_provider, out)
+            store_of_accounts.close()
+            console.print(f"Demo sign-ins (council and provider): [bold]{listing}[/bold]")
+            run_server(db, "Norfolk", "127.0.0.1", port, conninfo, None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -30,16 +32,26 @@ AccountsDirOption = Annotated[
 ]
 
 
-def accounts_conninfo(url: str | None, folder: Path | None) -> str | None:
-    """The accounts database to use: the URL, else a local cluster in the folder, else none."""
-    if url:
-        return url
-    if folder is None:
-        return None
+@contextmanager
+def accounts_database(url: str | None, folder: Path | None) -> Iterator[str | None]:
+    """The accounts database to use: the URL, else a local cluster in the folder, else none.
+
+    A local cluster started here is stopped again on leaving.
+    """
+    if url or folder is None:
+        yield url
+        return
     # Imported here: only needed when accounts are kept in a local cluster.
     from caremarket.web.accounts.cluster import LocalCluster
 
-    return LocalCluster.in_folder(folder).start().conninfo
+    cluster = LocalCluster.in_folder(folder)
+    was_running = cluster.running()
+    cluster.start()
+    try:
+        yield cluster.conninfo
+    finally:
+        if not was_running:
+            cluster.stop()
 
 
 def run_server(
@@ -95,4 +107,5 @@ def serve(
     `caremarket users`). Accounts live in PostgreSQL: --accounts-url, or a
     local cluster in --accounts-dir.
     """
-    run_server(db, council, host, port, accounts_conninfo(accounts_url, accounts_dir), secret_key)
+    with accounts_database(accounts_url, accounts_dir) as conninfo:
+        run_server(db, council, host, port, conninfo, secret_key)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
-from caremarket.cli.serve import AccountsDirOption, AccountsUrlOption, accounts_conninfo
+from caremarket.cli.serve import AccountsDirOption, AccountsUrlOption, accounts_database
 from caremarket.web.viewer import Role
 
 if TYPE_CHECKING:
@@ -18,14 +20,19 @@ if TYPE_CHECKING:
 users = typer.Typer(help="Council and provider accounts and API tokens.", no_args_is_help=True)
 
 
-def _store(url: str | None, folder: Path | None) -> PostgresAccountStore:
-    conninfo = accounts_conninfo(url, folder)
-    if conninfo is None:
-        raise typer.BadParameter("give --accounts-url or --accounts-dir")
-    # Imported here: psycopg is only needed by these commands.
-    from caremarket.web.accounts.postgres import PostgresAccountStore
+@contextmanager
+def _store(url: str | None, folder: Path | None) -> Iterator[PostgresAccountStore]:
+    with accounts_database(url, folder) as conninfo:
+        if conninfo is None:
+            raise typer.BadParameter("give --accounts-url or --accounts-dir")
+        # Imported here: psycopg is only needed by these commands.
+        from caremarket.web.accounts.postgres import PostgresAccountStore
 
-    return PostgresAccountStore(conninfo)
+        store = PostgresAccountStore(conninfo)
+        try:
+            yield store
+        finally:
+            store.close()
 
 
 @users.command("add")
@@ -46,13 +53,11 @@ def add(
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-    store = _store(accounts_url, accounts_dir)
-    try:
-        user = store.add_user(name, password, role, provider_id)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
-    finally:
-        store.close()
+    with _store(accounts_url, accounts_dir) as store:
+        try:
+            user = store.add_user(name, password, role, provider_id)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
     Console().print(
         f"Added {user.name} ({user.role.value}"
         f"{', provider ' + user.provider_id if user.provider_id else ''})."
@@ -67,11 +72,9 @@ def token(
     accounts_dir: AccountsDirOption = None,
 ) -> None:
     """Create an API bearer token for a user and print it (it is shown only once)."""
-    store = _store(accounts_url, accounts_dir)
-    try:
-        secret = store.create_token(name, label)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
-    finally:
-        store.close()
+    with _store(accounts_url, accounts_dir) as store:
+        try:
+            secret = store.create_token(name, label)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
     print(secret)

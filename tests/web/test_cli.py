@@ -1,0 +1,96 @@
+"""`caremarket serve` and `caremarket users`: the tool's front door."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+from typer.testing import CliRunner
+
+from caremarket.cli.main import app
+from caremarket.web.accounts.cluster import free_port
+from caremarket.web.accounts.postgres import PostgresAccountStore
+
+
+def test_users_add_and_token(postgres: str) -> None:
+    """`users add` makes a hashed account and `users token` prints a working token."""
+    runner = CliRunner()
+    added = runner.invoke(
+        app,
+        [
+            "users",
+            "add",
+            "cli-provider",
+            "--role",
+            "provider",
+            "--provider-id",
+            "1-999",
+            "--password-stdin",
+            "--accounts-url",
+            postgres,
+        ],
+        input="a long enough password\n",
+    )
+    assert added.exit_code == 0, added.output
+    assert "Added cli-provider (provider, provider 1-999)" in added.output
+    token = runner.invoke(app, ["users", "token", "cli-provider", "--accounts-url", postgres])
+    assert token.exit_code == 0
+    accounts = PostgresAccountStore(postgres)
+    user = accounts.token_user(token.output.strip())
+    accounts.close()
+    assert user is not None and user.provider_id == "1-999"
+
+
+def test_users_add_refuses_a_provider_without_its_id(postgres: str) -> None:
+    """A provider account needs the provider's CQC id."""
+    result = CliRunner().invoke(
+        app,
+        [
+            "users",
+            "add",
+            "nobody",
+            "--role",
+            "provider",
+            "--password-stdin",
+            "--accounts-url",
+            postgres,
+        ],
+        input="a long enough password\n",
+    )
+    assert result.exit_code != 0 and "provider-id" in result.output
+
+
+def test_serve_answers_on_loopback(demo_db: Path, tmp_path: Path) -> None:
+    """`caremarket serve` serves the map and the API until stopped."""
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from caremarket.cli.main import app; app()",
+            "serve",
+            "--db",
+            str(demo_db),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/api/v1/areas", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and server.poll() is None
+                time.sleep(0.3)
+        assert response.status_code == 200 and response.json()["council"]["area_name"] == "Norfolk"
+        assert httpx.get(f"http://127.0.0.1:{port}/", timeout=10).status_code == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
