@@ -146,6 +146,9 @@ def test_provider_sees_its_own_and_not_the_councils(page: Page, site: Site) -> N
     expect(page.get_by_text("This is one of your locations.")).to_be_visible()
     expect(page.get_by_role("heading", name="With the council")).to_be_visible()
     shot(page, "location-profile-provider")
+    page.get_by_role("link", name="Market signals").click()
+    expect(page.locator("#signals-table tbody tr")).not_to_have_count(0)
+    shot(page, "signals-provider")
     response = page.goto("/interim-care")
     assert response is not None and response.status == 403
     assert SENTINEL not in page.content()
@@ -190,3 +193,43 @@ def test_api_docs_page_offline(page: Page) -> None:
         timeout=20_000
     )
     shot(page, "api-docs")
+
+
+CONTRAST = """
+() => {
+  const lum = (rgb) => {
+    const [r, g, b] = rgb.map((v) => {
+      const c = v / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const parse = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  const background = (el) => {
+    for (let e = el; e; e = e.parentElement) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c.length === 3 || (c.length === 4 && c[3] > 0)) return c.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  const worst = [];
+  for (const el of document.querySelectorAll("body *")) {
+    const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || el.closest("svg, .leaflet-container") || !el.offsetParent) continue;
+    const fg = lum(parse(getComputedStyle(el).color).slice(0, 3));
+    const bg = lum(background(el));
+    const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+    if (ratio < 4.5) worst.push([el.tagName, el.textContent.trim().slice(0, 40), ratio.toFixed(2)]);
+  }
+  return worst;
+}
+"""
+
+
+def test_text_contrast(page: Page) -> None:
+    """All page text (outside maps and charts) meets WCAG AA contrast, 4.5:1."""
+    for path in ("/", "/dashboards/sector/care_home", "/signin"):
+        page.goto(path)
+        if path == "/":
+            wait_for_map(page)
+        assert page.evaluate(CONTRAST) == [], path

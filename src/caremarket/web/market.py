@@ -72,7 +72,7 @@ class Market:
         self._snapshots: dict[date, Snapshot] = {}
         self._dates: tuple[date, ...] | None = None
         self._boundaries: dict[str, dict[str, Any]] = {}
-        self._trends: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+        self._trends: dict[tuple[str, str, str, str, str | None], list[dict[str, Any]]] = {}
 
     def query(self, sql: str, params: list[object] | dict[str, object]) -> pl.DataFrame:
         """A read-only query on the store, one thread at a time."""
@@ -150,15 +150,24 @@ class Market:
             snap.results[key] = found
         return found
 
-    def trend(self, name: str, sector: str, client_group: str) -> list[dict[str, Any]]:
-        """A metric's council-level value (and n) at every loaded release date."""
-        key = (name, sector, client_group)
+    def trend(
+        self,
+        name: str,
+        sector: str,
+        client_group: str,
+        level: Level = Level.COUNCIL,
+        area: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """A metric's value (and n) at every loaded release date, for the council or one area."""
+        key = (name, sector, client_group, level.value, area)
         if key not in self._trends:
             points: list[dict[str, Any]] = []
             for day in self.release_dates():
-                frame = self.result(name, Level.COUNCIL, day).frame.filter(
+                frame = self.result(name, level, day).frame.filter(
                     (pl.col("sector") == sector) & (pl.col("client_group") == client_group)
                 )
+                if area is not None:
+                    frame = frame.filter(pl.col("area_code") == area)
                 for row in frame.sort("period").tail(1).to_dicts():
                     points.append({"as_of": day.isoformat(), "value": row["value"], "n": row["n"]})
             self._trends[key] = points

@@ -138,21 +138,25 @@ def dashboard(
             cells = _cells(state, viewer, name, Level.COUNCIL, day, keep)
             council[rating] = None if cells is None or cells.is_empty() else cells["value"][-1]
         context["rating_chart"] = charts.ratings(council, "Locations by CQC overall rating")
-        context["trends"] = [
-            charts.trend(
-                _trend(state, viewer, name, sector),
-                METRICS[name],
-                f"{METRICS[name].label} at each release",
-            )
-            for name in TREND_METRICS
-        ]
         context["comparators"] = comparators(state, sector, day)
+    where = "" if locality is None else f" in {locality}"
+    context["trends"] = [
+        charts.trend(
+            _trend(state, viewer, name, sector or "all", locality),
+            METRICS[name],
+            f"{METRICS[name].label}{where} at each release",
+        )
+        for name in TREND_METRICS
+    ]
     return context
 
 
-def _trend(state: AppState, viewer: Viewer, name: str, sector: str) -> list[dict[str, Any]]:
+def _trend(
+    state: AppState, viewer: Viewer, name: str, sector: str, locality: str | None
+) -> list[dict[str, Any]]:
+    level = Level.COUNCIL if locality is None else Level.LOCALITY
     points = pl.DataFrame(
-        state.market.trend(name, sector, "all"),
+        state.market.trend(name, sector, "all", level, locality),
         schema={"as_of": pl.String, "value": pl.Float64, "n": pl.Int64},
     )
     return for_viewer(points, viewer, state.settings.small_number_threshold).to_dicts()

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 import polars as pl
 from fastapi import APIRouter, Request, Response
+from fastapi.responses import HTMLResponse
 
 from caremarket.metrics import Level
 from caremarket.web.deps import SignedInDep, StateDep
 from caremarket.web.disclosure import suppress
+from caremarket.web.pages import render
 from caremarket.web.params import AsOf
-from caremarket.web.responses import JSON, Body, json_bytes, records, send
-from caremarket.web.routers.locations import snapshot
+from caremarket.web.responses import JSON, Body, cached, json_bytes, records
+from caremarket.web.routers.locations import release_day
 from caremarket.web.schemas import Signals
+from caremarket.web.state import AppState
 
-router = APIRouter(prefix="/api/v1/signals", tags=["signals"])
+router = APIRouter(tags=["signals"])
 
 # Non-personal figures a provider weighs when deciding where to open or grow.
 SIGNAL_METRICS = (
@@ -27,8 +33,37 @@ SIGNAL_METRICS = (
 )
 
 
-@router.get("", response_model=Signals, summary="Market signals for providers")
-def market_signals(
+def signals(state: AppState, day: date) -> list[dict[str, Any]]:
+    """Per locality and sector (all client groups): the signal metrics, small cells hidden."""
+    columns = []
+    for name in SIGNAL_METRICS:
+        frame = state.market.result(name, Level.LOCALITY, day).frame
+        columns.append(
+            frame.filter(pl.col("client_group") == "all")
+            .sort("period")
+            .unique(["area_code", "sector"], keep="last")
+            .select(locality="area_code", sector="sector", **{name: "value", f"n_{name}": "n"})
+        )
+    joined = columns[0]
+    for other in columns[1:]:
+        joined = joined.join(other, on=["locality", "sector"], how="full", coalesce=True)
+    threshold = state.settings.small_number_threshold
+    small = suppress(joined.select(n="n_locations", value=pl.lit(0.0)), threshold)["suppressed"]
+    hidden = [
+        pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(v)).alias(v)
+        for v in SIGNAL_METRICS
+    ]
+    shown = (
+        joined.with_columns(suppressed=small)
+        .with_columns(hidden)
+        .select("locality", "sector", *SIGNAL_METRICS, "suppressed")
+        .sort("locality", "sector")
+    )
+    return records(shown)
+
+
+@router.get("/api/v1/signals", response_model=Signals, summary="Market signals for providers")
+async def market_signals(
     request: Request, state: StateDep, viewer: SignedInDep, as_of: AsOf = None
 ) -> Response:
     """Per locality and sector: locations, beds, beds gained and lost, openings, closures and
@@ -36,35 +71,26 @@ def market_signals(
 
     Cells behind fewer locations than the small-number threshold are suppressed.
     """
-    day = snapshot(state, as_of).as_of
+    day = release_day(state, as_of)
 
     def build() -> Body:
-        columns = []
-        for name in SIGNAL_METRICS:
-            result = state.market.result(name, Level.LOCALITY, day)
-            frame = result.frame.filter(pl.col("client_group") == "all")
-            columns.append(
-                frame.sort("period")
-                .unique(["area_code", "sector"], keep="last")
-                .select(locality="area_code", sector="sector", **{name: "value", f"n_{name}": "n"})
-            )
-        joined = columns[0]
-        for other in columns[1:]:
-            joined = joined.join(other, on=["locality", "sector"], how="full", coalesce=True)
-        threshold = state.settings.small_number_threshold
-        small = suppress(joined.select(n="n_locations", value=pl.lit(0.0)), threshold)["suppressed"]
-        values = [c for c in SIGNAL_METRICS]
-        shown = (
-            joined.with_columns(suppressed=small)
-            .with_columns(
-                [
-                    pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(v)).alias(v)
-                    for v in values
-                ]
-            )
-            .select("locality", "sector", *values, "suppressed")
-            .sort("locality", "sector")
-        )
-        return Body(json_bytes({"as_of": day.isoformat(), "items": records(shown)}), JSON)
+        return Body(json_bytes({"as_of": day.isoformat(), "items": signals(state, day)}), JSON)
 
-    return send(request, state.cache.get(("signals", day), build), private=True)
+    return await cached(request, state.cache, ("signals", day), build, private=True)
+
+
+@router.get("/signals", response_class=HTMLResponse, include_in_schema=False)
+def signals_page(
+    request: Request, state: StateDep, viewer: SignedInDep, as_of: AsOf = None
+) -> Response:
+    """The market signals page (provider and council users)."""
+    day = release_day(state, as_of)
+    return render(
+        request,
+        state,
+        viewer,
+        "signals.html",
+        title="Market signals for providers",
+        rows=signals(state, day),
+        as_of=day.isoformat(),
+    )
