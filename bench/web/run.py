@@ -67,7 +67,7 @@ def build_store(kind: str, national_rows: int) -> Path:
 def urls(dates: list[str]) -> list[str]:
     """Metric and map-data calls a map or dashboard makes, across filters and releases."""
     found = [
-        f"/api/v1/metrics/{m}?level={lv}&sector={s}"
+        f"/api/v1/metrics/{m}?level={lv}&sector={s}&client_group=all"
         for m in METRICS
         for lv in LEVELS
         for s in SECTORS

@@ -17,7 +17,9 @@ def test_metric_rows_are_the_engine_figures(site: Site) -> None:
     council = find_council("Norfolk")
     assert council is not None
     expected = evaluate(gather(market.store, council), "beds", Level.DISTRICT).frame
-    body = site.council.get("/api/v1/metrics/beds?level=district&limit=1000").json()
+    body = site.council.get(
+        "/api/v1/metrics/beds?level=district&sector=all&client_group=all&limit=1000"
+    ).json()
     got = {r["area_code"]: r["value"] for r in body["items"]}
     want = expected.filter((pl.col("sector") == "all") & (pl.col("client_group") == "all"))
     assert got == dict(zip(want["area_code"], want["value"], strict=True))
@@ -27,10 +29,10 @@ def test_metric_rows_are_the_engine_figures(site: Site) -> None:
 def test_public_values_are_suppressed_below_threshold(site: Site) -> None:
     """A public row with 0 < n < 5 has no value and says it is suppressed."""
     rows = site.public.get(
-        "/api/v1/metrics/beds?level=district&client_group=substance_misuse&limit=1000"
+        "/api/v1/metrics/beds?level=district&sector=all&client_group=substance_misuse&limit=1000"
     ).json()["items"]
     council_rows = site.council.get(
-        "/api/v1/metrics/beds?level=district&client_group=substance_misuse&limit=1000"
+        "/api/v1/metrics/beds?level=district&sector=all&client_group=substance_misuse&limit=1000"
     ).json()["items"]
     small = [r for r in council_rows if r["n"] is not None and 0 < r["n"] < 5]
     assert small, "the demo has small cells"
@@ -73,7 +75,9 @@ def test_map_areas_carry_values_and_geometry(site: Site) -> None:
     names = {f["id"] for f in localities["features"]}
     assert names == {"West", "North", "South", "Norwich", "East"}
     total = sum(f["properties"]["value"] for f in localities["features"])
-    council = site.public.get("/api/v1/metrics/locations").json()["items"][0]["value"]
+    council = site.public.get("/api/v1/metrics/locations?sector=all&client_group=all").json()[
+        "items"
+    ][0]["value"]
     assert total == council
 
 
@@ -88,7 +92,9 @@ def test_date_slider_dates_give_other_releases(site: Site) -> None:
 
 def test_csv_download(site: Site) -> None:
     """format=csv gives every row with a header."""
-    response = site.public.get("/api/v1/metrics/locations?level=locality&format=csv")
+    response = site.public.get(
+        "/api/v1/metrics/locations?level=locality&sector=all&client_group=all&format=csv"
+    )
     assert response.headers["content-type"].startswith("text/csv")
     lines = response.text.splitlines()
     assert lines[0].startswith("area_code,area_name,sector,client_group,period,value,n")
@@ -116,3 +122,14 @@ def test_docs_are_served_offline(site: Site) -> None:
     page = site.public.get("/api/v1/docs").text
     assert "/static/docs/swagger-ui-bundle.js" in page and "cdn" not in page.lower()
     assert site.public.get("/static/docs/swagger-ui-bundle.js").status_code == 200
+
+
+def test_rows_of_every_sector_when_none_is_asked(site: Site) -> None:
+    """Without `sector`, one area's rows cover every sector (what a locality download gives)."""
+    rows = site.public.get(
+        "/api/v1/metrics/locations?level=locality&area=North&client_group=all&limit=1000"
+    ).json()["items"]
+    sectors = {r["sector"] for r in rows}
+    assert {"all", "home_care", "care_home"} <= sectors and {r["area_code"] for r in rows} == {
+        "North"
+    }

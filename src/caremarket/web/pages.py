@@ -15,7 +15,7 @@ from caremarket.web.deps import CSRF_COOKIE
 from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
 
-SECTOR_LABELS = {s.value: s.label for s in Sector}
+SECTOR_LABELS = {"all": "All sectors", **{s.value: s.label for s in Sector}}
 CLIENT_GROUP_LABELS = {g.value: g.label for g in ClientGroup}
 RATING_LABELS = {r.value: r.value.replace("_", " ").capitalize() for r in Rating}
 

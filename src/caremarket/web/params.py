@@ -50,6 +50,20 @@ RatingQ = Annotated[
     str | None,
     Query(pattern=_one_of(RATINGS), description="Only locations with this overall rating."),
 ]
+AnySectorQ = Annotated[
+    str | None,
+    Query(
+        pattern=_one_of(SECTORS),
+        description="Market sector, or all (the total); absent: every sector's rows.",
+    ),
+]
+AnyClientGroupQ = Annotated[
+    str | None,
+    Query(
+        pattern=_one_of(CLIENT_GROUPS),
+        description="Client group, or all (the total); absent: every client group's rows.",
+    ),
+]
 LocalityQ = Annotated[str | None, Query(max_length=100, description="Only this locality.")]
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]

@@ -17,6 +17,8 @@ from caremarket.web.disclosure import for_viewer, visible_metrics
 from caremarket.web.market import NoRelease
 from caremarket.web.params import (
     ALL,
+    AnyClientGroupQ,
+    AnySectorQ,
     AreaLevel,
     AsOf,
     ClientGroupQ,
@@ -157,8 +159,8 @@ async def metric_rows(
     name: str,
     level: LevelQ = AreaLevel.COUNCIL,
     area: Annotated[str | None, Query(max_length=100, description="Only this area code.")] = None,
-    sector: SectorQ = ALL,
-    client_group: ClientGroupQ = ALL,
+    sector: AnySectorQ = None,
+    client_group: AnyClientGroupQ = None,
     as_of: AsOf = None,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -191,9 +193,10 @@ async def metric_rows(
         frame, meta = metric_frame(state, viewer, metric, level, as_of)
         if area:
             frame = frame.filter(pl.col("area_code") == area)
-        frame = frame.filter(
-            (pl.col("sector") == sector) & (pl.col("client_group") == client_group)
-        )
+        if sector is not None:
+            frame = frame.filter(pl.col("sector") == sector)
+        if client_group is not None:
+            frame = frame.filter(pl.col("client_group") == client_group)
         rows = records(frame.select(ROW_COLUMNS))
         if format is Format.CSV:
             return Body(csv_bytes(rows, ROW_COLUMNS), CSV)
