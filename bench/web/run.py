@@ -39,14 +39,14 @@ LEVELS: Final = ("council", "district", "locality")
 RATINGS: Final = ("", "good", "requires_improvement", "inadequate")
 
 
-def build_store(kind: str, national_rows: int) -> Path:
+def build_store(kind: str, national_rows: int, out: Path) -> Path:
     """The store for a scenario (built once, reused)."""
     from caremarket.demo import generate
     from caremarket.demo.national import write_national_hsca
     from caremarket.pipeline import ingest_file
     from caremarket.store.duckdb_store import DuckDBStore
 
-    folder = OUT / kind
+    folder = out / kind
     db = folder / "caremarket.duckdb"
     if db.exists():
         return db
@@ -114,7 +114,7 @@ def serve(db: Path, port: int, cpu: int | None) -> subprocess.Popen[bytes]:
 
 def scenario(kind: str, args: argparse.Namespace) -> dict[str, object]:
     """Serve one store, warm it, load it; the load generator's summary plus set-up times."""
-    db = build_store(kind, args.national_rows)
+    db = build_store(kind, args.national_rows, args.out)
     port = free_port()
     started = time.perf_counter()
     server = serve(db, port, None if args.no_pin else 0)
@@ -203,6 +203,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=0.0, help="mean pause per client (s)")
     parser.add_argument("--national-rows", type=int, default=57_000)
     parser.add_argument("--no-pin", action="store_true", help="do not pin server and load")
+    parser.add_argument("--out", type=Path, default=OUT, help="where the stores are built")
     parser.add_argument("--results", type=Path, default=OUT / "results.md")
     args = parser.parse_args()
     results = [scenario(kind, args) for kind in args.stores.split(",")]
