@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
 
-from fastapi import Query
+import polars as pl
+from fastapi import Depends, Query
 
 from caremarket.domain.client_group import ClientGroup
 from caremarket.domain.rating import Rating
@@ -68,3 +70,34 @@ LocalityQ = Annotated[str | None, Query(max_length=100, description="Only this l
 Limit = Annotated[int, Query(ge=1, le=1000, description="Page size.")]
 Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Rows to skip.")]
 LevelQ = Annotated[AreaLevel, Query(description="council, district or locality.")]
+
+
+@dataclass(frozen=True, slots=True)
+class LocationFilter:
+    """Which locations to list: sector, client group, overall rating, locality, date."""
+
+    sector: SectorQ = ALL
+    client_group: ClientGroupQ = ALL
+    rating: RatingQ = None
+    locality: LocalityQ = None
+    as_of: AsOf = None
+
+    def apply(self, locations: pl.DataFrame) -> pl.DataFrame:
+        """The locations that pass every filter but the date (chosen by the snapshot)."""
+        chosen = locations
+        if self.sector != ALL:
+            chosen = chosen.filter(pl.col("sectors").list.contains(self.sector))
+        if self.client_group != ALL:
+            chosen = chosen.filter(pl.col("client_groups").list.contains(self.client_group))
+        if self.rating:
+            chosen = chosen.filter(pl.col("rating").fill_null("not_rated") == self.rating)
+        if self.locality:
+            chosen = chosen.filter(pl.col("locality") == self.locality)
+        return chosen
+
+    def on(self, day: date) -> LocationFilter:
+        """The same filter with the date resolved to a release date (a cache key)."""
+        return LocationFilter(self.sector, self.client_group, self.rating, self.locality, day)
+
+
+LocationFilterQ = Annotated[LocationFilter, Depends()]

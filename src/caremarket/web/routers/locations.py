@@ -13,14 +13,10 @@ from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.market import NoRelease, Snapshot
 from caremarket.web.pages import render
 from caremarket.web.params import (
-    ALL,
     AsOf,
-    ClientGroupQ,
     Limit,
-    LocalityQ,
+    LocationFilterQ,
     Offset,
-    RatingQ,
-    SectorQ,
 )
 from caremarket.web.responses import JSON, Body, cached, json_bytes, page, records
 from caremarket.web.schemas import LocationPage, LocationProfile
@@ -44,27 +40,6 @@ def snapshot(state: AppState, as_of: date | None) -> Snapshot:
         return state.market.snapshot(as_of)
     except NoRelease as error:
         raise HTTPException(404, str(error)) from None
-
-
-def filtered(
-    locations: pl.DataFrame,
-    sector: str,
-    client_group: str,
-    rating: str | None,
-    locality: str | None,
-) -> pl.DataFrame:
-    """Locations in a sector, for a client group, with a rating, in a locality."""
-    chosen = locations
-    if sector != ALL:
-        chosen = chosen.filter(pl.col("sectors").list.contains(sector))
-    if client_group != ALL:
-        chosen = chosen.filter(pl.col("client_groups").list.contains(client_group))
-    if rating:
-        wanted = pl.col("rating").fill_null("not_rated") == rating
-        chosen = chosen.filter(wanted)
-    if locality:
-        chosen = chosen.filter(pl.col("locality") == locality)
-    return chosen
 
 
 def council_relationship(state: AppState, snap: Snapshot, location_id: str) -> dict[str, Any]:
@@ -121,21 +96,17 @@ def profile(
 async def list_locations(
     request: Request,
     state: StateDep,
-    sector: SectorQ = ALL,
-    client_group: ClientGroupQ = ALL,
-    rating: RatingQ = None,
-    locality: LocalityQ = None,
-    as_of: AsOf = None,
+    which: LocationFilterQ,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Response:
     """Active adult social care locations in the council's area as at a date."""
-    day = release_day(state, as_of)
-    key = ("locations", sector, client_group, rating, locality, day, limit, offset)
+    day = release_day(state, which.as_of)
+    key = ("locations", which.on(day), limit, offset)
 
     def build() -> Body:
         snap = state.market.snapshot(day)
-        rows = records(filtered(snap.locations, sector, client_group, rating, locality))
+        rows = records(which.apply(snap.locations))
         return Body(
             json_bytes({"as_of": snap.as_of.isoformat(), **page(rows, limit, offset)}), JSON
         )

@@ -17,12 +17,11 @@ from caremarket.web.params import (
     AreaLevel,
     AsOf,
     ClientGroupQ,
-    LocalityQ,
-    RatingQ,
+    LocationFilterQ,
     SectorQ,
 )
 from caremarket.web.responses import GEOJSON, Body, cached, json_bytes, records
-from caremarket.web.routers.locations import filtered, release_day
+from caremarket.web.routers.locations import release_day
 from caremarket.web.routers.metrics import audit_personal, metric_frame, visible
 from caremarket.web.schemas import FeatureCollection
 
@@ -92,19 +91,15 @@ async def map_areas(
 async def map_locations(
     request: Request,
     state: StateDep,
-    sector: SectorQ = ALL,
-    client_group: ClientGroupQ = ALL,
-    rating: RatingQ = None,
-    locality: LocalityQ = None,
-    as_of: AsOf = None,
+    which: LocationFilterQ,
 ) -> Response:
     """Active locations with coordinates, filtered, as GeoJSON points."""
-    day = release_day(state, as_of)
-    key = ("map-locations", sector, client_group, rating, locality, day)
+    day = release_day(state, which.as_of)
+    key = ("map-locations", which.on(day))
 
     def build() -> Body:
         snap = state.market.snapshot(day)
-        chosen = filtered(snap.locations, sector, client_group, rating, locality).filter(
+        chosen = which.apply(snap.locations).filter(
             pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
         )
         features = [
