@@ -212,7 +212,8 @@ def gather(
         )
         located = counted_locations(store, day, directory, ratings)
         found["locations"] = with_areas(store, council, day, located)
-        releases[Input.LOCATIONS] = _used("locations", directory) + _used("ratings", ratings)
+        separate = ratings.filter(~pl.col("release_id").is_in(directory["release_id"].implode()))
+        releases[Input.LOCATIONS] = _used("locations", directory) + _used("ratings", separate)
         previous = chosen_releases(
             store,
             date.fromordinal(directory["release_date"][0].toordinal() - 1),
