@@ -86,3 +86,12 @@ def test_an_earlier_date_picks_an_earlier_release(demo_store: DuckDBStore) -> No
     assert gathered.inputs.previous_as_of == date(2026, 2, 1)
     dates = {r.release_date for r in gathered.releases[Input.LOCATIONS]}
     assert dates == {date(2026, 3, 1)}
+
+
+def test_declared_comparators_replace_the_region(demo_store: DuckDBStore) -> None:
+    """Without other councils loaded there is no rank; the hint says what to load."""
+    suffolk = find_council("Suffolk")
+    assert suffolk is not None
+    gathered = gather(demo_store, NORFOLK, comparators=(suffolk,))
+    result = evaluate(gathered, "quality_rank_among_comparators")
+    assert result.missing == (MISSING_HINTS[Input.NATIONAL],)

@@ -319,7 +319,7 @@ def test_quality_rank_among_the_region_s_councils(make_inputs) -> None:  # type:
         }
     )
     inputs = make_inputs(locations=_three_homes(), national=national)
-    rank = get_metric("quality_rank_in_region")(inputs, Level.COUNCIL)
+    rank = get_metric("quality_rank_among_comparators")(inputs, Level.COUNCIL)
     assert cell(rank, NORFOLK) == 3
     assert rank["n"][0] == 4
 

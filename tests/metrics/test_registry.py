@@ -18,7 +18,7 @@ def test_the_issue_s_metrics_are_all_registered() -> None:
         "beds_gained", "beds_lost", "people_waiting", "hours_waiting", "median_days_waiting",
         "p90_days_waiting", "share_of_hours_waiting", "jobs", "leavers_per_year", "vacancies",
         "zero_hours_share", "may_retire_within_10_years", "self_funder_spend_estimate",
-        "quality_rank_in_region", "population_aged_65_plus", "population_aged_85_plus",
+        "quality_rank_among_comparators", "population_aged_65_plus", "population_aged_85_plus",
         "growth_aged_65_plus", "growth_aged_85_plus", "people_with_dementia_65_plus",
         "people_needing_care_65_plus",
     }  # fmt: skip
