@@ -95,3 +95,28 @@ def test_declared_comparators_replace_the_region(demo_store: DuckDBStore) -> Non
     gathered = gather(demo_store, NORFOLK, comparators=(suffolk,))
     result = evaluate(gathered, "quality_rank_among_comparators")
     assert result.missing == (MISSING_HINTS[Input.NATIONAL],)
+
+
+def test_rank_among_the_region_from_a_national_release(tmp_path: Path) -> None:
+    """With every council loaded, the rank is the council's place in its region by % good."""
+    from caremarket.demo.national import write_national_hsca
+    from caremarket.domain.area import england_areas
+    from caremarket.figures import national_figures
+
+    path = write_national_hsca(tmp_path / "national.csv", rows=6000, seed=3)
+    with DuckDBStore(tmp_path / "n.duckdb") as store:
+        ingest_file(store, path)
+        gathered = gather(store, NORFOLK)
+        result = evaluate(gathered, "quality_rank_among_comparators")
+        figures = national_figures(store, gathered.inputs.as_of)
+    region = {a.code for a in england_areas() if a.region_code == NORFOLK.region_code}
+    overall = figures.filter(
+        pl.col("la_code").is_in(sorted(region))
+        & (pl.col("sector") == "all")
+        & (pl.col("client_group") == "all")
+        & pl.col("pct_good_or_outstanding").is_not_null()
+    )
+    ours = overall.filter(pl.col("la_code") == NORFOLK.code)["pct_good_or_outstanding"][0]
+    better = (overall["pct_good_or_outstanding"] > ours).sum()
+    assert result.value() == better + 1
+    assert result.frame.filter(pl.col("sector") == "all")["n"].max() == len(overall)
