@@ -255,6 +255,25 @@ def test_workforce_figures_from_rates(make_inputs) -> None:  # type: ignore[no-u
     assert cell(retire, NORFOLK) == 250 + 900
 
 
+def test_a_published_all_sector_row_is_used_not_summed(make_inputs) -> None:  # type: ignore[no-untyped-def]
+    """Skills for Care gives an all-sector estimate; it is not added to the sectors again."""
+    workforce = pl.DataFrame(
+        {
+            "sector": ["home_care", "all"],
+            "jobs": [1000, 15000],
+            "turnover_rate": [0.3, 0.25],
+            "vacancy_rate": [0.1, 0.08],
+            "zero_hours_share": [0.5, 0.2],
+            "share_aged_55_plus": [0.25, 0.3],
+            "as_of_date": [date(2025, 9, 30)] * 2,
+        }
+    )
+    inputs = make_inputs(workforce=workforce)
+    assert cell(get_metric("jobs")(inputs, Level.COUNCIL), NORFOLK) == 15000
+    assert cell(get_metric("jobs")(inputs, Level.COUNCIL), NORFOLK, "home_care") == 1000
+    assert cell(get_metric("zero_hours_share")(inputs, Level.COUNCIL), NORFOLK) == 20.0
+
+
 def test_dementia_projection_applies_the_published_rates(make_inputs) -> None:  # type: ignore[no-untyped-def]
     """Men and women in each age band times the Dementia UK rate, for base and projected years."""
     rates = prevalences()["dementia_65_plus"].rates
