@@ -15,6 +15,7 @@ class Licence(StrEnum):
         "Open Government Licence v3.0; contains OS data (c) Crown copyright and database right"
     )
     COUNCIL = "Council data: use as the council allows"
+    COUNCIL_RESTRICTED = "Council data (restricted): personal data, not for publication"
     SYNTHETIC = "Synthetic demo data (no real people or services)"
 
 
