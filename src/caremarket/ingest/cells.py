@@ -100,6 +100,7 @@ def choice(
     mapping: Mapping[str, str | None],
     *,
     code: ProblemCode = ProblemCode.UNKNOWN_VALUE,
+    expected: str | None = None,
 ) -> tuple[pl.Series, list[DataProblem]]:
     """A column of words from a known list, mapped to ids (case-insensitive)."""
     values = text(table, column)
@@ -108,7 +109,7 @@ def choice(
     known = keys.is_in(list(lower)) | keys.is_null()
     parsed = keys.replace_strict(lower, default=None, return_dtype=pl.String)
     words = ", ".join(sorted({k for k in mapping if k}))
-    problems = problems_where(table, column, ~known, values, code, f"one of: {words}")
+    problems = problems_where(table, column, ~known, values, code, expected or f"one of: {words}")
     return parsed.alias(column), problems
 
 
