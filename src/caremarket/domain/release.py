@@ -16,6 +16,7 @@ class Licence(StrEnum):
     )
     COUNCIL = "Council data: use as the council allows"
     COUNCIL_RESTRICTED = "Council data (restricted): personal data, not for publication"
+    SKILLS_FOR_CARE = "Skills for Care data: reuse on Skills for Care's terms, acknowledged"
     SYNTHETIC = "Synthetic demo data (no real people or services)"
 
 

@@ -116,7 +116,7 @@ SKILLS_FOR_CARE_WORKFORCE = Source(
     id="skills_for_care_workforce",
     title="Skills for Care adult social care workforce estimates (local authority level)",
     publisher="Skills for Care",
-    licence=Licence.COUNCIL,
+    licence=Licence.SKILLS_FOR_CARE,
     cadence="yearly",
     url="https://www.skillsforcare.org.uk/Adult-Social-Care-Workforce-Data/",
 )

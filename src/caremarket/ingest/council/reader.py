@@ -104,9 +104,11 @@ def _typed(
 def _range(table: RawTable, field: Field, values: pl.Series) -> list[DataProblem]:
     if field.minimum is None and field.maximum is None:
         return []
-    low = values < field.minimum if field.minimum is not None else values.is_null()
-    high = values > field.maximum if field.maximum is not None else values.is_null()
-    bad = (low | high).fill_null(False)
+    bad = pl.Series([False] * values.len(), dtype=pl.Boolean)
+    if field.minimum is not None:
+        bad = bad | (values < field.minimum).fill_null(False)
+    if field.maximum is not None:
+        bad = bad | (values > field.maximum).fill_null(False)
     expected = f"a number{field.range_text}" + (f" ({field.unit})" if field.unit else "")
     return cells.problems_where(
         table, field.name, bad, cells.text(table, field.name), ProblemCode.OUT_OF_RANGE, expected

@@ -8,6 +8,16 @@ import yaml
 
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 
+
+class _TextDatesLoader(yaml.SafeLoader):
+    """The safe loader, but dates stay text so a bad date is a data problem, not a crash."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
 Path = tuple[str | int, ...]
 """Where a value is in a YAML document: keys and list indices from the top."""
 
@@ -15,7 +25,7 @@ Path = tuple[str | int, ...]
 def parse_yaml(text: str, file: str, *, expected: str, first_line: int = 1) -> Any:
     """Safely parse YAML text; DataProblemError naming the line when it cannot be read."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_TextDatesLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise DataProblemError(
@@ -34,7 +44,7 @@ def parse_yaml(text: str, file: str, *, expected: str, first_line: int = 1) -> A
 def line_map(text: str, *, first_line: int = 1) -> dict[Path, int]:
     """The 1-based line of every key and list item of a YAML text that parses."""
     lines: dict[Path, int] = {}
-    _walk(yaml.compose(text, Loader=yaml.SafeLoader), (), first_line, lines)
+    _walk(yaml.compose(text, Loader=_TextDatesLoader), (), first_line, lines)
     return lines
 
 
