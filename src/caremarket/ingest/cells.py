@@ -100,6 +100,7 @@ def choice(
     mapping: Mapping[str, str | None],
     *,
     code: ProblemCode = ProblemCode.UNKNOWN_VALUE,
+    expected: str | None = None,
 ) -> tuple[pl.Series, list[DataProblem]]:
     """A column of words from a known list, mapped to ids (case-insensitive)."""
     values = text(table, column)
@@ -108,7 +109,7 @@ def choice(
     known = keys.is_in(list(lower)) | keys.is_null()
     parsed = keys.replace_strict(lower, default=None, return_dtype=pl.String)
     words = ", ".join(sorted({k for k in mapping if k}))
-    problems = problems_where(table, column, ~known, values, code, f"one of: {words}")
+    problems = problems_where(table, column, ~known, values, code, expected or f"one of: {words}")
     return parsed.alias(column), problems
 
 
@@ -206,6 +207,29 @@ def good_rows(table: RawTable, problems: list[DataProblem]) -> pl.Series:
     if bad:
         mask = mask.scatter([i for i in bad if 0 <= i < table.frame.height], False)
     return mask
+
+
+def duplicate_problems(table: RawTable, key: list[str], column: str) -> list[DataProblem]:
+    """A problem for every row repeating an earlier row's key."""
+    present = [k for k in key if k in table.frame.columns]
+    if len(present) != len(key):
+        return []
+    frame = pl.DataFrame({k: text(table, k) for k in key})
+    repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series()
+    rows = repeated.arg_true().head(1000).to_list()
+    values = text(table, column)
+    what = " x ".join(key)
+    return [
+        DataProblem(
+            ProblemCode.DUPLICATE_ID,
+            table.file,
+            f"one row per {what}",
+            row=table.file_row(i),
+            column=column,
+            value=values[i],
+        )
+        for i in rows
+    ]
 
 
 def require_columns(table: RawTable, required: Sequence[str], what: str) -> None:
