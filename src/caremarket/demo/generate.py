@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import Final
 
 from caremarket.demo import council_tables
+from caremarket.demo.boundaries import write_boundaries
 from caremarket.demo.calibration import load_calibration
 from caremarket.demo.hsca_release_file import release_file_name, write_release
 from caremarket.demo.hsca_rows import snapshot_rows
 from caremarket.demo.localities import write_localities
 from caremarket.demo.market import RELEASE_DATES, build_market
+from caremarket.demo.population import write_estimate, write_synthetic_projection
 
 AS_OF: Final = RELEASE_DATES[-1]
 _README: Final = """SYNTHETIC demo data: caremarket's Norfolk demo care market (seed {seed})
@@ -38,6 +40,14 @@ Files
   South = South Norfolk; Norwich; East = Great Yarmouth). Norfolk County Council
   groups its districts roughly so; its own locality boundaries follow health areas
   (East also covers Waveney in Suffolk, which this demo leaves out).
+- norfolk_districts_2025.geojson: REAL ONS district boundaries (2025, generalised; OGL v3.0,
+  contains OS data (c) Crown copyright and database right), for the maps.
+- norfolk_population_mid2020_nomis.csv: REAL ONS mid-2020 population estimates for Norfolk
+  and its districts by sex and single year of age (OGL v3.0), in the Nomis CSV layout.
+- SYNTHETIC_norfolk_population_projection_2020-based.csv: a SYNTHETIC projection in the
+  layout of ONS's sub-national projections, aged on from the mid-2020 estimate with a
+  stated survival assumption (see SYNTHETIC_population_projection_README.txt).
+- mps/: the demo county's Market Position Statement (HTML and PDF), written last.
 - service_agreements.csv, interim_care_list.csv, workforce.csv: council-side tables in
   caremarket's templates; each has a Frictionless Table Schema beside it
   (<name>.schema.json).
@@ -57,11 +67,19 @@ class DemoManifest:
     tables: tuple[Path, ...]
     schemas: tuple[Path, ...]
     readme: Path
+    public_files: tuple[Path, ...] = ()
 
     @property
     def files(self) -> tuple[Path, ...]:
         """Every file written, in a stable order."""
-        return (self.readme, *self.releases, self.localities, *self.tables, *self.schemas)
+        return (
+            self.readme,
+            *self.releases,
+            self.localities,
+            *self.tables,
+            *self.schemas,
+            *self.public_files,
+        )
 
 
 def generate(out_dir: Path, *, seed: int = 2026) -> DemoManifest:
@@ -102,4 +120,9 @@ def generate(out_dir: Path, *, seed: int = 2026) -> DemoManifest:
         tables=tuple(csv_path for csv_path, _ in written),
         schemas=tuple(schema for _, schema in written),
         readme=readme,
+        public_files=(
+            write_boundaries(out_dir),
+            write_estimate(out_dir),
+            write_synthetic_projection(out_dir),
+        ),
     )

@@ -13,10 +13,11 @@ from html import escape
 from typing import Any, Final
 
 import numpy as np
+import shapely
 from shapely import MultiPolygon, Polygon
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform, unary_union
+from shapely.ops import unary_union
 
 from caremarket.report.charts import FONT, INK, labelled_svg
 from caremarket.report.model import MapArea, MapSpec
@@ -40,7 +41,7 @@ def _to_grid() -> Any:
 def projected(geometry: dict[str, Any]) -> BaseGeometry:
     """A GeoJSON geometry (longitude, latitude) on the British National Grid, simplified."""
     grid = _to_grid()
-    shaped = transform(lambda x, y, z=None: grid.transform(x, y), shape(geometry))
+    shaped = shapely.transform(shape(geometry), grid.transform, interleaved=False)
     return shaped.simplify(SIMPLIFY_METRES, preserve_topology=True)
 
 
