@@ -12,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck bench clean
+.PHONY: demo test lint typecheck bench clean system-packages
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -22,7 +22,10 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
-demo: $(VENV)/.synced
+system-packages:
+	bash scripts/ensure-system-packages.sh
+
+demo: $(VENV)/.synced system-packages
 	$(BIN)/caremarket demo --out $(DEMO_DIR)
 
 lint: $(VENV)/.synced
@@ -33,7 +36,7 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck system-packages
 	$(BIN)/pytest -n 2 -q
 
 bench: $(VENV)/.synced
