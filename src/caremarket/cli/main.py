@@ -7,6 +7,7 @@ import typer
 from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
+from caremarket.cli.metrics import metrics_app
 from caremarket.cli.releases import releases
 from caremarket.cli.report import report_app
 from caremarket.cli.sources import sources
@@ -28,3 +29,4 @@ app.command()(figures)
 app.command()(sources)
 app.command()(demo)
 app.add_typer(report_app, name="report")
+app.add_typer(metrics_app, name="metrics")

@@ -82,7 +82,7 @@ def _overview(ctx: Context, sector: Sector) -> list[Block]:
         ]
     wanted += [
         ("pct_good_or_outstanding", "Rated good or outstanding (of rated services)"),
-        ("quality_rank_in_region", "Our place among the region's councils for quality"),
+        ("quality_rank_among_comparators", "Our place among comparable councils for quality"),
         ("jobs", "Jobs in the sector"),
         ("vacancies", "Vacant posts"),
         ("zero_hours_share", "Jobs on zero-hours contracts"),

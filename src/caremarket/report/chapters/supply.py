@@ -38,7 +38,10 @@ def _headline(ctx: Context) -> KeyData:
             "pct_good_or_outstanding",
             "Rated services rated good or outstanding (excluding services not yet rated)",
         ),
-        ("quality_rank_in_region", "Our place among the region's councils for good or outstanding"),
+        (
+            "quality_rank_among_comparators",
+            "Our place among comparable councils for good or outstanding",
+        ),
         ("openings", f"Locations opened{since}"),
         ("closures", f"Locations closed{since}"),
         ("beds_lost", f"Care home beds lost{since}"),
