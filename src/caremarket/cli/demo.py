@@ -27,10 +27,12 @@ def demo(
     """Build the SYNTHETIC demo county (Norfolk geography), load it and print its figures.
 
     Runs offline. Writes six monthly CQC-format releases, the council's
-    localities and the council's own extract (service agreements, interim
-    care list, workforce, fee rates, local assessments and the narrative) in
-    their documented templates, loads them into a store and writes the
-    figures table.
+    localities, the council's own extract (service agreements, interim care
+    list, workforce, fee rates, local assessments and the narrative) in their
+    documented templates, real ONS district boundaries and population
+    estimates with a synthetic projection, loads them into a store, writes
+    the figures table and the demo county's Market Position Statement (HTML
+    and PDF) into OUT/mps.
     """
     # Imported here: the demo generator is only needed by this command.
     from caremarket.demo import generate
@@ -40,7 +42,7 @@ def demo(
     db = out / "caremarket.duckdb"
     with console.status("Generating the synthetic demo county (Norfolk geography)..."):
         manifest = generate(out, seed=seed)
-    files = [*manifest.releases, manifest.localities]
+    files = [*manifest.releases, manifest.localities, *manifest.public_files]
     with DuckDBStore(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
@@ -57,6 +59,13 @@ def demo(
         )["d"][0]
         as_of: date = latest
         result = council_figures(store, area, as_of)
+        # Imported here: the report's renderers are only needed once the store is loaded.
+        from caremarket.report.mps import write_mps
+
+        with console.status(
+            "Writing the demo county's Market Position Statement (HTML and PDF)..."
+        ):
+            mps = write_mps(store, area, str(as_of.year), out / "mps", as_of=as_of)
     records = [r for r in result.records() if r["client_group"] == "all"]
     console.print(
         "[bold yellow]SYNTHETIC DEMO DATA[/bold yellow]: an invented care market on Norfolk's "
@@ -78,12 +87,17 @@ def demo(
         writer.writeheader()
         writer.writerows(full)
     console.print(f"\nFigures for every sector x client group: [bold]{figures_csv}[/bold]")
-    console.print(f"Store: [bold]{db}[/bold]; files in [bold]{out}[/bold] (see README.txt)\n")
+    console.print(f"Store: [bold]{db}[/bold]; files in [bold]{out}[/bold] (see README.txt)")
+    console.print(
+        f"\n[bold]The demo county's Market Position Statement[/bold] (synthetic figures):\n"
+        f"  HTML: [bold]{mps.html}[/bold]\n  PDF:  [bold]{mps.pdf}[/bold]\n"
+    )
     console.print("Next, try:")
     for command in (
         f"caremarket releases --db {db}",
         f"caremarket figures --db {db} --la Norfolk --by locality",
         f"caremarket figures --db {db} --la Norfolk --as-of 2026-02-15 --format json",
+        f"caremarket report mps --db {db} --la Norfolk --edition 2026 --public --out {out}/public",
         f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
         f"caremarket ingest-council --db {db} {manifest.council_dir}",
     ):

@@ -8,7 +8,9 @@ from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
 from caremarket.cli.ingest_council import ingest_council_command
+from caremarket.cli.metrics import metrics_app
 from caremarket.cli.releases import releases
+from caremarket.cli.report import report_app
 from caremarket.cli.sources import sources
 
 app = typer.Typer(
@@ -28,3 +30,5 @@ app.command()(releases)
 app.command()(figures)
 app.command()(sources)
 app.command()(demo)
+app.add_typer(report_app, name="report")
+app.add_typer(metrics_app, name="metrics")

@@ -9,12 +9,14 @@ from pathlib import Path
 from typing import Final
 
 from caremarket.demo import council_tables
+from caremarket.demo.boundaries import write_boundaries
 from caremarket.demo.calibration import load_calibration
 from caremarket.demo.hsca_release_file import release_file_name, write_release
 from caremarket.demo.hsca_rows import snapshot_rows
 from caremarket.demo.localities import write_localities
 from caremarket.demo.market import RELEASE_DATES, build_market
 from caremarket.demo.narrative import write_narrative
+from caremarket.demo.population import write_estimate, write_synthetic_projection
 from caremarket.ingest.council import templates
 from caremarket.ingest.council.context import CouncilContext
 from caremarket.ingest.council.manifest import MANIFEST, write_manifest
@@ -49,6 +51,14 @@ Files
   beside it (<name>.schema.json), and narrative/ (the Market Position Statement's
   words as Markdown files with YAML front matter). Load it with
   `caremarket ingest-council council/`.
+- norfolk_districts_2025.geojson: REAL ONS district boundaries (2025, generalised; OGL v3.0,
+  contains OS data (c) Crown copyright and database right), for the maps.
+- norfolk_population_mid2020_nomis.csv: REAL ONS mid-2020 population estimates for Norfolk
+  and its districts by sex and single year of age (OGL v3.0), in the Nomis CSV layout.
+- SYNTHETIC_norfolk_population_projection_2020-based.csv: a SYNTHETIC projection in the
+  layout of ONS's sub-national projections, aged on from the mid-2020 estimate with a
+  stated survival assumption (see SYNTHETIC_population_projection_README.txt).
+- mps/: the demo county's Market Position Statement (HTML and PDF), written last.
 
 Calibration targets (dated, with references) are in caremarket/demo/calibration.yaml.
 """
@@ -72,6 +82,7 @@ class DemoManifest:
     council_dir: Path
     council_yaml: Path
     narrative: tuple[Path, ...]
+    public_files: tuple[Path, ...] = ()
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -84,6 +95,7 @@ class DemoManifest:
             *self.schemas,
             self.council_yaml,
             *self.narrative,
+            *self.public_files,
         )
 
 
@@ -135,4 +147,9 @@ def generate(out_dir: Path, *, seed: int = 2026) -> DemoManifest:
         council_dir=council_dir,
         council_yaml=council_yaml,
         narrative=narrative,
+        public_files=(
+            write_boundaries(out_dir),
+            write_estimate(out_dir),
+            write_synthetic_projection(out_dir),
+        ),
     )
