@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from caremarket.domain.area import Area, find_council
+from caremarket.domain.area import Area, council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
 from caremarket.ingest.council.folder import council_files, extract_hash, read_council_file
 from caremarket.ingest.council.manifest import read_context
@@ -300,10 +300,4 @@ def releases(store: Store) -> pl.DataFrame:
 
 def council(name_or_code: str) -> Area:
     """The council a user named, or a ValueError saying how to name one."""
-    area = find_council(name_or_code)
-    if area is None:
-        raise ValueError(
-            f"no English council is called or coded `{name_or_code}`: give a county or "
-            "unitary council's name (e.g. Lincolnshire) or GSS code (e.g. E10000019)"
-        )
-    return area
+    return council_named(name_or_code)

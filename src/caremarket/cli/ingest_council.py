@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,21 +10,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, date_option
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
 from caremarket.ingest.problem import DataProblemError, write_problem_report
 from caremarket.pipeline import CouncilIngestResult, ingest_council
 from caremarket.store.duckdb_store import DuckDBStore
-
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{text}`") from None
 
 
 def ingest_council_command(
@@ -87,7 +77,7 @@ def ingest_council_command(
                 store,
                 directory,
                 la=la,
-                extract_date=_date(extract_date),
+                extract_date=date_option(extract_date),
                 lenient=lenient,
                 progress=say,
             )

@@ -296,3 +296,20 @@ def test_files_that_are_no_template_are_left_alone(
     result = ingest_council(store, folder)
     assert [f.file for f in result.files] == ["workforce.csv"]
     assert set(result.ignored) == {"notes.txt", "old.problems.csv", "drafts"}
+
+
+def test_narrative_blocks_without_position_take_their_order(
+    store: DuckDBStore, council_folder: MakeFolder
+) -> None:
+    """Blocks of one section without a position are numbered in file order, not duplicates."""
+    folder = council_folder({"narrative": "narrative_ok"})
+    extra = "---\nsection: introduction\ntitle: About this statement\n---\nMore text.\n"
+    (folder / "narrative" / "03_more.md").write_text(extra)
+    (folder / "narrative" / "01_introduction.md").write_text(
+        "---\nsection: introduction\ntitle: Introduction\n---\nText.\n"
+    )
+    ingest_council(store, folder)
+    rows = store.query(
+        "SELECT title, position FROM narrative_block WHERE section = 'introduction' ORDER BY 2"
+    ).rows()
+    assert rows == [("Introduction", 1), ("About this statement", 3)]
