@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from caremarket.cli.options import DbOption, date_option
+from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
 from caremarket.ingest.problem import DataProblemError, write_problem_report
@@ -38,6 +39,10 @@ def ingest_council_command(
         typer.Option(
             help="The day the files were extracted (YYYY-MM-DD), if council.yaml lacks it."
         ),
+    ] = None,
+    date_order: Annotated[
+        DateOrder | None,
+        typer.Option(help="How the files write slashed dates, when their dates cannot tell."),
     ] = None,
     lenient: Annotated[
         bool,
@@ -78,6 +83,7 @@ def ingest_council_command(
                 directory,
                 la=la,
                 extract_date=date_option(extract_date),
+                date_order=date_order,
                 lenient=lenient,
                 progress=say,
             )
