@@ -13,8 +13,9 @@ from typing import Any
 
 import polars as pl
 
-from caremarket.domain.area import Area, find_council
+from caremarket.domain.area import Area, council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
+from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files, extract_hash, read_council_file
 from caremarket.ingest.council.manifest import read_context
 from caremarket.ingest.coverage import release_coverage
@@ -209,12 +210,14 @@ def ingest_council(
     *,
     la: str | None = None,
     extract_date: date | None = None,
+    date_order: DateOrder | None = None,
     lenient: bool = False,
     progress: FileProgress | None = None,
 ) -> CouncilIngestResult:
     """Load a council's extract folder in one transaction: every new file, or none.
 
-    The council comes from the folder's council.yaml or `la`. Files already
+    The council comes from the folder's council.yaml or `la`; `date_order`
+    says how files write slashed dates when their days cannot tell. Files already
     loaded (same bytes) are left as they are. Strict by default: any data
     problem in any file stops the whole load. Lenient: each file's rows
     without problems load, but a file that cannot be read still stops it.
@@ -225,6 +228,7 @@ def ingest_council(
     context = replace(
         context,
         extract_date=extract_date or context.extract_date,
+        date_order=date_order,
         localities=_localities(store, context.la_code),
     )
     paths, ignored = council_files(directory)
@@ -300,10 +304,4 @@ def releases(store: Store) -> pl.DataFrame:
 
 def council(name_or_code: str) -> Area:
     """The council a user named, or a ValueError saying how to name one."""
-    area = find_council(name_or_code)
-    if area is None:
-        raise ValueError(
-            f"no English council is called or coded `{name_or_code}`: give a county or "
-            "unitary council's name (e.g. Lincolnshire) or GSS code (e.g. E10000019)"
-        )
-    return area
+    return council_named(name_or_code)

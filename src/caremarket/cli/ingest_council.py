@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -11,21 +10,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, date_option
+from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
 from caremarket.ingest.problem import DataProblemError, write_problem_report
 from caremarket.pipeline import CouncilIngestResult, ingest_council
 from caremarket.store.duckdb_store import DuckDBStore
-
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{text}`") from None
 
 
 def ingest_council_command(
@@ -48,6 +39,10 @@ def ingest_council_command(
         typer.Option(
             help="The day the files were extracted (YYYY-MM-DD), if council.yaml lacks it."
         ),
+    ] = None,
+    date_order: Annotated[
+        DateOrder | None,
+        typer.Option(help="How the files write slashed dates, when their dates cannot tell."),
     ] = None,
     lenient: Annotated[
         bool,
@@ -87,7 +82,8 @@ def ingest_council_command(
                 store,
                 directory,
                 la=la,
-                extract_date=_date(extract_date),
+                extract_date=date_option(extract_date),
+                date_order=date_order,
                 lenient=lenient,
                 progress=say,
             )

@@ -209,27 +209,24 @@ def good_rows(table: RawTable, problems: list[DataProblem]) -> pl.Series:
     return mask
 
 
-def duplicate_problems(table: RawTable, key: list[str], column: str) -> list[DataProblem]:
-    """A problem for every row repeating an earlier row's key."""
-    present = [k for k in key if k in table.frame.columns]
-    if len(present) != len(key):
-        return []
-    frame = pl.DataFrame({k: text(table, k) for k in key})
-    repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series()
-    rows = repeated.arg_true().head(1000).to_list()
-    values = text(table, column)
+def duplicate_problems(
+    table: RawTable, key: list[str], column: str, values: pl.DataFrame | None = None
+) -> list[DataProblem]:
+    """A problem for every row repeating an earlier row's key (its text, or typed `values`)."""
+    if values is None:
+        if any(k not in table.frame.columns for k in key):
+            return []
+        values = pl.DataFrame({k: text(table, k) for k in key})
+    repeated = ~values.select(pl.struct(key).is_first_distinct()).to_series()
     what = " x ".join(key)
-    return [
-        DataProblem(
-            ProblemCode.DUPLICATE_ID,
-            table.file,
-            f"one row per {what}",
-            row=table.file_row(i),
-            column=column,
-            value=values[i],
-        )
-        for i in rows
-    ]
+    return problems_where(
+        table,
+        column,
+        repeated,
+        text(table, column),
+        ProblemCode.DUPLICATE_ID,
+        f"one row per {what}",
+    )
 
 
 def require_columns(table: RawTable, required: Sequence[str], what: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from tests.ingest.council.conftest import COUNCIL_FIXTURES, MakeFolder
 
 from caremarket.demo.localities import write_localities
+from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.manifest import NoCouncilError
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.pipeline import Outcome, ingest_council, ingest_file
@@ -296,3 +297,38 @@ def test_files_that_are_no_template_are_left_alone(
     result = ingest_council(store, folder)
     assert [f.file for f in result.files] == ["workforce.csv"]
     assert set(result.ignored) == {"notes.txt", "old.problems.csv", "drafts"}
+
+
+def test_narrative_blocks_without_position_take_their_order(
+    store: DuckDBStore, council_folder: MakeFolder
+) -> None:
+    """Blocks of one section without a position are numbered in file order, not duplicates."""
+    folder = council_folder({"narrative": "narrative_ok"})
+    extra = "---\nsection: introduction\ntitle: About this statement\n---\nMore text.\n"
+    (folder / "narrative" / "03_more.md").write_text(extra)
+    (folder / "narrative" / "01_introduction.md").write_text(
+        "---\nsection: introduction\ntitle: Introduction\n---\nText.\n"
+    )
+    ingest_council(store, folder)
+    rows = store.query(
+        "SELECT title, position FROM narrative_block WHERE section = 'introduction' ORDER BY 2"
+    ).rows()
+    assert rows == [("Introduction", 1), ("About this statement", 3)]
+
+
+def test_ambiguous_slashed_dates_need_a_date_order(
+    store: DuckDBStore, council_folder: MakeFolder
+) -> None:
+    """Slashed dates whose days are all 12 or under are refused unless the order is given."""
+    folder = council_folder({"interim_care_list.csv": "constructed_interim_care_list_ok.csv"})
+    path = folder / "interim_care_list.csv"
+    text = path.read_text()
+    for iso, slashed in (("2026-04-02", "02/04/2026"), ("2026-03-15", "12/03/2026"),
+                         ("2026-04-01", "01/04/2026"), ("2026-05-20", "10/05/2026")):  # fmt: skip
+        text = text.replace(iso, slashed)
+    path.write_text(text)
+    (problem,) = _refused(store, folder)
+    assert problem.code is C.AMBIGUOUS_DATE_ORDER
+    ingest_council(store, folder, date_order=DateOrder.DAY_FIRST)
+    added = store.query("SELECT min(date_added) AS d FROM interim_care_entry")["d"][0]
+    assert added.isoformat() == "2026-03-12"

@@ -9,12 +9,12 @@ scales:                   # rating scales of local assessments beyond cqc and pa
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from caremarket.domain.area import Area, find_council
+from caremarket.domain.area import Area, council_named, find_council
 from caremarket.ingest.council.context import CouncilContext
 from caremarket.ingest.council.scales import BUILT_IN_SCALES, RATING_IDS, Scale
 from caremarket.ingest.council.yaml_text import line_map, line_of, parse_yaml
@@ -22,6 +22,9 @@ from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 
 MANIFEST: Final = "council.yaml"
 _KEYS: Final = ("council", "la_code", "extract_date", "synthetic", "scales")
+
+Report = Callable[..., None]
+"""Records a problem in council.yaml: (code, key, expected, value)."""
 
 
 class NoCouncilError(ValueError):
@@ -53,13 +56,10 @@ def read_context(directory: Path, la: str | None = None) -> CouncilContext:
 
 
 def _council(name_or_code: str) -> Area:
-    area = find_council(name_or_code)
-    if area is None:
-        raise NoCouncilError(
-            f"no English council is called or coded `{name_or_code}`: give a county or "
-            "unitary council's name (e.g. Norfolk) or GSS code (e.g. E10000020)"
-        )
-    return area
+    try:
+        return council_named(name_or_code)
+    except ValueError as error:
+        raise NoCouncilError(str(error)) from None
 
 
 def _read_manifest(path: Path, given: Area | None) -> CouncilContext:
@@ -119,7 +119,7 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _scales(declared: Any, problem: Any) -> Mapping[str, Scale]:
+def _scales(declared: Any, problem: Report) -> Mapping[str, Scale]:
     scales: dict[str, Scale] = dict(BUILT_IN_SCALES)
     if not isinstance(declared, dict):
         problem(ProblemCode.UNKNOWN_VALUE, "scales", "a mapping of scale names to their words")

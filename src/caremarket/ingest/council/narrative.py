@@ -80,16 +80,14 @@ def read_narrative(path: Path, context: CouncilContext) -> Parsed:
         1,
         pl.DataFrame(
             {
-                key: pl.Series(key, [b.values.get(key) for b in blocks], pl.String)
+                key: pl.Series(key, [_value(b, key, n) for n, b in enumerate(blocks, 1)], pl.String)
                 for key in NARRATIVE.columns
             }
         ),
     )
     checked = check_table(table, NARRATIVE, context)
     problems += [_placed(p, table, blocks) for p in checked.problems]
-    frame = checked.frame.with_columns(
-        pl.col("position").fill_null(pl.int_range(1, pl.len() + 1, dtype=pl.Int64))
-    )
+    frame = checked.frame
     when, note = release_date(name, frame, NARRATIVE, context)
     good = frame.filter(_good(blocks, problems)).drop(ROW)
     return Parsed(
@@ -100,6 +98,12 @@ def read_narrative(path: Path, context: CouncilContext) -> Parsed:
         problems=problems,
         note=f"{note}; {good.height} blocks",
     )
+
+
+def _value(block: Block, key: str, number: int) -> str | None:
+    """A block's value; a block without a position takes its number in the folder or list."""
+    value = block.values.get(key)
+    return str(number) if key == "position" and value is None else value
 
 
 def _good(blocks: list[Block], problems: list[DataProblem]) -> pl.Series:

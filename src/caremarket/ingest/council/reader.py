@@ -132,19 +132,7 @@ def _key_problems(table: RawTable, frame: pl.DataFrame, template: Template) -> l
     keys = [[f.name] for f in template.fields if f.unique]
     if template.primary_key and [*template.primary_key] not in keys:
         keys.append(list(template.primary_key))
-    problems: list[DataProblem] = []
-    for key in keys:
-        repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series()
-        column = key[0]
-        problems += cells.problems_where(
-            table,
-            column,
-            repeated,
-            cells.text(table, column),
-            ProblemCode.DUPLICATE_ID,
-            f"one row per {' x '.join(key)}",
-        )
-    return problems
+    return [p for key in keys for p in cells.duplicate_problems(table, key, key[0], frame)]
 
 
 def _date_order_problems(

@@ -25,7 +25,7 @@ council's extract as a folder of documented CSV templates and loads it with
 
 ```bash
 caremarket ingest-council DIR [--la NAME|CODE] [--extract-date YYYY-MM-DD] \\
-    [--lenient] [--report PATH]
+    [--date-order day-first|month-first] [--lenient] [--report PATH]
 ```
 
 ## The folder
@@ -138,7 +138,8 @@ def template_section(template: Template) -> str:
     if any(f.type.value == "date" for f in template.fields):
         lines.append(
             "- Dates are ISO (`2026-05-29`) or slashed (`29/05/2026`); when every day in a "
-            "file is 12 or under, day and month cannot be told apart: write ISO dates."
+            "file is 12 or under, day and month cannot be told apart: write ISO dates or "
+            "give `--date-order`."
         )
     return "\n".join(lines) + "\n"
 
