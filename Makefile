@@ -22,7 +22,10 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 	$(UV) sync --locked --python $(PYTHON)
 	touch $@
 
-demo: $(VENV)/.synced
+system-packages:
+	bash scripts/ensure-system-packages.sh
+
+demo: $(VENV)/.synced system-packages
 	$(BIN)/caremarket demo --out $(DEMO_DIR)
 
 lint: $(VENV)/.synced
@@ -33,16 +36,11 @@ lint: $(VENV)/.synced
 typecheck: $(VENV)/.synced
 	$(BIN)/mypy
 
-test: lint typecheck
+test: lint typecheck system-packages
 	$(BIN)/pytest -n 2 -q
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/ingest/run.py
-
-# PostgreSQL (accounts of the web tool) and chromium (browser tests), from Debian,
-# installed only when missing.
-system-packages:
-	bash scripts/ensure-system-packages.sh
 
 # The demo, then the Care Market Intelligence Tool on it at http://127.0.0.1:8000/.
 demo-serve: $(VENV)/.synced system-packages

@@ -1,29 +1,29 @@
 #!/usr/bin/env bash
-# Install the Debian packages the web tool's tests and demo need, only when missing:
-# PostgreSQL (accounts, sessions, tokens, audit log) and chromium (browser tests).
-# Safe to run repeatedly; does nothing when both are present.
+# Install the Debian packages caremarket needs, only those missing:
+#   poppler-utils (pdftoppm, pdftotext: PDF pages checked as images and text),
+#   chromium (browser tests of the web tool),
+#   postgresql (accounts, sessions and the audit log of the web tool).
+# Runs apt-get as root, or through sudo when available; otherwise says what to install.
 set -euo pipefail
 
 missing=()
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" > /dev/null; then
-    missing+=(postgresql)
-fi
-if ! command -v chromium > /dev/null; then
-    missing+=(chromium)
-fi
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+
 if [ ${#missing[@]} -eq 0 ]; then
     exit 0
 fi
-if [ "$(id -u)" -ne 0 ]; then
-    if command -v sudo > /dev/null; then
-        SUDO=sudo
-    else
-        echo "missing Debian packages: ${missing[*]} (run as root: apt-get install -y ${missing[*]})" >&2
-        exit 1
-    fi
+
+echo "Installing Debian packages: ${missing[*]}"
+if [ "$(id -u)" -eq 0 ]; then
+    run=()
+elif command -v sudo >/dev/null 2>&1; then
+    run=(sudo)
 else
-    SUDO=
+    echo "Please install these Debian packages as root: ${missing[*]}" >&2
+    exit 1
 fi
-echo "installing Debian packages: ${missing[*]}"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" > /dev/null
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

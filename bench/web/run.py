@@ -15,7 +15,6 @@ import socket
 import subprocess
 import sys
 import time
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Final
 
@@ -43,7 +42,7 @@ def build_store(kind: str, national_rows: int, out: Path) -> Path:
     """The store for a scenario (built once, reused)."""
     from caremarket.demo import generate
     from caremarket.demo.national import write_national_hsca
-    from caremarket.pipeline import ingest_file
+    from caremarket.pipeline import ingest_council, ingest_file
     from caremarket.store.duckdb_store import DuckDBStore
 
     folder = out / kind
@@ -56,11 +55,11 @@ def build_store(kind: str, national_rows: int, out: Path) -> Path:
     if kind == "national":
         # Loaded first: on the same date the demo county's own release (loaded later) wins.
         paths.append(write_national_hsca(folder / "national_hsca.csv", rows=national_rows))
-    paths += [*manifest.releases, manifest.localities]
-    boundaries = files("caremarket.demo") / "data" / "norfolk_districts_2025.geojson"
-    with as_file(boundaries) as geo, DuckDBStore(db) as store:
-        for path in [*paths, geo]:
+    paths += [*manifest.releases, manifest.localities, *manifest.public_files]
+    with DuckDBStore(db) as store:
+        for path in paths:
             ingest_file(store, path)
+        ingest_council(store, manifest.council_dir)
     return db
 
 

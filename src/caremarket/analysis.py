@@ -49,7 +49,7 @@ MISSING_HINTS: Mapping[Input, str] = {
     Input.LOCAL_ASSESSMENTS: "no quality assessments: load them with `caremarket ingest-council`",
     Input.POPULATION: "no ONS population estimates for the council: load a mid-year estimate",
     Input.PROJECTION: "no ONS sub-national population projection: load an SNPP release",
-    Input.NATIONAL: "no release covering the region's other councils: load a national release",
+    Input.NATIONAL: "no release covering comparator councils: load a national release",
 }
 
 
@@ -194,10 +194,13 @@ def gather(
     as_of: date | None = None,
     *,
     national: pl.DataFrame | None = None,
+    comparators: tuple[Area, ...] = (),
 ) -> Gathered:
     """Everything the metrics need for a council as at a date (default: its latest CQC release).
 
     `national` may pass in `national_figures` computed once for many councils.
+    Quality ranks compare the council with `comparators` (a declared group)
+    or, when none is declared, with the other councils of its region.
     """
     day = as_of or latest_cqc_date(store, council) or date.today()
     releases: dict[Input, tuple[UsedRelease, ...]] = {}
@@ -212,7 +215,8 @@ def gather(
         )
         located = counted_locations(store, day, directory, ratings)
         found["locations"] = with_areas(store, council, day, located)
-        releases[Input.LOCATIONS] = _used("locations", directory) + _used("ratings", ratings)
+        separate = ratings.filter(~pl.col("release_id").is_in(directory["release_id"].implode()))
+        releases[Input.LOCATIONS] = _used("locations", directory) + _used("ratings", separate)
         previous = chosen_releases(
             store,
             date.fromordinal(directory["release_date"][0].toordinal() - 1),
@@ -248,7 +252,7 @@ def gather(
             found[which.value] = rows
             releases[which] = _used(f"population {kind}s", release)
 
-    regional = _regional(store, council, day, national)
+    regional = _comparators(store, council, day, national, comparators)
     if regional is not None:
         found["national"] = regional
         releases[Input.NATIONAL] = releases.get(Input.LOCATIONS, ())
@@ -262,18 +266,23 @@ def gather(
     return Gathered(inputs, releases)
 
 
-def _regional(
-    store: Store, council: Area, as_of: date, national: pl.DataFrame | None
+def _comparators(
+    store: Store,
+    council: Area,
+    as_of: date,
+    national: pl.DataFrame | None,
+    declared: tuple[Area, ...],
 ) -> pl.DataFrame | None:
-    """Figures of the councils in the council's region, when at least two are loaded."""
+    """Figures of the council and its comparators, when at least one comparator is loaded."""
     figures = national if national is not None else national_figures(store, as_of)
-    region = {
-        a.code for a in england_areas() if a.region_code == council.region_code and a.is_council
-    }
-    regional = figures.filter(pl.col("la_code").is_in(sorted(region)))
-    if regional["la_code"].n_unique() < 2:
+    if declared:
+        group = {council.code, *(a.code for a in declared)}
+    else:
+        group = {a.code for a in england_areas() if a.region_code == council.region_code}
+    compared = figures.filter(pl.col("la_code").is_in(sorted(group)))
+    if compared["la_code"].n_unique() < 2 or council.code not in set(compared["la_code"]):
         return None
-    return regional
+    return compared
 
 
 def evaluate(gathered: Gathered, name: str | Metric, level: Level = Level.COUNCIL) -> MetricResult:

@@ -12,17 +12,14 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
-from importlib.resources import as_file, files
 from pathlib import Path
 
-import polars as pl
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from caremarket.demo import generate
-from caremarket.pipeline import ingest_file
+from caremarket.pipeline import ingest_council, ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
 from caremarket.web.accounts.account_store import AccountStore
 from caremarket.web.accounts.cluster import LocalCluster, free_port, server_binaries
@@ -36,50 +33,24 @@ NORFOLK = "E10000020"
 PASSWORD = "a long test password 1"
 
 
-def _council_table(store: DuckDBStore, table: str, csv: Path, release_date: date) -> None:
-    """Load a council CSV template into a table of its own, as the council branch will."""
-    rows = pl.read_csv(csv, try_parse_dates=True, infer_schema_length=None)
-    release_id = f"council_{table}:test"
-    rows = rows.with_columns(
-        release_id=pl.lit(release_id),
-        la_code=pl.lit(NORFOLK),
-        person_id=pl.lit(SENTINEL) + pl.int_range(pl.len()).cast(pl.String),
-    )
-    con = store._con  # the canonical tables do not declare council tables yet
-    con.register("incoming", rows.to_arrow())
-    con.execute(f"CREATE TABLE {table} AS SELECT * FROM incoming")
-    con.unregister("incoming")
-    store.load(
-        {
-            "release_id": release_id,
-            "source_id": f"council_{table}",
-            "source_title": table,
-            "publisher": "Demo council",
-            "licence": "Synthetic demo data",
-            "release_date": release_date,
-            "file_name": csv.name,
-            "file_hash": "0",
-            "rows": rows.height,
-            "loaded_at": datetime.now(),
-        },
-        {"release_coverage": pl.DataFrame({"release_id": [release_id], "la_code": [NORFOLK]})},
-    )
+def _plant_sentinels(store: DuckDBStore) -> None:
+    """Replace every person id in the council's tables by a sentinel a test can look for."""
+    con = store._con  # tests only: rewrite the loaded rows in place
+    for table in ("interim_care_entry", "service_agreement"):
+        con.execute(f"UPDATE {table} SET person_id = '{SENTINEL}' || person_id")
 
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A store with the demo county, its district boundaries and sentinel council tables."""
+    """The demo county as `caremarket demo` loads it, every person id a sentinel."""
     out = tmp_path_factory.mktemp("demo")
     manifest = generate(out, seed=2026)
     db = out / "caremarket.duckdb"
     with DuckDBStore(db) as store:
-        for path in (*manifest.releases, manifest.localities):
+        for path in (*manifest.releases, manifest.localities, *manifest.public_files):
             ingest_file(store, path)
-        boundaries = files("caremarket.demo") / "data" / "norfolk_districts_2025.geojson"
-        with as_file(boundaries) as path:
-            ingest_file(store, path)
-        _council_table(store, "interim_care_entry", out / "interim_care_list.csv", date(2026, 1, 1))
-        _council_table(store, "service_agreement", out / "service_agreements.csv", date(2026, 1, 1))
+        ingest_council(store, manifest.council_dir)
+        _plant_sentinels(store)
     return db
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from importlib.resources import as_file, files
 from pathlib import Path
 from typing import Annotated
 
@@ -13,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.figures import council_figures
-from caremarket.pipeline import council, ingest_file
+from caremarket.pipeline import council, ingest_council, ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
 
 
@@ -37,9 +36,12 @@ def demo(
     """Build the SYNTHETIC demo county (Norfolk geography), load it and print its figures.
 
     Runs offline. Writes six monthly CQC-format releases, the council's
-    localities and council-side tables (service agreements, interim care
-    list, workforce) in their documented templates, loads them into a store
-    and writes the figures table.
+    localities, the council's own extract (service agreements, interim care
+    list, workforce, fee rates, local assessments and the narrative) in their
+    documented templates, real ONS district boundaries and population
+    estimates with a synthetic projection, loads them into a store, writes
+    the figures table and the demo county's Market Position Statement (HTML
+    and PDF) into OUT/mps.
     """
     # Imported here: the demo generator is only needed by this command.
     from caremarket.demo import generate
@@ -49,15 +51,17 @@ def demo(
     db = out / "caremarket.duckdb"
     with console.status("Generating the synthetic demo county (Norfolk geography)..."):
         manifest = generate(out, seed=seed)
-    boundaries = files("caremarket.demo") / "data" / "norfolk_districts_2025.geojson"
-    with as_file(boundaries) as boundaries_path, DuckDBStore(db) as store:
-        files_to_load = [*manifest.releases, manifest.localities, boundaries_path]
+    files = [*manifest.releases, manifest.localities, *manifest.public_files]
+    with DuckDBStore(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task("Loading releases", total=len(files_to_load))
-            for path in files_to_load:
+            task = progress.add_task("Loading releases", total=len(files) + 1)
+            for path in files:
                 ingest_file(store, path)
                 progress.advance(task)
+            progress.update(task, description="Loading the council's extract")
+            ingest_council(store, manifest.council_dir)
+            progress.advance(task)
         area = council("Norfolk")
         latest = store.query(
             "SELECT max(release_date) AS d FROM release WHERE source_id LIKE 'cqc_%'"
@@ -69,6 +73,13 @@ def demo(
             "ORDER BY release_date DESC LIMIT 1) GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 1"
         )["provider_id"][0]
         result = council_figures(store, area, as_of)
+        # Imported here: the report's renderers are only needed once the store is loaded.
+        from caremarket.report.mps import write_mps
+
+        with console.status(
+            "Writing the demo county's Market Position Statement (HTML and PDF)..."
+        ):
+            mps = write_mps(store, area, str(as_of.year), out / "mps", as_of=as_of)
     records = [r for r in result.records() if r["client_group"] == "all"]
     console.print(
         "[bold yellow]SYNTHETIC DEMO DATA[/bold yellow]: an invented care market on Norfolk's "
@@ -90,13 +101,19 @@ def demo(
         writer.writeheader()
         writer.writerows(full)
     console.print(f"\nFigures for every sector x client group: [bold]{figures_csv}[/bold]")
-    console.print(f"Store: [bold]{db}[/bold]; files in [bold]{out}[/bold] (see README.txt)\n")
+    console.print(f"Store: [bold]{db}[/bold]; files in [bold]{out}[/bold] (see README.txt)")
+    console.print(
+        f"\n[bold]The demo county's Market Position Statement[/bold] (synthetic figures):\n"
+        f"  HTML: [bold]{mps.html}[/bold]\n  PDF:  [bold]{mps.pdf}[/bold]\n"
+    )
     console.print("Next, try:")
     for command in (
         f"caremarket releases --db {db}",
         f"caremarket figures --db {db} --la Norfolk --by locality",
         f"caremarket figures --db {db} --la Norfolk --as-of 2026-02-15 --format json",
+        f"caremarket report mps --db {db} --la Norfolk --edition 2026 --public --out {out}/public",
         f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
+        f"caremarket ingest-council --db {db} {manifest.council_dir}",
     ):
         console.print(f"  .venv/bin/{command}")
     accounts = out / "accounts-db"

@@ -7,7 +7,10 @@ import typer
 from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
+from caremarket.cli.ingest_council import ingest_council_command
+from caremarket.cli.metrics import metrics_app
 from caremarket.cli.releases import releases
+from caremarket.cli.report import report_app
 from caremarket.cli.serve import serve
 from caremarket.cli.sources import sources
 from caremarket.cli.users import users
@@ -24,9 +27,12 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command()(ingest)
+app.command("ingest-council")(ingest_council_command)
 app.command()(releases)
 app.command()(figures)
 app.command()(sources)
 app.command()(demo)
 app.command()(serve)
 app.add_typer(users, name="users")
+app.add_typer(report_app, name="report")
+app.add_typer(metrics_app, name="metrics")

@@ -200,7 +200,7 @@ def self_funder_spend_estimate(inputs: MetricInputs, level: Level) -> pl.DataFra
         homes.with_columns(yearly_gbp=yearly),
         level,
         inputs,
-        {"value": pl.col("yearly_gbp").sum().round(-3), "n": pl.len()},
+        {"value": (pl.col("yearly_gbp").sum() / 1000).round(0) * 1000, "n": pl.len()},
         period=inputs.as_of.isoformat(),
         sector="sectors",
         client_group="client_groups",

@@ -80,7 +80,9 @@ def pct_good_or_outstanding_local(inputs: MetricInputs, level: Level) -> pl.Data
     assessed = inputs.frame(Input.LOCATIONS).join(latest, on="location_id", how="inner")
     if assessed.is_empty():
         return empty_result()
-    good = pl.col("local_rating").is_in([Rating.OUTSTANDING.value, Rating.GOOD.value])
+    # Council scales may say "Good" where the CQC ids say "good".
+    words = pl.col("local_rating").str.to_lowercase().str.replace_all(" ", "_")
+    good = words.is_in([Rating.OUTSTANDING.value, Rating.GOOD.value])
     return rollup(
         assessed,
         level,
@@ -93,14 +95,14 @@ def pct_good_or_outstanding_local(inputs: MetricInputs, level: Level) -> pl.Data
 
 
 @metric(
-    label="Rank for good or outstanding among the region's councils",
+    label="Rank for good or outstanding among comparator councils",
     unit=Unit.RANK,
     theme=Theme.QUALITY,
     inputs=(Input.LOCATIONS, Input.NATIONAL),
     levels=(Level.COUNCIL,),
 )
-def quality_rank_in_region(inputs: MetricInputs, level: Level) -> pl.DataFrame:
-    """The council's place (1 = highest share good or outstanding) among its region's councils.
+def quality_rank_among_comparators(inputs: MetricInputs, level: Level) -> pl.DataFrame:
+    """The council's place (1 = highest share good or outstanding) among its comparators.
 
     `n` is the number of councils ranked.
     """

@@ -110,7 +110,13 @@ class Metric:
 
     @property
     def personal(self) -> bool:
-        """Whether any input holds rows about individual people."""
+        """Whether any input holds rows about individual people.
+
+        Such a metric is an aggregate of personal data: public and provider
+        outputs may show it only with small numbers suppressed (a value whose
+        `n` is below the disclosure threshold is withheld); the rows behind it
+        never leave the council role.
+        """
         return any(i.personal for i in self.inputs)
 
     def __call__(self, inputs: MetricInputs, level: Level) -> pl.DataFrame:

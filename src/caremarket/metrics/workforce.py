@@ -27,8 +27,13 @@ def _by_sector(inputs: MetricInputs, value: pl.Expr) -> pl.DataFrame:
     if rows.is_empty():
         return empty_result()
     period = str(rows["as_of_date"].max())
-    per_sector = rows.group_by("sector").agg(value=value, n=pl.col("jobs").sum())
-    overall = rows.select(sector=pl.lit("all"), value=value, n=pl.col("jobs").sum())
+    # A publisher's own all-sector row wins over summing its sectors (which may not cover all).
+    given = rows.filter(pl.col("sector") == "all")
+    sectors = rows.filter(pl.col("sector") != "all")
+    per_sector = sectors.group_by("sector").agg(value=value, n=pl.col("jobs").sum())
+    overall = (given if not given.is_empty() else sectors).select(
+        sector=pl.lit("all"), value=value, n=pl.col("jobs").sum()
+    )
     return pl.concat([per_sector, overall], how="vertical_relaxed").with_columns(
         area_code=pl.lit(inputs.council.code),
         area_name=pl.lit(inputs.council.name),

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 
 import polars as pl
 
+from caremarket.domain.release import Licence
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
 from caremarket.ingest.ons.common import (
@@ -145,8 +147,16 @@ class SnppAdapter:
         else:
             release_date = date(base, 6, 30)
             note = f"release date: 30 June {base}, the projections' base year"
+        source = self.source
+        if "synthetic" in table.file.lower():
+            # The demo county's projection is derived, not ONS's: say so in every figure's source.
+            source = replace(
+                source,
+                title=f"SYNTHETIC projection in the layout of {source.title}",
+                licence=Licence.SYNTHETIC,
+            )
         return Parsed(
-            source=self.source,
+            source=source,
             release_date=release_date,
             rows=table.frame.height,
             tables={"population": population},

@@ -1,0 +1,104 @@
+"""`caremarket metrics list` and `caremarket metrics show`: the registered metrics, their values."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from caremarket.cli.options import DbOption
+from caremarket.cli.render import OutputFormat, write_records
+from caremarket.metrics import METRICS, Level
+from caremarket.pipeline import council
+from caremarket.store.duckdb_store import DuckDBStore
+
+metrics_app = typer.Typer(
+    help="The registered metrics: list them, or show one for a council.", no_args_is_help=True
+)
+
+
+@metrics_app.command("list")
+def list_metrics(
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv or json.")
+    ] = OutputFormat.TABLE,
+) -> None:
+    """Every registered metric: name, label, unit, theme, levels and the inputs it needs."""
+    records: list[dict[str, object]] = [
+        {
+            "name": m.name,
+            "label": m.label,
+            "unit": m.unit.value,
+            "theme": m.theme.value,
+            "levels": ", ".join(m.levels),
+            "inputs": ", ".join(m.inputs),
+            "personal": m.personal,
+        }
+        for m in METRICS.values()
+    ]
+    console = Console(width=max(Console().width, 150))
+    write_records(records, output, title="Registered metrics", console=console)
+
+
+@metrics_app.command("show")
+def show(
+    la: Annotated[
+        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
+    ],
+    metric: Annotated[str, typer.Option("--metric", help="A metric's name (see metrics list).")],
+    db: DbOption = Path("caremarket.duckdb"),
+    by: Annotated[
+        Level, typer.Option("--by", help="council, district, locality or location.")
+    ] = Level.COUNCIL,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="As at this date (default: the latest CQC release)."),
+    ] = None,
+    output: Annotated[
+        OutputFormat, typer.Option("--format", help="table, csv or json.")
+    ] = OutputFormat.TABLE,
+) -> None:
+    """One metric for a council by area, sector and client group, with the releases behind it.
+
+    When an input is missing, says what to load instead of showing zeros.
+    """
+    from caremarket.analysis import evaluate, gather
+
+    try:
+        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
+    try:
+        area = council(la)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    if metric not in METRICS:
+        raise typer.BadParameter(f"no metric `{metric}`; `caremarket metrics list` names them")
+    with DuckDBStore(db) as store:
+        gathered = gather(store, area, when)
+    try:
+        result = evaluate(gathered, metric, by)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    errors = Console(stderr=True)
+    if result.missing:
+        for hint in result.missing:
+            errors.print(f"[yellow]{metric} cannot be computed: {hint}[/yellow]")
+        raise typer.Exit(code=1)
+    records = result.frame.to_dicts()
+    if output is not OutputFormat.TABLE:
+        write_records(records, output)
+        return
+    console = Console(width=max(Console().width, 150))
+    title = (
+        f"{result.metric.label} ({result.metric.unit}), {area.name} as at {gathered.inputs.as_of}"
+    )
+    write_records(records, output, title=title, console=console, unknown="?")
+    for used in result.releases:
+        console.print(
+            f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}, "
+            f"{used.file_name} ({used.licence})[/dim]"
+        )

@@ -1,0 +1,89 @@
+"""`caremarket report mps`: a council's Market Position Statement as HTML and PDF."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from caremarket.cli.options import DbOption
+from caremarket.pipeline import council
+from caremarket.store.duckdb_store import DuckDBStore
+
+report_app = typer.Typer(
+    help="Documents made from the loaded releases: the Market Position Statement.",
+    no_args_is_help=True,
+)
+
+STEPS = ("Gathering figures", "Building the content", "Writing the HTML", "Writing the PDF", "Done")
+
+
+@report_app.command()
+def mps(
+    la: Annotated[
+        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder to write the edition into.")],
+    edition: Annotated[str, typer.Option("--edition", help="The edition's name, e.g. 2026.")] = (
+        str(datetime.now().year)
+    ),
+    public: Annotated[
+        bool,
+        typer.Option(
+            "--public",
+            help="Suppress small numbers and leave out figures from person-level records.",
+        ),
+    ] = False,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="Folder of the last edition: adds what changed since."),
+    ] = None,
+    db: DbOption = Path("caremarket.duckdb"),
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", help="Figures as at this date (default: the latest CQC release)."),
+    ] = None,
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the A4 PDF.")] = True,
+) -> None:
+    """Write a council's Market Position Statement: one self-contained HTML file, an A4 PDF
+    and figures.json (which a later edition's --previous compares with)."""
+    # Imported here: the report's renderers are only needed by this command.
+    from caremarket.report.mps import write_mps
+
+    try:
+        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
+    except ValueError:
+        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
+    try:
+        area = council(la)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    if not db.exists():
+        raise typer.BadParameter(f"no store at {db}: load releases with `caremarket ingest`")
+    console = Console()
+    columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
+    with DuckDBStore(db) as store, Progress(*columns, console=console) as progress:
+        task = progress.add_task(f"{area.name} MPS {edition}", total=len(STEPS) - (not pdf))
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"{area.name} MPS {edition}: {name}")
+            if name != STEPS[0]:
+                progress.advance(task)
+
+        try:
+            written = write_mps(
+                store, area, edition, out, public=public, previous=previous, as_of=when,
+                pdf=pdf, step=step,
+            )  # fmt: skip
+        except ValueError as error:
+            Console(stderr=True).print(f"[red]{error}[/red]")
+            raise typer.Exit(code=1) from None
+    console.print(f"Market Position Statement for {area.name}, as at {written.edition.as_of}:")
+    console.print(f"  HTML: [bold]{written.html}[/bold]")
+    if written.pdf is not None:
+        console.print(f"  PDF:  [bold]{written.pdf}[/bold]")
+    console.print(f"  Figures: [bold]{written.figures}[/bold]")

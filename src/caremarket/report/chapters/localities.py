@@ -1,0 +1,59 @@
+"""Locality commissioning: one page per locality (or district) with its figures and priorities."""
+
+from __future__ import annotations
+
+from caremarket.metrics import Level
+from caremarket.report.chapters.areas import key_map
+from caremarket.report.context import Context
+from caremarket.report.model import Block, KeyData, KeyFigure, Paragraph, Section
+
+_FIGURES = (
+    ("population_aged_65_plus", "People aged 65 and over in {period}", "first"),
+    ("population_aged_85_plus", "People aged 85 and over in {period}", "first"),
+    ("growth_aged_85_plus", "Projected growth in people aged 85+, {period}", "last"),
+    (
+        "people_with_dementia_65_plus",
+        "People aged 65+ with dementia (predicted), {period}",
+        "first",
+    ),
+    ("locations", "Registered locations at {day}", "last"),
+    ("beds", "Registered care home beds at {day}", "last"),
+    ("pct_good_or_outstanding", "Rated good or outstanding (of rated services)", "last"),
+    ("people_waiting", "People waiting for home care at {day}", "last"),
+    ("hours_waiting", "Hours of home care a week waiting at {day}", "last"),
+    ("share_of_hours_waiting", "Share of the council's hours waiting", "last"),
+    ("spend_in_year", "Our spend in the locality in {period}", "last"),
+)
+
+
+def locality_page(ctx: Context, level: Level, code: str, name: str) -> Section:
+    """One locality's page."""
+    items = []
+    for metric, sentence, period in _FIGURES:
+        if not ctx.ledger.available(metric):
+            continue
+        figure = ctx.ledger.figure(metric, level=level, area_code=code, period=period)
+        if figure is not None:
+            text = sentence.format(day=ctx.as_of_text, period=figure.period.replace("-", " to "))
+            items.append(KeyFigure(text, figure))
+    blocks: list[Block] = [KeyData(f"{name} at a glance", tuple(items))]
+    found = key_map(ctx, code, name)
+    if found is not None:
+        blocks.append(found)
+    blocks += ctx.narrative(["locality"], locality=name, placeholder=f"{name}: priorities")
+    return Section(f"locality-{code.lower().replace(' ', '-')}", name, blocks)
+
+
+def localities(ctx: Context) -> Section:
+    """The locality part: a page per locality, or per district where none are loaded."""
+    level, areas = ctx.areas()
+    intro = (
+        "One page per locality: its population, the services registered there, what people "
+        "are waiting for, and our priorities."
+        if level is Level.LOCALITY
+        else "No localities made of whole districts are loaded for the council (load them with "
+        "`caremarket ingest` of a localities file), so this part gives one page per district."
+    )
+    part = Section("localities", "Locality commissioning", [Paragraph(intro)])
+    part.subsections = [locality_page(ctx, level, code, name) for code, name in areas]
+    return part

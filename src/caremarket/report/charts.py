@@ -1,0 +1,165 @@
+"""Chart definitions (Altair / Vega-Lite) and their offline rendering to SVG.
+
+Each function takes plain rows and returns a Vega-Lite spec (a dict), which
+the web tool can embed as it is and the report renders to SVG with
+vl-convert (no browser, no network).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from html import escape
+from typing import Any, Final
+
+import altair as alt
+import polars as pl
+
+from caremarket.domain.rating import Rating
+
+FONT: Final = "DejaVu Sans, Arial, sans-serif"
+INK: Final = "#1d2a3a"
+ACCENT: Final = "#005a8c"
+RATING_COLOURS: Final = {
+    "Outstanding": "#1a7a3e",
+    "Good": "#6cb33f",
+    "Requires improvement": "#f0a30a",
+    "Inadequate": "#c62828",
+    "Not yet rated": "#b8bec6",
+}
+SERIES: Final = ("#005a8c", "#e07b00", "#6b3fa0", "#2e8b57", "#c2185b", "#7a7a7a", "#00897b")
+WIDTH: Final = 520
+
+
+def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
+    spec: dict[str, Any] = (
+        chart.configure(font=FONT, background="white")
+        .configure_axis(
+            labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11, gridColor="#e6e9ee"
+        )
+        .configure_legend(
+            labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11, orient="bottom"
+        )
+        .configure_view(stroke=None)
+        .to_dict()
+    )
+    return spec
+
+
+def rating_distribution(rows: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
+    """Locations by current CQC rating per sector: rows (sector, rating, locations)."""
+    frame = pl.DataFrame(rows, schema=["sector", "rating", "locations"], orient="row")
+    order = list(RATING_COLOURS)
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("sector:N", title=None, sort=None),
+            x=alt.X("locations:Q", title="Locations", stack="normalize", axis=alt.Axis(format="%")),
+            color=alt.Color(
+                "rating:N",
+                title="Current CQC rating",
+                scale=alt.Scale(domain=order, range=list(RATING_COLOURS.values())),
+                sort=order,
+            ),
+            order=alt.Order("rank:Q"),
+        )
+        .transform_calculate(rank=f"indexof({order!r}, datum.rating)")
+        .properties(width=WIDTH - 160, height=alt.Step(22))
+    )
+    return _config(chart)
+
+
+def rating_trend(rows: Sequence[tuple[str, str, float]]) -> dict[str, Any]:
+    """Share rated good or outstanding over releases: rows (date ISO, series, percent)."""
+    frame = pl.DataFrame(rows, schema=["date", "series", "percent"], orient="row")
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("date:T", title="CQC release", axis=alt.Axis(format="%b %Y")),
+            y=alt.Y(
+                "percent:Q", title="% good or outstanding", scale=alt.Scale(zero=False, nice=True)
+            ),
+            color=alt.Color("series:N", title=None, scale=alt.Scale(range=list(SERIES))),
+        )
+        .properties(width=WIDTH - 60, height=200)
+    )
+    return _config(chart)
+
+
+def grouped_bars(
+    rows: Sequence[tuple[str, str, float]], *, category: str, series: str, value: str
+) -> dict[str, Any]:
+    """Values per category split by series (e.g. locations per locality by sector)."""
+    frame = pl.DataFrame(rows, schema=["category", "series", "value"], orient="row")
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("category:N", title=None, sort=None),
+            x=alt.X("value:Q", title=value),
+            color=alt.Color("series:N", title=series, scale=alt.Scale(range=list(SERIES))),
+            yOffset=alt.YOffset("series:N"),
+        )
+        .properties(width=WIDTH - 180, height=alt.Step(9))
+    )
+    _ = category
+    return _config(chart)
+
+
+def bars(rows: Sequence[tuple[str, float]], *, value: str) -> dict[str, Any]:
+    """One value per category as horizontal bars with labels."""
+    frame = pl.DataFrame(rows, schema=["category", "value"], orient="row")
+    base = alt.Chart(frame).encode(
+        y=alt.Y("category:N", title=None, sort=None), x=alt.X("value:Q", title=value)
+    )
+    chart = (
+        base.mark_bar(color=ACCENT)
+        + base.mark_text(align="left", dx=3, color=INK, fontSize=10).encode(
+            text=alt.Text("value:Q", format=",.0f")
+        )
+    ).properties(width=WIDTH - 180, height=alt.Step(20))
+    return _config(chart)
+
+
+def projection(rows: Sequence[tuple[int, str, float]]) -> dict[str, Any]:
+    """People by year and measure (estimate then projections): rows (year, measure, people)."""
+    frame = pl.DataFrame(rows, schema=["year", "measure", "people"], orient="row")
+    chart = (
+        alt.Chart(frame)
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("year:O", title="Year"),
+            y=alt.Y("people:Q", title="People", axis=alt.Axis(format="~s")),
+            color=alt.Color("measure:N", title=None, scale=alt.Scale(range=list(SERIES))),
+        )
+        .properties(width=WIDTH - 60, height=200)
+    )
+    return _config(chart)
+
+
+def to_svg(spec: dict[str, Any], prefix: str, alt_text: str) -> str:
+    """Render a Vega-Lite spec to inline SVG: ids made unique by `prefix`, alt text as title."""
+    import vl_convert
+
+    svg = vl_convert.vegalite_to_svg(spec)
+    svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
+    return labelled_svg(svg, prefix, alt_text)
+
+
+def labelled_svg(svg: str, prefix: str, alt_text: str) -> str:
+    """Give an SVG an accessible name: role img and a <title> holding the alt text."""
+    head, _, rest = svg.partition(">")
+    title = f'<title id="{prefix}-alt">{escape(alt_text)}</title>'
+    opening = head.replace("<svg ", f'<svg role="img" aria-labelledby="{prefix}-alt" ', 1)
+    return f"{opening}>{title}{rest}"
+
+
+RATING_LABELS: Final = {
+    Rating.OUTSTANDING.value: "Outstanding",
+    Rating.GOOD.value: "Good",
+    Rating.REQUIRES_IMPROVEMENT.value: "Requires improvement",
+    Rating.INADEQUATE.value: "Inadequate",
+}

@@ -1,0 +1,116 @@
+"""Building an edition's content from gathered metric inputs: pure, no store access.
+
+The chapters follow real Market Position Statements (see the project's MPS
+structure notes): introduction and strategic context, demand, the market as
+a whole, one chapter per sector, workforce, the care economy, locality pages,
+commissioning intentions and key messages, what changed, and the appendix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from caremarket.domain.release import Licence
+from caremarket.report.chapters.appendix import definitions, references, release_sources
+from caremarket.report.chapters.demand import demand
+from caremarket.report.chapters.economy import economy
+from caremarket.report.chapters.intentions import intentions
+from caremarket.report.chapters.introduction import introduction, strategic_context
+from caremarket.report.chapters.localities import localities
+from caremarket.report.chapters.sectors import sectors
+from caremarket.report.chapters.supply import supply
+from caremarket.report.chapters.workforce import workforce
+from caremarket.report.context import Context, ReportInputs
+from caremarket.report.diff import changes
+from caremarket.report.disclosure import DisclosurePolicy
+from caremarket.report.formatting import long_date
+from caremarket.report.ledger import Ledger
+from caremarket.report.model import Cell as C
+from caremarket.report.model import Edition, Paragraph, Section, Table
+
+
+def _changes_section(previous: dict[str, Any], ledger: Ledger) -> Section:
+    found = changes(previous, list(ledger.figures.values()))
+    label = f"the {previous['edition']} edition (as at {previous['as_of']})"
+    if not found:
+        blocks: list[Any] = [Paragraph(f"No published figure changed since {label}.")]
+    else:
+        arrows = {"up": "▲ up", "down": "▼ down"}
+        rows = tuple((C(c.label), C(c.before), C(c.after), C(arrows[c.direction])) for c in found)
+        blocks = [
+            Paragraph(
+                f"{len(found)} of the council-wide figures in this edition differ from {label}."
+            ),
+            Table(
+                f"What changed since {label}",
+                ("Figure", "Last edition", "This edition", "Change"),
+                rows,
+            ),
+        ]
+    return Section("changes", "What changed since the last edition", blocks)
+
+
+def build_edition(
+    inputs: ReportInputs,
+    *,
+    policy: DisclosurePolicy | None = None,
+    previous: dict[str, Any] | None = None,
+    extra_releases: tuple[tuple[str, str, object, str, str], ...] = (),
+) -> Edition:
+    """The content of one edition; `policy` makes it public, `previous` adds what changed."""
+    ledger = Ledger(inputs.gathered, policy)
+    ctx = Context(inputs, ledger)
+    council = inputs.gathered.inputs.council
+    sections = [
+        introduction(ctx),
+        strategic_context(ctx),
+        demand(ctx),
+        supply(ctx),
+        sectors(ctx),
+        workforce(ctx),
+        economy(ctx),
+        localities(ctx),
+        intentions(ctx),
+    ]
+    if previous is not None:
+        sections.insert(2, _changes_section(previous, ledger))
+    sources = release_sources(inputs.gathered, extra_releases)
+    notices = []
+    if any(s.synthetic for s in sources):
+        notices.append(
+            "SYNTHETIC DEMO DATA: figures marked as synthetic in the appendix describe an "
+            "invented market and no real service, provider or person."
+        )
+    if policy is not None:
+        notices.append(policy.cover_note())
+    else:
+        notices.append(
+            "Internal edition: includes figures from the council's person-level records and "
+            "small numbers. Publish the edition made with --public."
+        )
+    return Edition(
+        council_code=council.code,
+        council_name=council.name,
+        edition=inputs.edition,
+        as_of=inputs.gathered.inputs.as_of,
+        public=policy is not None,
+        notices=notices,
+        sections=sections,
+        sources=sources + references(policy),
+        definitions=definitions(ledger.used_metrics.values()),
+        figures=list(ledger.figures.values()),
+        previous_edition=None if previous is None else str(previous["edition"]),
+    )
+
+
+def title(edition: Edition) -> str:
+    """The document's title."""
+    return f"{edition.council_name} Market Position Statement {edition.edition}"
+
+
+def subtitle(edition: Edition) -> str:
+    """The line under the title: the date the figures describe."""
+    return f"Adult social care: figures as at {long_date(edition.as_of)}"
+
+
+_ = Licence

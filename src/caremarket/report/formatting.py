@@ -1,0 +1,54 @@
+"""How figures are written in the document: money, counts, percentages and dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from caremarket.metrics import Unit
+
+
+def money(value: float) -> str:
+    """Pounds as a council writes them: £37.3m, £412k, £950."""
+    size = abs(value)
+    if size >= 1_000_000:
+        return f"£{value / 1_000_000:,.1f}m"
+    if size >= 10_000:
+        return f"£{value / 1_000:,.0f}k"
+    return f"£{value:,.0f}"
+
+
+def number(value: float, unit: Unit | str) -> str:
+    """A value in its unit's style."""
+    kind = Unit(unit)
+    if kind is Unit.GBP:
+        return money(value)
+    if kind in (Unit.GBP_PER_WEEK, Unit.GBP_PER_HOUR):
+        return f"£{value:,.2f}"
+    if kind is Unit.PERCENT:
+        return f"{value:.1f}%"
+    if kind in (Unit.PER_1000, Unit.MONTHS, Unit.DAYS) and value != round(value):
+        return f"{value:,.1f}"
+    if kind is Unit.HOURS_PER_WEEK:
+        return f"{value:,.0f} hours"
+    if kind is Unit.RANK:
+        return ordinal(int(value))
+    return f"{value:,.0f}"
+
+
+def ordinal(value: int) -> str:
+    """1st, 2nd, 3rd, 11th."""
+    suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
+    return f"{value}{suffix}"
+
+
+def long_date(day: date) -> str:
+    """1 June 2026."""
+    return f"{day.day} {day.strftime('%B %Y')}"
+
+
+def period_text(period: str) -> str:
+    """A metric's period as words: an ISO date as a long date, else as given."""
+    try:
+        return long_date(date.fromisoformat(period))
+    except ValueError:
+        return period

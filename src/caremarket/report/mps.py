@@ -1,0 +1,193 @@
+"""Writing a council's Market Position Statement: read what the edition needs from the store,
+build its content, and write the HTML, the PDF and the machine-readable figures."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+
+from caremarket.analysis import Gathered, gather
+from caremarket.domain.area import Area, districts_of
+from caremarket.figures import council_figures
+from caremarket.report.content import build_edition
+from caremarket.report.context import ReportInputs, TrendPoint
+from caremarket.report.diff import read_previous, write_figures
+from caremarket.report.disclosure import disclosure_policy
+from caremarket.report.html import render_html
+from caremarket.report.model import Edition
+from caremarket.store.store import Store
+
+Step = Callable[[str], None]
+TREND_RELEASES = 12
+Extra = tuple[str, str, object, str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenEdition:
+    """The files one edition wrote."""
+
+    edition: Edition
+    html: Path
+    pdf: Path | None
+    figures: Path
+
+
+def _table_exists(store: Store, table: str) -> bool:
+    found = store.query(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [table]
+    )
+    return bool(found["n"][0])
+
+
+def read_boundaries(
+    store: Store, council: Area
+) -> tuple[dict[str, tuple[str, dict[str, object]]], tuple[Extra, ...]]:
+    """The latest loaded boundary of each of the council's districts, and its releases."""
+    codes = [d.code for d in districts_of(council.code)] or [council.code]
+    rows = store.query(
+        """
+        SELECT b.area_code, b.area_name, b.geometry, r.release_id, r.source_title,
+               r.release_date, r.licence, r.file_name
+        FROM boundary b JOIN release r USING (release_id)
+        WHERE b.area_code IN (SELECT unnest(?))
+        QUALIFY row_number() OVER (
+            PARTITION BY b.area_code
+            ORDER BY (b.layer = 'ltla') DESC, r.release_date DESC, r.loaded_at DESC) = 1
+        """,
+        [codes],
+    )
+    shapes = {
+        row["area_code"]: (row["area_name"] or row["area_code"], json.loads(row["geometry"]))
+        for row in rows.to_dicts()
+    }
+    releases = tuple(
+        (
+            row["release_id"],
+            row["source_title"],
+            row["release_date"],
+            row["licence"],
+            f"{row['file_name']}; used for district boundaries on maps",
+        )
+        for row in rows.unique("release_id").to_dicts()
+    )
+    return shapes, releases
+
+
+def read_narrative(store: Store, council: Area, as_of: date) -> pl.DataFrame | None:
+    """The council's latest narrative blocks on or before a date (None when none are loaded)."""
+    if not _table_exists(store, "narrative_block"):
+        return None
+    rows = store.query(
+        """
+        SELECT n.* FROM narrative_block n
+        WHERE n.la_code = ? AND n.release_id = (
+            SELECT r.release_id FROM release r JOIN narrative_block x USING (release_id)
+            WHERE x.la_code = ? AND r.release_date <= ?
+            ORDER BY r.release_date DESC, r.loaded_at DESC LIMIT 1)
+        """,
+        [council.code, council.code, as_of],
+    )
+    return None if rows.is_empty() else rows
+
+
+def read_trend(store: Store, council: Area, as_of: date) -> tuple[TrendPoint, ...]:
+    """The share rated good or outstanding per sector at each CQC release covering the council."""
+    dates = store.query(
+        """
+        SELECT DISTINCT r.release_date AS d
+        FROM release r JOIN release_coverage c USING (release_id)
+        WHERE r.source_id LIKE 'cqc_%' AND c.la_code = ? AND r.release_date <= ?
+        ORDER BY d DESC LIMIT ?
+        """,
+        [council.code, as_of, TREND_RELEASES],
+    )["d"].to_list()
+    points: list[TrendPoint] = []
+    for day in sorted(dates):
+        figures = council_figures(store, council, day)
+        release = figures.releases[0].release_id if figures.releases else ""
+        for row in figures.table.filter(pl.col("client_group") == "all").to_dicts():
+            rated = sum(
+                int(row[k] or 0)
+                for k in ("outstanding", "good", "requires_improvement", "inadequate")
+            )
+            points.append(
+                TrendPoint(day, row["sector"], row["pct_good_or_outstanding"], rated, release)
+            )
+    return tuple(points)
+
+
+def edition_inputs(
+    store: Store,
+    council: Area,
+    edition: str,
+    as_of: date | None = None,
+    *,
+    gathered: Gathered | None = None,
+    national: pl.DataFrame | None = None,
+    with_trend: bool = True,
+) -> tuple[ReportInputs, tuple[Extra, ...]]:
+    """Everything the edition is built from, read from the store."""
+    found = gathered or gather(store, council, as_of, national=national)
+    day = found.inputs.as_of
+    shapes, boundary_releases = read_boundaries(store, council)
+    trend = read_trend(store, council, day) if with_trend else ()
+    inputs = ReportInputs(
+        gathered=found,
+        edition=edition,
+        boundaries=shapes,
+        boundary_release_ids=tuple(r[0] for r in boundary_releases),
+        trend=trend,
+        narrative=read_narrative(store, council, day),
+    )
+    return inputs, boundary_releases
+
+
+def file_stem(council: Area, edition: str, public: bool) -> str:
+    """The edition's file name without suffix: norfolk-mps-2026[-public]."""
+    slug = "-".join(council.name.lower().replace(",", "").replace("'", "").split())
+    return f"{slug}-mps-{edition}" + ("-public" if public else "")
+
+
+def write_mps(
+    store: Store,
+    council: Area,
+    edition: str,
+    out: Path,
+    *,
+    public: bool = False,
+    previous: Path | None = None,
+    as_of: date | None = None,
+    pdf: bool = True,
+    step: Step | None = None,
+) -> WrittenEdition:
+    """Write one edition (HTML, PDF, figures.json) into `out`; ValueError for a bad --previous."""
+    say = step or (lambda _: None)
+    earlier = read_previous(previous) if previous is not None else None
+    say("Gathering figures")
+    inputs, extra = edition_inputs(store, council, edition, as_of)
+    say("Building the content")
+    built = build_edition(
+        inputs,
+        policy=disclosure_policy() if public else None,
+        previous=earlier,
+        extra_releases=extra,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(council, edition, public)
+    say("Writing the HTML")
+    html = out / f"{stem}.html"
+    html.write_text(render_html(built), encoding="utf-8")
+    figures = write_figures(built, out)
+    written_pdf = None
+    if pdf:
+        say("Writing the PDF")
+        from caremarket.report.pdf import write_pdf
+
+        written_pdf = write_pdf(built, out / f"{stem}.pdf")
+    say("Done")
+    return WrittenEdition(built, html, written_pdf, figures)
