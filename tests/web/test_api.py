@@ -133,3 +133,12 @@ def test_rows_of_every_sector_when_none_is_asked(site: Site) -> None:
     assert {"all", "home_care", "care_home"} <= sectors and {r["area_code"] for r in rows} == {
         "North"
     }
+
+
+def test_population_figures_hold_for_any_sector(site: Site) -> None:
+    """A figure not broken down by sector (growth of the 65+) shows whatever sector is chosen."""
+    every = site.public.get("/api/v1/areas/E07000148").json()["figures"]
+    home_care = site.public.get("/api/v1/areas/E07000148?sector=home_care").json()["figures"]
+    growth = [f for f in every if f["metric"] == "growth_aged_65_plus"]
+    assert growth and growth[0]["value"] is not None
+    assert [f for f in home_care if f["metric"] == "growth_aged_65_plus"] == growth

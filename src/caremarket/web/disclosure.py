@@ -23,6 +23,21 @@ def suppress(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
     )
 
 
+def cell(frame: pl.DataFrame, sector: str, client_group: str) -> pl.DataFrame:
+    """A metric's rows for one sector and client group.
+
+    A metric that is not broken down by sector (or client group), such as the
+    population, gives its totals for any sector (or client group) asked for.
+    """
+    sectors = set(frame["sector"].unique().to_list())
+    groups = set(frame["client_group"].unique().to_list())
+    chosen_sector = "all" if sectors == {"all"} else sector
+    chosen_group = "all" if groups == {"all"} else client_group
+    return frame.filter(
+        (pl.col("sector") == chosen_sector) & (pl.col("client_group") == chosen_group)
+    )
+
+
 def for_viewer(frame: pl.DataFrame, viewer: Viewer, threshold: int) -> pl.DataFrame:
     """A metric frame as the viewer may see it."""
     if viewer.suppressed:

@@ -10,7 +10,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 
 from caremarket.metrics import METRICS, Level
 from caremarket.web.deps import StateDep, ViewerDep
-from caremarket.web.disclosure import for_viewer, visible_metrics
+from caremarket.web.disclosure import cell, for_viewer, visible_metrics
 from caremarket.web.market import Market, NoRelease
 from caremarket.web.params import ALL, AsOf, ClientGroupQ, SectorQ
 from caremarket.web.responses import JSON, Body, cached, json_bytes
@@ -93,12 +93,9 @@ def area_figures(
         result = state.market.result(name, level, as_of)
         if result.missing:
             continue
-        cell = for_viewer(result.frame, viewer, state.settings.small_number_threshold).filter(
-            (pl.col("area_code") == area["area_code"])
-            & (pl.col("sector") == sector)
-            & (pl.col("client_group") == client_group)
-        )
-        row = cell.sort("period").tail(1).to_dicts()
+        seen = for_viewer(result.frame, viewer, state.settings.small_number_threshold)
+        here = cell(seen, sector, client_group).filter(pl.col("area_code") == area["area_code"])
+        row = here.sort("period").tail(1).to_dicts()
         value = row[0] if row else {"value": None, "n": 0, "suppressed": False}
         figures.append(
             {

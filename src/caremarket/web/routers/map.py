@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from caremarket.web.deps import StateDep, ViewerDep
-from caremarket.web.disclosure import visible_metrics
+from caremarket.web.disclosure import cell, visible_metrics
 from caremarket.web.pages import render
 from caremarket.web.params import (
     ALL,
@@ -58,10 +58,7 @@ async def map_areas(
 
     def build() -> Body:
         frame, meta = metric_frame(state, viewer, chosen, level, day)
-        cells = frame.filter(
-            (pl.col("sector") == sector) & (pl.col("client_group") == client_group)
-        )
-        latest = cells.sort("period").unique("area_code", keep="last")
+        latest = cell(frame, sector, client_group).sort("period").unique("area_code", keep="last")
         values = {r["area_code"]: r for r in records(latest)}
         features = []
         for feature in state.market.boundaries(level.level)["features"]:
