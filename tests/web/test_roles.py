@@ -80,9 +80,10 @@ def test_council_sees_personal_data(site: Site) -> None:
     assert listing["items"] and listing["items"][0]["person_id"].startswith(SENTINEL)
     waiting = site.council.get("/api/v1/metrics/people_waiting?level=locality&limit=1000").json()
     assert not waiting["missing"] and waiting["items"]
+    assert "People waiting" in site.council.get("/dashboards/sector/home_care").text
     after = site.accounts.audit_log(1000)
     viewed = [e for e in after[: len(after) - before] if e.event == "personal_data_viewed"]
-    assert {e.detail["what"] for e in viewed} >= {"interim care list", "metric"}
+    assert {e.detail["what"] for e in viewed} >= {"interim care list", "metric", "dashboard"}
     assert all(e.role == "council" for e in viewed)
 
 

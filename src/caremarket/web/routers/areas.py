@@ -7,6 +7,7 @@ from typing import Any
 
 import polars as pl
 from fastapi import APIRouter, HTTPException, Request, Response
+from starlette.concurrency import run_in_threadpool
 
 from caremarket.metrics import METRICS, Level
 from caremarket.web.deps import StateDep, ViewerDep
@@ -15,6 +16,7 @@ from caremarket.web.market import Market, NoRelease
 from caremarket.web.params import ALL, AsOf, ClientGroupQ, SectorQ
 from caremarket.web.responses import JSON, Body, cached, json_bytes
 from caremarket.web.routers.locations import release_day
+from caremarket.web.routers.metrics import audit_personal
 from caremarket.web.schemas import AreaFigures, AreaList
 from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
@@ -137,6 +139,8 @@ async def get_area(
     """Locations, beds, ratings and change (and, for council users, waiting) for one area."""
     day = release_day(state, as_of)
     key = ("area", viewer.role, area_code, sector, client_group, day)
+    if any(METRICS[n].personal for n in KEY_METRICS if n in visible_metrics(viewer)):
+        await run_in_threadpool(audit_personal, state, viewer, "area figures", area=area_code)
 
     def build() -> Body:
         area = find_area(state.market, area_code)

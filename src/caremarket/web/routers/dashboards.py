@@ -18,6 +18,7 @@ from caremarket.web.disclosure import for_viewer, visible_metrics
 from caremarket.web.pages import SECTOR_LABELS, render
 from caremarket.web.params import AsOf
 from caremarket.web.routers.locations import snapshot
+from caremarket.web.routers.metrics import audit_personal
 from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
 
@@ -180,6 +181,12 @@ def comparators(state: AppState, sector: str, day: date) -> dict[str, Any]:
     return {"missing": None, "rows": rows, "columns": wanted, "council": state.market.council.code}
 
 
+def _audit_if_personal(state: AppState, viewer: Viewer, data: dict[str, Any], **page: str) -> None:
+    """Record the view when the dashboard shows figures drawn from person-level records."""
+    if any(c["personal"] for c in data["columns"]):
+        audit_personal(state, viewer, "dashboard", **page)
+
+
 @router.get("/dashboards", response_class=HTMLResponse, include_in_schema=False)
 def dashboards_index(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     """The list of dashboards: one per sector and one per locality."""
@@ -203,6 +210,7 @@ def sector_dashboard(
     if sector not in SECTOR_LABELS:
         raise HTTPException(404, f"no sector {sector!r}")
     data = dashboard(state, viewer, sector=sector, locality=None, as_of=as_of)
+    _audit_if_personal(state, viewer, data, sector=sector)
     return render(
         request,
         state,
@@ -224,6 +232,7 @@ def locality_dashboard(
     if locality not in districts["locality"].to_list():
         raise HTTPException(404, f"no locality {locality!r}")
     data = dashboard(state, viewer, sector=None, locality=locality, as_of=as_of)
+    _audit_if_personal(state, viewer, data, locality=locality)
     return render(
         request,
         state,
