@@ -8,6 +8,8 @@ import re
 import httpx
 from fastapi.testclient import TestClient
 
+from caremarket.web.viewer import Role
+
 from .conftest import PASSWORD, Site
 
 
@@ -97,3 +99,19 @@ def test_security_headers(site: Site) -> None:
     headers = site.public.get("/").headers
     assert "script-src 'self'" in headers["content-security-policy"]
     assert headers["x-frame-options"] == "DENY"
+
+
+def test_repeated_failures_lock_the_name_out(site: Site) -> None:
+    """After 5 wrong passwords even the right one is refused for a while."""
+    name = "lockout-" + os.environ.get("PYTEST_XDIST_WORKER", "w")
+    site.accounts.add_user(name, PASSWORD, Role.COUNCIL)
+    client = TestClient(site.app)
+    for _ in range(5):
+        wrong = client.post(
+            "/signin", data={"name": name, "password": "nope", "csrf_token": _csrf(client)}
+        )
+        assert wrong.status_code == 401
+    right = client.post(
+        "/signin", data={"name": name, "password": PASSWORD, "csrf_token": _csrf(client)}
+    )
+    assert right.status_code == 429 and "Too many failed attempts" in right.text

@@ -94,6 +94,8 @@ def test_map_filter_and_click_a_district(page: Page, site: Site) -> None:
     wait_for_map(page)
     home_care = int(page.locator("#map").get_attribute("data-locations") or 0)
     assert 0 < home_care < everything
+    page.get_by_text(f"List the {home_care} locations shown").click()
+    assert page.locator("#locations-list li").count() == home_care
 
     page.locator("#areas-table").get_by_role("button").nth(5).click()
     expect(page.locator("#area-name")).to_have_text("Norwich")

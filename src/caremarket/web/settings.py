@@ -29,6 +29,8 @@ class WebSettings:
     - `small_number_threshold`: public and provider views hide a value with
       0 < n < threshold.
     - `secure_cookies`: send cookies only over HTTPS (set behind TLS).
+    - `sign_in_attempts` failed sign-ins for one name within `sign_in_lockout_minutes`
+      lock that name out until the window passes.
     """
 
     council: str = "Norfolk"
@@ -36,6 +38,8 @@ class WebSettings:
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     small_number_threshold: int = field(default_factory=small_number_threshold)
     session_hours: float = 8.0
+    sign_in_attempts: int = 5
+    sign_in_lockout_minutes: int = 15
     secure_cookies: bool = False
     token_cache_seconds: float = 30.0
     response_cache_size: int = 4096

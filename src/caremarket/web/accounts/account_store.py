@@ -58,6 +58,10 @@ class AccountStore(Protocol):
         """The user if the password is right, else None."""
         ...
 
+    def recent_failures(self, name: str, minutes: int) -> int:
+        """Failed sign-ins for a user name in the last `minutes` (from the audit log)."""
+        ...
+
     def create_session(self, user: User, hours: float) -> str:
         """A new session's secret id, valid for `hours`."""
         ...

@@ -109,6 +109,15 @@ class PostgresAccountStore:
             return None
         return _user(row)
 
+    def recent_failures(self, name: str, minutes: int) -> int:
+        """Failed sign-ins for a user name in the last `minutes` (from the audit log)."""
+        row = self._one(
+            "SELECT count(*) AS n FROM audit_log WHERE event = %s AND user_name = %s "
+            "AND at > now() - make_interval(mins => %s)",
+            (AuditEvent.SIGN_IN_FAILED.value, name, minutes),
+        )
+        return int(row["n"]) if row else 0
+
     def create_session(self, user: User, hours: float) -> str:
         """A new session's secret id, valid for `hours`."""
         secret = new_secret()

@@ -52,6 +52,23 @@ def signin(
     """Check the password, start a session and set its cookie; audit either way."""
     if not check_csrf(request, state, csrf_token):
         raise HTTPException(403, "the form expired: reload the page and sign in again")
+    settings = state.settings
+    if (
+        accounts.recent_failures(name, settings.sign_in_lockout_minutes)
+        >= settings.sign_in_attempts
+    ):
+        accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), {"name": name, "locked": True})
+        return render(
+            request,
+            state,
+            PUBLIC,
+            "signin.html",
+            title="Sign in",
+            next=safe_next(next),
+            error=f"Too many failed attempts: try again in "
+            f"{settings.sign_in_lockout_minutes} minutes.",
+            status_code=429,
+        )
     user = accounts.verify_password(name, password)
     if user is None:
         accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), {"name": name})

@@ -127,6 +127,13 @@
       },
     }).addTo(map);
     document.getElementById("map").dataset.locations = String(collection.features.length);
+    const named = collection.features.map((f) => f.properties)
+      .sort((a, b) => String(a.name).localeCompare(String(b.name)));
+    document.getElementById("locations-summary").textContent =
+      `List the ${named.length} locations shown`;
+    document.getElementById("locations-list").innerHTML = named.map((p) =>
+      `<li><a href="/locations/${encodeURIComponent(p.location_id)}">${escapeHtml(p.name || p.location_id)}</a>
+       ${(p.rating || "not_rated").replace(/_/g, " ")}, ${escapeHtml(p.district_name || "")}</li>`).join("");
   }
 
   function refresh() {
