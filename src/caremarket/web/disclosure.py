@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import polars as pl
 
 from caremarket.metrics import METRICS, Metric
+from caremarket.report.disclosure import disclosure_policy
 from caremarket.web.viewer import Viewer
 
 
@@ -14,12 +17,10 @@ def visible_metrics(viewer: Viewer) -> dict[str, Metric]:
 
 
 def suppress(frame: pl.DataFrame, threshold: int) -> pl.DataFrame:
-    """Hide `value` (and `n`) where 0 < n < threshold; add a `suppressed` flag."""
-    small = pl.col("n").is_not_null() & (pl.col("n") > 0) & (pl.col("n") < threshold)
-    return frame.with_columns(
-        value=pl.when(small).then(None).otherwise(pl.col("value")),
-        n=pl.when(small).then(None).otherwise(pl.col("n")),
-        suppressed=small.fill_null(False),
+    """The published report's suppression (0 < n < threshold), hiding `n` as well as `value`."""
+    policy = replace(disclosure_policy(), threshold=threshold)
+    return policy.suppress(frame).with_columns(
+        n=pl.when(pl.col("suppressed")).then(None).otherwise(pl.col("n"))
     )
 
 

@@ -4,17 +4,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from importlib import resources
-from typing import Any
 
-import yaml
+from caremarket.report.disclosure import disclosure_policy
 
 
 def small_number_threshold() -> int:
-    """The disclosure threshold from `metrics/data/disclosure.yaml` (dated, referenced)."""
-    text = resources.files("caremarket.metrics").joinpath("data/disclosure.yaml").read_text()
-    declared: dict[str, Any] = yaml.safe_load(text)
-    return int(declared["small_number_threshold"]["value"])
+    """The disclosure threshold the published report uses (`metrics/data/disclosure.yaml`)."""
+    return disclosure_policy().threshold
 
 
 @dataclass(frozen=True, slots=True)
