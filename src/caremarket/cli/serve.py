@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -72,6 +73,9 @@ def run_server(
         app = create_app(settings, store)
         with console.status("Computing the latest figures..."):
             app.state.caremarket.market.snapshot()
+        # What is loaded now lives as long as the server: keep it out of the collector's scans.
+        gc.collect()
+        gc.freeze()
         if conninfo is None:
             console.print("[yellow]No accounts database: only the public view is offered.[/yellow]")
         console.print(
