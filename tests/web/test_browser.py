@@ -167,6 +167,20 @@ def test_council_sees_the_interim_care_list(page: Page) -> None:
     page.goto("/dashboards/locality/North")
     expect(page.locator("#dashboard-table")).to_contain_text("Home care")
     shot(page, "dashboard-north-council")
+    page.goto("/")
+    wait_for_map(page)
+    page.get_by_label("Shade areas by").select_option("hours_waiting")
+    page.locator("#level").select_option("locality")
+    wait_for_map(page)
+    expect(page.locator("#areas-caption")).to_contain_text("hours per week")
+    shot(page, "map-hours-waiting-council")
+
+
+def test_public_map_offers_no_personal_metric(page: Page) -> None:
+    """The public's map cannot be shaded by figures drawn from person-level records."""
+    page.goto("/")
+    offered = page.locator("#metric option").evaluate_all("els => els.map(e => e.value)")
+    assert "beds" in offered and "hours_waiting" not in offered and "people_funded" not in offered
 
 
 def test_keyboard_and_landmarks(page: Page) -> None:
