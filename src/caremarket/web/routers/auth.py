@@ -53,25 +53,19 @@ def signin(
     if not check_csrf(request, state, csrf_token):
         raise HTTPException(403, "the form expired: reload the page and sign in again")
     settings = state.settings
-    if (
+    locked = (
         accounts.recent_failures(name, settings.sign_in_lockout_minutes)
         >= settings.sign_in_attempts
-    ):
-        accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), {"name": name, "locked": True})
-        return render(
-            request,
-            state,
-            PUBLIC,
-            "signin.html",
-            title="Sign in",
-            next=safe_next(next),
-            error=f"Too many failed attempts: try again in "
-            f"{settings.sign_in_lockout_minutes} minutes.",
-            status_code=429,
-        )
-    user = accounts.verify_password(name, password)
+    )
+    user = None if locked else accounts.verify_password(name, password)
     if user is None:
-        accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), {"name": name})
+        detail: dict[str, object] = {"name": name, "locked": locked}
+        accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), detail)
+        error = (
+            f"Too many failed attempts: try again in {settings.sign_in_lockout_minutes} minutes."
+            if locked
+            else "That name and password do not match."
+        )
         return render(
             request,
             state,
@@ -79,8 +73,8 @@ def signin(
             "signin.html",
             title="Sign in",
             next=safe_next(next),
-            error="That name and password do not match.",
-            status_code=401,
+            error=error,
+            status_code=429 if locked else 401,
         )
     accounts.audit(AuditEvent.SIGN_IN, user.viewer(), {"via": "form"})
     secret = accounts.create_session(user, state.settings.session_hours)
