@@ -143,6 +143,11 @@ def test_provider_sees_its_own_and_not_the_councils(page: Page, site: Site) -> N
     sign_in(page, "provider-" + suffix())
     expect(page.get_by_test_id("signed-in-as")).to_contain_text("(provider)")
     assert page.get_by_role("link", name="Interim care list").count() == 0
+    page.goto("/")
+    wait_for_map(page)
+    mine = site.public.get(f"/api/v1/providers/{site.provider_id}").json()["provider"]
+    assert page.locator("path.own-location").count() == mine["locations"]
+    shot(page, "map-provider-own-locations")
     own = site.public.get(f"/api/v1/providers/{site.provider_id}").json()["locations"][0]
     page.goto(f"/locations/{own['location_id']}")
     expect(page.get_by_text("This is one of your locations.")).to_be_visible()

@@ -42,6 +42,11 @@ def test_users_add_and_token(postgres: str) -> None:
     user = accounts.token_user(token.output.strip())
     accounts.close()
     assert user is not None and user.provider_id == "1-999"
+    revoked = runner.invoke(app, ["users", "revoke", "cli-provider", "--accounts-url", postgres])
+    assert revoked.exit_code == 0 and "Revoked 1 token(s)" in revoked.output
+    accounts = PostgresAccountStore(postgres)
+    assert accounts.token_user(token.output.strip()) is None
+    accounts.close()
 
 
 def test_users_add_refuses_a_provider_without_its_id(postgres: str) -> None:

@@ -78,3 +78,15 @@ def token(
         except ValueError as error:
             raise typer.BadParameter(str(error)) from None
     print(secret)
+
+
+@users.command("revoke")
+def revoke(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Revoke every API token of a user (a running server forgets them within 30 s)."""
+    with _store(accounts_url, accounts_dir) as store:
+        count = store.revoke_tokens(name)
+    Console().print(f"Revoked {count} token(s) of {name}.")

@@ -78,6 +78,10 @@ class AccountStore(Protocol):
         """A new API bearer token for the user (shown once; only its hash is kept)."""
         ...
 
+    def revoke_tokens(self, name: str) -> int:
+        """Revoke every API token of a user; how many there were."""
+        ...
+
     def token_user(self, token: str) -> User | None:
         """The user a bearer token belongs to, or None."""
         ...

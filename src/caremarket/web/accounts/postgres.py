@@ -154,6 +154,16 @@ class PostgresAccountStore:
         )
         return token
 
+    def revoke_tokens(self, name: str) -> int:
+        """Revoke every API token of a user; how many there were."""
+        with self._pool.connection() as con:
+            done = con.execute(
+                "DELETE FROM api_token "
+                "WHERE user_id = (SELECT user_id FROM web_user WHERE name = %s)",
+                (name,),
+            )
+            return done.rowcount
+
     def token_user(self, token: str) -> User | None:
         """The user a bearer token belongs to, or None."""
         return _user(

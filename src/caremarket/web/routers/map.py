@@ -109,6 +109,7 @@ async def map_locations(
                     for k in (
                         "location_id",
                         "name",
+                        "provider_id",
                         "provider_name",
                         "beds",
                         "rating",

@@ -106,7 +106,9 @@
       return `<span><span class="swatch" style="background:${colour}"></span>${i === 0 ? "up to " + high : i === SHADES.length - 1 ? "over " + low : low + " to " + high}</span>`;
     });
     const dots = Object.entries(RATING_COLOURS).map(([k, c]) => `<span><span class="swatch dot" style="background:${c}"></span>${k.replace(/_/g, " ")}</span>`);
-    legend.innerHTML = `<strong>${label}</strong> ${cuts.length ? steps.join("") : ""} <strong>Locations</strong> ${dots.join("")}`;
+    const yours = document.getElementById("map").dataset.provider
+      ? `<span><span class="swatch dot" style="border:3px solid #4c2c92"></span>your locations</span>` : "";
+    legend.innerHTML = `<strong>${label}</strong> ${cuts.length ? steps.join("") : ""} <strong>Locations</strong> ${dots.join("")}${yours}`;
     const tbody = document.querySelector("#areas-table tbody");
     document.getElementById("areas-caption").textContent = `${label} (${unit}), as at ${collection.metadata.as_of}`;
     tbody.innerHTML = collection.features.map((f) =>
@@ -116,11 +118,16 @@
 
   function drawPoints(collection) {
     if (pointLayer) pointLayer.remove();
+    const own = document.getElementById("map").dataset.provider;
     pointLayer = L.geoJSON(collection, {
-      pointToLayer: (f, latlng) => L.circleMarker(latlng, {
-        radius: 5, weight: 1, color: "#0b0c0c", fillOpacity: 0.9,
-        fillColor: RATING_COLOURS[f.properties.rating || "not_rated"],
-      }),
+      pointToLayer: (f, latlng) => {
+        const mine = own && f.properties.provider_id === own;
+        return L.circleMarker(latlng, {
+          radius: mine ? 8 : 5, weight: mine ? 3 : 1, color: mine ? "#4c2c92" : "#0b0c0c",
+          fillOpacity: 0.9, fillColor: RATING_COLOURS[f.properties.rating || "not_rated"],
+          className: mine ? "own-location" : "",
+        });
+      },
       onEachFeature: (f, layer) => {
         layer.bindTooltip(escapeHtml(f.properties.name || f.properties.location_id));
         layer.on("click", () => showLocation(f.properties));
