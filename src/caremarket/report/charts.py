@@ -38,7 +38,13 @@ def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
             labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11, gridColor="#e6e9ee"
         )
         .configure_legend(
-            labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11, orient="bottom"
+            labelColor=INK,
+            titleColor=INK,
+            labelFontSize=11,
+            titleFontSize=11,
+            orient="bottom",
+            labelLimit=320,
+            columns=3,
         )
         .configure_view(stroke=None)
         .to_dict()

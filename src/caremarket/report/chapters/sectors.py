@@ -55,7 +55,8 @@ def _key_data(ctx: Context, sector: Sector, group: str) -> KeyData:
         if figure is not None:
             items.append(KeyFigure(sentence.format(period=figure.period), figure))
     title = "All client groups" if group == "all" else group_label(group)
-    return KeyData(f"Key data: {title}", tuple(items), (OVER_COUNTING,) if group != "all" else ())
+    last = group == KEY_GROUPS[-1].value
+    return KeyData(f"Key data: {title}", tuple(items), (OVER_COUNTING,) if last else ())
 
 
 def _overview(ctx: Context, sector: Sector) -> list[Block]:
@@ -172,4 +173,5 @@ def sectors(ctx: Context) -> Section:
     if ctx.inputs.narrative is not None:
         part.blocks += ctx.narrative(["sector"])
     part.subsections = [sector_chapter(ctx, s) for s in CHAPTER_SECTORS]
+    part.subsections[0].page_break = False
     return part
