@@ -1,33 +1,29 @@
 #!/usr/bin/env bash
-# Install the Debian packages caremarket's tests and demo use, only when missing.
-#   poppler-utils: pdftoppm / pdftotext / pdfinfo, to check and look at the MPS PDF pages.
-# Needs root (or sudo) only when something is missing; safe to run again.
+# Install the Debian packages caremarket needs, only those missing:
+#   poppler-utils (pdftoppm, pdftotext: PDF pages checked as images and text),
+#   chromium (browser tests of the web tool),
+#   postgresql (accounts, sessions and the audit log of the web tool).
+# Runs apt-get as root, or through sudo when available; otherwise says what to install.
 set -euo pipefail
 
-declare -A PACKAGE_OF=(
-  [pdftoppm]=poppler-utils
-  [pdftotext]=poppler-utils
-  [pdfinfo]=poppler-utils
-)
-
 missing=()
-for command in "${!PACKAGE_OF[@]}"; do
-  if ! command -v "$command" >/dev/null 2>&1; then
-    missing+=("${PACKAGE_OF[$command]}")
-  fi
-done
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+
 if [ ${#missing[@]} -eq 0 ]; then
-  exit 0
+    exit 0
 fi
-mapfile -t packages < <(printf '%s\n' "${missing[@]}" | sort -u)
-echo "Installing system packages: ${packages[*]}"
+
+echo "Installing Debian packages: ${missing[*]}"
 if [ "$(id -u)" -eq 0 ]; then
-  SUDO=""
+    run=()
 elif command -v sudo >/dev/null 2>&1; then
-  SUDO="sudo"
+    run=(sudo)
 else
-  echo "Missing ${packages[*]} and not root: install them with apt-get as root." >&2
-  exit 1
+    echo "Please install these Debian packages as root: ${missing[*]}" >&2
+    exit 1
 fi
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${packages[@]}"
+export DEBIAN_FRONTEND=noninteractive
+"${run[@]}" apt-get update -qq
+"${run[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

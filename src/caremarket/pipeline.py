@@ -3,22 +3,25 @@ and figures out of the store through the pure metrics."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
-from caremarket.domain.area import Area, find_council
+from caremarket.domain.area import Area, council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
+from caremarket.ingest.cells import DateOrder
+from caremarket.ingest.council.folder import council_files, extract_hash, read_council_file
+from caremarket.ingest.council.manifest import read_context
 from caremarket.ingest.coverage import release_coverage
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.registry import JSON_ADAPTERS, TABULAR_ADAPTERS
-from caremarket.ingest.workbook import FileFormat, detect_format, open_workbook
+from caremarket.ingest.workbook import FileFormat, detect_format, file_hash, open_workbook
 from caremarket.store.store import Store
 
 Progress = Callable[[str], None]
@@ -42,15 +45,6 @@ class IngestResult:
     release_date: date | None
     rows: int
     problems: tuple[DataProblem, ...] = ()
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file's bytes, read in chunks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def read_release(path: Path, options: ReadOptions) -> Parsed:
@@ -118,27 +112,43 @@ def ingest_file(
     say = progress or (lambda _: None)
     say("hashing")
     digest = file_hash(path)
-    known = store.query(
-        "SELECT release_id, source_id, release_date, rows FROM release WHERE file_hash = ?",
-        [digest],
-    )
-    if known.height:
-        row = known.row(0, named=True)
-        return IngestResult(
-            path.name,
-            Outcome.ALREADY_LOADED,
-            row["release_id"],
-            row["source_id"],
-            row["release_date"],
-            row["rows"],
-        )
+    known = _already_loaded(store, digest, path.name)
+    if known is not None:
+        return known
     say("reading")
     parsed = read_release(path, options)
     blocking = [p for p in parsed.problems if p.file_level or not lenient]
     if blocking:
         raise DataProblemError(blocking)
-    release_id = f"{parsed.source.id}:{digest[:16]}"
     say("loading")
+    release, tables = _release(parsed, digest, path.name)
+    store.load(release, tables)
+    return _loaded(path.name, release, parsed)
+
+
+def _already_loaded(store: Store, digest: str, file_name: str) -> IngestResult | None:
+    known = store.query(
+        "SELECT release_id, source_id, release_date, rows FROM release WHERE file_hash = ?",
+        [digest],
+    )
+    if not known.height:
+        return None
+    row = known.row(0, named=True)
+    return IngestResult(
+        file_name,
+        Outcome.ALREADY_LOADED,
+        row["release_id"],
+        row["source_id"],
+        row["release_date"],
+        row["rows"],
+    )
+
+
+def _release(
+    parsed: Parsed, digest: str, file_name: str
+) -> tuple[dict[str, Any], dict[str, pl.DataFrame]]:
+    """The release row and the tables (with release ids and coverage) to load for a file."""
+    release_id = f"{parsed.source.id}:{digest[:16]}"
     tables = {
         name: frame.with_columns(pl.lit(release_id).alias("release_id"))
         for name, frame in parsed.tables.items()
@@ -147,31 +157,136 @@ def ingest_file(
         {"release_id": release_id, "la_code": sorted(release_coverage(parsed.tables))},
         schema={"release_id": pl.String, "la_code": pl.String},
     )
-    store.load(
-        {
-            "release_id": release_id,
-            "source_id": parsed.source.id,
-            "source_title": parsed.source.title,
-            "publisher": parsed.source.publisher,
-            "licence": parsed.source.licence.value,
-            "release_date": parsed.release_date,
-            "file_name": path.name,
-            "file_hash": digest,
-            "rows": parsed.rows,
-            "note": parsed.note,
-            "loaded_at": datetime.now(UTC).replace(tzinfo=None),
-        },
-        tables,
-    )
+    release = {
+        "release_id": release_id,
+        "source_id": parsed.source.id,
+        "source_title": parsed.source.title,
+        "publisher": parsed.source.publisher,
+        "licence": parsed.source.licence.value,
+        "release_date": parsed.release_date,
+        "file_name": file_name,
+        "file_hash": digest,
+        "rows": parsed.rows,
+        "note": parsed.note,
+        "loaded_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+    return release, tables
+
+
+def _loaded(file_name: str, release: dict[str, Any], parsed: Parsed) -> IngestResult:
     return IngestResult(
-        path.name,
+        file_name,
         Outcome.LOADED,
-        release_id,
+        release["release_id"],
         parsed.source.id,
         parsed.release_date,
         parsed.rows,
         tuple(parsed.problems),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CouncilIngestResult:
+    """A council extract folder's ingest: the council, each file's result, files left alone."""
+
+    la_code: str
+    la_name: str
+    files: tuple[IngestResult, ...]
+    ignored: tuple[str, ...] = ()
+
+    @property
+    def problems(self) -> tuple[DataProblem, ...]:
+        """The problems of every file (rows left out of a lenient load)."""
+        return tuple(p for f in self.files for p in f.problems)
+
+
+FileProgress = Callable[[str, str], None]
+"""Told (file name, stage) as a council folder's ingest goes."""
+
+
+def ingest_council(
+    store: Store,
+    directory: Path,
+    *,
+    la: str | None = None,
+    extract_date: date | None = None,
+    date_order: DateOrder | None = None,
+    lenient: bool = False,
+    progress: FileProgress | None = None,
+) -> CouncilIngestResult:
+    """Load a council's extract folder in one transaction: every new file, or none.
+
+    The council comes from the folder's council.yaml or `la`; `date_order`
+    says how files write slashed dates when their days cannot tell. Files already
+    loaded (same bytes) are left as they are. Strict by default: any data
+    problem in any file stops the whole load. Lenient: each file's rows
+    without problems load, but a file that cannot be read still stops it.
+    Raises NoCouncilError (a ValueError) when no council is named.
+    """
+    say = progress or (lambda _file, _stage: None)
+    context = read_context(directory, la)
+    context = replace(
+        context,
+        extract_date=extract_date or context.extract_date,
+        date_order=date_order,
+        localities=_localities(store, context.la_code),
+    )
+    paths, ignored = council_files(directory)
+    if not paths:
+        raise DataProblemError(
+            [
+                DataProblem(
+                    ProblemCode.EMPTY_FILE,
+                    f"{directory.name}/",
+                    "council template files (see docs/council-templates.md)",
+                )
+            ]
+        )
+    results: list[IngestResult] = []
+    pending: list[tuple[str, str, Parsed]] = []
+    refused: list[DataProblem] = []
+    for path in paths:
+        say(path.name, "hashing")
+        digest = extract_hash(path)
+        known = _already_loaded(store, digest, path.name)
+        if known is not None or digest in {d for _, d, _ in pending}:
+            results.append(
+                known or IngestResult(path.name, Outcome.ALREADY_LOADED, "", "", None, 0)
+            )
+            continue
+        say(path.name, "reading")
+        try:
+            pending.append((path.name, digest, read_council_file(path, context)))
+        except DataProblemError as error:
+            refused += error.problems
+    found = [p for _, _, parsed in pending for p in parsed.problems]
+    blocking = refused + [p for p in found if p.file_level or not lenient]
+    if blocking:
+        raise DataProblemError(blocking)
+    loads = [(name, *_release(parsed, digest, name), parsed) for name, digest, parsed in pending]
+    say(directory.name, "loading")
+    store.load_many([(release, tables) for _, release, tables, _ in loads])
+    results += [_loaded(name, release, parsed) for name, release, _, parsed in loads]
+    return CouncilIngestResult(
+        context.la_code,
+        context.la_name,
+        tuple(sorted(results, key=lambda r: r.file)),
+        tuple(p.name for p in ignored),
+    )
+
+
+def _localities(store: Store, la_code: str) -> frozenset[str]:
+    """The council's localities in its latest localities release, if any is loaded."""
+    found = store.query(
+        """
+        SELECT DISTINCT l.locality FROM locality l JOIN release r USING (release_id)
+        WHERE l.la_code = ? AND r.release_date = (
+            SELECT max(r2.release_date) FROM locality l2 JOIN release r2 USING (release_id)
+            WHERE l2.la_code = ?)
+        """,
+        [la_code, la_code],
+    )
+    return frozenset(found["locality"].to_list())
 
 
 def releases(store: Store) -> pl.DataFrame:
@@ -189,10 +304,4 @@ def releases(store: Store) -> pl.DataFrame:
 
 def council(name_or_code: str) -> Area:
     """The council a user named, or a ValueError saying how to name one."""
-    area = find_council(name_or_code)
-    if area is None:
-        raise ValueError(
-            f"no English council is called or coded `{name_or_code}`: give a county or "
-            "unitary council's name (e.g. Lincolnshire) or GSS code (e.g. E10000019)"
-        )
-    return area
+    return council_named(name_or_code)

@@ -170,3 +170,33 @@ def test_national_formats_agree(tmp_path: Path) -> None:
     assert len(tables[".csv"]) == 2001
     assert tuple(tables[".csv"][0]) == HSCA_COLUMNS_2026
     assert tables[".csv"] == tables[".xlsx"] == tables[".ods"]
+
+
+def test_council_folder_loads_cleanly(demo: DemoManifest, tmp_path: Path) -> None:
+    """The demo's council folder loads strictly, every table filled, all synthetic, for Norfolk."""
+    from caremarket.pipeline import ingest_council, ingest_file
+    from caremarket.store.duckdb_store import DuckDBStore
+
+    with DuckDBStore(tmp_path / "demo.duckdb") as store:
+        ingest_file(store, demo.localities)
+        result = ingest_council(store, demo.council_dir)
+        assert result.la_code == "E10000020"
+        assert not result.problems
+        assert len(result.files) == 6
+        for table in (
+            "service_agreement",
+            "interim_care_entry",
+            "workforce",
+            "fee_rate",
+            "local_assessment",
+            "narrative_block",
+        ):
+            assert store.query(f"SELECT count(*) AS n FROM {table}")["n"][0] > 0, table
+        licences = store.query("SELECT DISTINCT licence FROM release WHERE source_id <> ?",
+                               ["council_localities"])["licence"].to_list()  # fmt: skip
+        assert licences == ["Synthetic demo data (no real people or services)"]
+        sections = set(store.query("SELECT section FROM narrative_block")["section"].to_list())
+        assert sections >= {
+            "introduction", "strategic_context", "we_said_we_did",
+            "commissioning_intentions", "key_messages",
+        }  # fmt: skip

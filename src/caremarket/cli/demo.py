@@ -12,7 +12,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.figures import council_figures
-from caremarket.pipeline import council, ingest_file
+from caremarket.pipeline import council, ingest_council, ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
 
 
@@ -27,11 +27,12 @@ def demo(
     """Build the SYNTHETIC demo county (Norfolk geography), load it and print its figures.
 
     Runs offline. Writes six monthly CQC-format releases, the council's
-    localities and council-side tables (service agreements, interim care
-    list, workforce) in their documented templates, real ONS district boundaries
-    and population estimates with a synthetic projection, loads them into a
-    store, writes the figures table and the demo county's Market Position
-    Statement (HTML and PDF) into OUT/mps.
+    localities, the council's own extract (service agreements, interim care
+    list, workforce, fee rates, local assessments and the narrative) in their
+    documented templates, real ONS district boundaries and population
+    estimates with a synthetic projection, loads them into a store, writes
+    the figures table and the demo county's Market Position Statement (HTML
+    and PDF) into OUT/mps.
     """
     # Imported here: the demo generator is only needed by this command.
     from caremarket.demo import generate
@@ -45,10 +46,13 @@ def demo(
     with DuckDBStore(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
-            task = progress.add_task("Loading releases", total=len(files))
+            task = progress.add_task("Loading releases", total=len(files) + 1)
             for path in files:
                 ingest_file(store, path)
                 progress.advance(task)
+            progress.update(task, description="Loading the council's extract")
+            ingest_council(store, manifest.council_dir)
+            progress.advance(task)
         area = council("Norfolk")
         latest = store.query(
             "SELECT max(release_date) AS d FROM release WHERE source_id LIKE 'cqc_%'"
@@ -95,5 +99,6 @@ def demo(
         f"caremarket figures --db {db} --la Norfolk --as-of 2026-02-15 --format json",
         f"caremarket report mps --db {db} --la Norfolk --edition 2026 --public --out {out}/public",
         f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
+        f"caremarket ingest-council --db {db} {manifest.council_dir}",
     ):
         console.print(f"  .venv/bin/{command}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -10,21 +9,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, date_option
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.problem import DataProblemError, write_problem_report
 from caremarket.pipeline import IngestResult, Outcome, ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
-
-
-def _date(text: str | None) -> date | None:
-    if text is None:
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{text}`") from None
 
 
 def ingest(
@@ -60,7 +50,7 @@ def ingest(
     """
     console = Console(stderr=True)
     options = ReadOptions(
-        release_date=_date(release_date), date_order=date_order, encoding=encoding
+        release_date=date_option(release_date), date_order=date_order, encoding=encoding
     )
     failed = 0
     with DuckDBStore(db) as store, Progress(

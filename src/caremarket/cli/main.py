@@ -7,6 +7,7 @@ import typer
 from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
+from caremarket.cli.ingest_council import ingest_council_command
 from caremarket.cli.metrics import metrics_app
 from caremarket.cli.releases import releases
 from caremarket.cli.report import report_app
@@ -24,6 +25,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command()(ingest)
+app.command("ingest-council")(ingest_council_command)
 app.command()(releases)
 app.command()(figures)
 app.command()(sources)

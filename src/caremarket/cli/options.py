@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -18,3 +19,13 @@ DbOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+def date_option(text: str | None) -> date | None:
+    """A YYYY-MM-DD option's date, or a usage error saying what was expected."""
+    if text is None:
+        return None
+    try:
+        return datetime.strptime(text, "%Y-%m-%d").date()
+    except ValueError:
+        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{text}`") from None

@@ -1,16 +1,14 @@
-"""The council-side demo tables (agreements, interim care list, workforce) and their schemas.
+"""The council-side demo tables, written in caremarket's council templates.
 
-Councils hold these tables in no national format; caremarket documents each as a
-CSV template with a Frictionless Table Schema (``<name>.schema.json``) beside it.
+The templates are declared in caremarket.ingest.council.templates; each CSV is
+written with its Frictionless Table Schema (``<name>.schema.json``) beside it.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -19,235 +17,27 @@ from caremarket.demo.calibration import Calibration
 from caremarket.demo.localities import DISTRICT_LOCALITIES
 from caremarket.demo.market import Location
 from caremarket.demo.norfolk_postcodes import Postcode, postcodes_by_district
+from caremarket.ingest.council.template import Template, write_schema
+from caremarket.ingest.council.templates import CLIENT_GROUPS, PERSON_SECTORS
+from caremarket.ingest.council.templates import FUNDING as TEMPLATE_FUNDING
 
-SECTORS: Final = (
-    "care_home_nursing",
-    "care_home_residential",
-    "home_care",
-    "supported_living",
-    "extra_care",
-    "shared_lives",
-    "community",
-)
-CLIENT_GROUPS: Final = (
-    "older_people",
-    "dementia",
-    "learning_disability_autism",
-    "mental_health",
-    "physical_disability",
-    "younger_adults",
-    "sensory_impairment",
-    "substance_misuse",
-)
-FUNDING: Final = ("council_managed", "direct_payment", "health", "self_funded")
+SECTORS: Final = PERSON_SECTORS
+# The demo knows who pays for every agreement: no `unknown`.
+FUNDING: Final = tuple(f for f in TEMPLATE_FUNDING if f != "unknown")
 FRAMEWORK_TIERS: Final = ("principal", "framework", "spot")
 WEEKS_PER_YEAR: Final = 365.25 / 7
 
 Row = dict[str, str]
 
 
-@dataclass(frozen=True, slots=True)
-class TableSpec:
-    """A council table template: its name, description and Frictionless fields."""
-
-    name: str
-    description: str
-    fields: tuple[dict[str, Any], ...]
-    primary_key: tuple[str, ...] = ()
-
-    @property
-    def columns(self) -> list[str]:
-        """The CSV header, in order."""
-        return [str(f["name"]) for f in self.fields]
-
-    def schema(self) -> dict[str, Any]:
-        """The Frictionless Table Schema as a JSON-ready mapping."""
-        schema: dict[str, Any] = {
-            "name": self.name,
-            "description": self.description,
-            "fields": list(self.fields),
-            "missingValues": [""],
-        }
-        if self.primary_key:
-            schema["primaryKey"] = list(self.primary_key)
-        return schema
-
-
-def _field(name: str, type_: str, description: str, **constraints: Any) -> dict[str, Any]:
-    field: dict[str, Any] = {"name": name, "type": type_, "description": description}
-    if type_ == "date":
-        field["format"] = "%Y-%m-%d"
-    if constraints:
-        field["constraints"] = constraints
-    return field
-
-
-SERVICE_AGREEMENTS: Final = TableSpec(
-    name="service_agreements",
-    description="One row per care package or placement the council arranged or funded.",
-    fields=(
-        _field(
-            "agreement_id", "string", "Agreement id (pseudonymous).", required=True, unique=True
-        ),
-        _field(
-            "person_id",
-            "string",
-            "Person pseudonym, P and six digits.",
-            required=True,
-            pattern="P[0-9]{6}",
-        ),
-        _field("sector", "string", "Market sector id.", required=True, enum=list(SECTORS)),
-        _field(
-            "client_group",
-            "string",
-            "Primary client group id.",
-            required=True,
-            enum=list(CLIENT_GROUPS),
-        ),
-        _field(
-            "cqc_location_id",
-            "string",
-            "CQC location id of the service (blank for "
-            "unregistered support, e.g. personal assistants).",
-            pattern="1-[0-9]{9,11}",
-        ),
-        _field(
-            "locality",
-            "string",
-            "Council planning locality of the person's home.",
-            required=True,
-            enum=["West", "North", "South", "Norwich", "East"],
-        ),
-        _field(
-            "postcode_district",
-            "string",
-            "Outward code of the person's home postcode.",
-            required=True,
-        ),
-        _field("start_date", "date", "First day of the agreement.", required=True),
-        _field("end_date", "date", "Last day of the agreement; blank while it continues."),
-        _field(
-            "hours_per_week",
-            "number",
-            "Commissioned hours per week (unit: hours); blank for care home placements.",
-            minimum=0,
-        ),
-        _field(
-            "weekly_cost_gbp",
-            "number",
-            "Gross weekly cost (unit: GBP per week).",
-            required=True,
-            minimum=0,
-        ),
-        _field(
-            "funding",
-            "string",
-            "Who pays: council-managed, direct payment, NHS (health) or the person (self_funded).",
-            required=True,
-            enum=list(FUNDING),
-        ),
-        _field(
-            "framework_tier",
-            "string",
-            "Contract route: principal provider, framework or spot purchase.",
-            required=True,
-            enum=list(FRAMEWORK_TIERS),
-        ),
-    ),
-    primary_key=("agreement_id",),
-)
-
-INTERIM_CARE_LIST: Final = TableSpec(
-    name="interim_care_list",
-    description="People waiting for a home care package (the council's interim care list).",
-    fields=(
-        _field(
-            "person_id",
-            "string",
-            "Person pseudonym, P and six digits.",
-            required=True,
-            pattern="P[0-9]{6}",
-        ),
-        _field(
-            "locality",
-            "string",
-            "Council planning locality of the person's home.",
-            required=True,
-            enum=["West", "North", "South", "Norwich", "East"],
-        ),
-        _field(
-            "postcode_district",
-            "string",
-            "Outward code of the person's home postcode.",
-            required=True,
-        ),
-        _field(
-            "hours_per_week",
-            "number",
-            "Home care hours needed (unit: hours per week).",
-            required=True,
-            minimum=0,
-        ),
-        _field("date_added", "date", "Day the person joined the list.", required=True),
-        _field("date_sourced", "date", "Day a package was sourced; blank while waiting."),
-        _field("reason", "string", "Why the package is hard to source.", required=True),
-    ),
-)
-
-WORKFORCE: Final = TableSpec(
-    name="workforce",
-    description="Adult social care workforce estimates by sector (Skills for Care style).",
-    fields=(
-        _field("sector", "string", "Market sector id.", required=True, enum=list(SECTORS)),
-        _field("jobs", "integer", "Filled posts (unit: jobs).", required=True, minimum=0),
-        _field(
-            "turnover_rate",
-            "number",
-            "Leavers in the year over jobs (unit: share 0-1).",
-            required=True,
-            minimum=0,
-            maximum=1,
-        ),
-        _field(
-            "vacancy_rate",
-            "number",
-            "Vacant posts over all posts (unit: share 0-1).",
-            required=True,
-            minimum=0,
-            maximum=1,
-        ),
-        _field(
-            "zero_hours_share",
-            "number",
-            "Jobs on zero-hours contracts (unit: share 0-1).",
-            required=True,
-            minimum=0,
-            maximum=1,
-        ),
-        _field(
-            "share_aged_55_plus",
-            "number",
-            "Staff aged 55 or over (unit: share 0-1).",
-            required=True,
-            minimum=0,
-            maximum=1,
-        ),
-        _field("as_of_date", "date", "Date the estimate describes.", required=True),
-    ),
-    primary_key=("sector", "as_of_date"),
-)
-
-
-def write_table(directory: Path, spec: TableSpec, rows: Sequence[Row]) -> tuple[Path, Path]:
-    """Write ``<name>.csv`` and ``<name>.schema.json`` into ``directory``."""
-    csv_path = directory / f"{spec.name}.csv"
+def write_table(directory: Path, template: Template, rows: Sequence[Row]) -> tuple[Path, Path]:
+    """Write ``<name>.csv`` and its Frictionless ``<name>.schema.json`` into ``directory``."""
+    csv_path = directory / f"{template.name}.csv"
     with csv_path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=spec.columns, lineterminator="\n")
+        writer = csv.DictWriter(handle, fieldnames=template.columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
-    schema_path = directory / f"{spec.name}.schema.json"
-    schema_path.write_text(json.dumps(spec.schema(), indent=2) + "\n", encoding="utf-8")
-    return csv_path, schema_path
+    return csv_path, write_schema(directory, template)
 
 
 # People funded per sector at the "as of" date, and how they are funded (shares).
@@ -522,3 +312,64 @@ def workforce(calibration: Calibration, as_of: date) -> list[Row]:
         }
         for s in SECTORS
     ]
+
+
+def fee_rates(calibration: Calibration) -> list[Row]:
+    """Usual prices for 2025/26 and, uplifted with the National Living Wage, 2026/27."""
+    base = calibration.shares("usual_prices_gbp_2025")
+    uplift = 1 + calibration.number("national_living_wage_uplift_2026")
+    years = (
+        (calibration.targets["usual_prices_gbp_2025"].as_of, 1.0),
+        (date(2026, 4, 6), uplift),
+    )
+    rows: list[Row] = []
+    for effective, factor in years:
+        for key, price in base.items():
+            sector, group, unit = key.split("/")
+            tiers = ("principal", "framework") if sector == "home_care" else ("",)
+            for tier in tiers:
+                # Framework providers are paid a little less than principal providers.
+                tiered = price * factor * (0.97 if tier == "framework" else 1.0)
+                rows.append(
+                    {
+                        "sector": sector,
+                        "client_group": group,
+                        "price_gbp": f"{tiered:.2f}",
+                        "price_unit": unit,
+                        "effective_date": effective.isoformat(),
+                        "framework_tier": tier,
+                        "note": "SYNTHETIC demo usual price",
+                    }
+                )
+    return rows
+
+
+# A council's PAMMS-style assessment mostly agrees with the service's CQC rating.
+_PAMMS_BY_CQC: Final[dict[str | None, tuple[float, float, float, float]]] = {
+    # Excellent, Good, Requires improvement, Poor
+    "Outstanding": (0.7, 0.3, 0.0, 0.0),
+    "Good": (0.08, 0.8, 0.12, 0.0),
+    "Requires improvement": (0.0, 0.25, 0.65, 0.1),
+    "Inadequate": (0.0, 0.05, 0.45, 0.5),
+    None: (0.05, 0.65, 0.25, 0.05),
+}
+_PAMMS: Final = ("Excellent", "Good", "Requires improvement", "Poor")
+
+
+def local_assessments(snapshot: Sequence[Location], rng: random.Random, as_of: date) -> list[Row]:
+    """PAMMS assessments of about a third of the active services in the last two years."""
+    active = sorted(
+        (loc for loc in snapshot if not loc.dormant and loc.start_date < as_of - timedelta(90)),
+        key=lambda loc: loc.location_id,
+    )
+    chosen = rng.sample(active, round(len(active) / 3))
+    rows = [
+        {
+            "cqc_location_id": loc.location_id,
+            "assessment_date": (as_of - timedelta(days=rng.randint(7, 730))).isoformat(),
+            "rating": rng.choices(_PAMMS, weights=_PAMMS_BY_CQC[loc.rating])[0],
+            "scale": "pamms",
+        }
+        for loc in chosen
+    ]
+    return sorted(rows, key=lambda r: (r["assessment_date"], r["cqc_location_id"]))

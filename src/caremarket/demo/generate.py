@@ -15,7 +15,11 @@ from caremarket.demo.hsca_release_file import release_file_name, write_release
 from caremarket.demo.hsca_rows import snapshot_rows
 from caremarket.demo.localities import write_localities
 from caremarket.demo.market import RELEASE_DATES, build_market
+from caremarket.demo.narrative import write_narrative
 from caremarket.demo.population import write_estimate, write_synthetic_projection
+from caremarket.ingest.council import templates
+from caremarket.ingest.council.context import CouncilContext
+from caremarket.ingest.council.manifest import MANIFEST, write_manifest
 
 AS_OF: Final = RELEASE_DATES[-1]
 _README: Final = """SYNTHETIC demo data: caremarket's Norfolk demo care market (seed {seed})
@@ -40,6 +44,13 @@ Files
   South = South Norfolk; Norwich; East = Great Yarmouth). Norfolk County Council
   groups its districts roughly so; its own locality boundaries follow health areas
   (East also covers Waveney in Suffolk, which this demo leaves out).
+- council/: the council's own extract in caremarket's council templates
+  (docs/council-templates.md): council.yaml (the council and extract date, marked
+  synthetic), service_agreements.csv, interim_care_list.csv, workforce.csv,
+  fee_rates.csv and local_assessments.csv, each with a Frictionless Table Schema
+  beside it (<name>.schema.json), and narrative/ (the Market Position Statement's
+  words as Markdown files with YAML front matter). Load it with
+  `caremarket ingest-council council/`.
 - norfolk_districts_2025.geojson: REAL ONS district boundaries (2025, generalised; OGL v3.0,
   contains OS data (c) Crown copyright and database right), for the maps.
 - norfolk_population_mid2020_nomis.csv: REAL ONS mid-2020 population estimates for Norfolk
@@ -48,9 +59,6 @@ Files
   layout of ONS's sub-national projections, aged on from the mid-2020 estimate with a
   stated survival assumption (see SYNTHETIC_population_projection_README.txt).
 - mps/: the demo county's Market Position Statement (HTML and PDF), written last.
-- service_agreements.csv, interim_care_list.csv, workforce.csv: council-side tables in
-  caremarket's templates; each has a Frictionless Table Schema beside it
-  (<name>.schema.json).
 
 Calibration targets (dated, with references) are in caremarket/demo/calibration.yaml.
 """
@@ -58,7 +66,11 @@ Calibration targets (dated, with references) are in caremarket/demo/calibration.
 
 @dataclass(frozen=True, slots=True)
 class DemoManifest:
-    """The files one run of ``generate`` wrote, by kind, and the seed used."""
+    """The files one run of ``generate`` wrote, by kind, and the seed used.
+
+    ``council_dir`` is the council's extract folder (council.yaml, the council
+    templates and the narrative) that ``caremarket ingest-council`` loads.
+    """
 
     out_dir: Path
     seed: int
@@ -67,6 +79,9 @@ class DemoManifest:
     tables: tuple[Path, ...]
     schemas: tuple[Path, ...]
     readme: Path
+    council_dir: Path
+    council_yaml: Path
+    narrative: tuple[Path, ...]
     public_files: tuple[Path, ...] = ()
 
     @property
@@ -78,6 +93,8 @@ class DemoManifest:
             self.localities,
             *self.tables,
             *self.schemas,
+            self.council_yaml,
+            *self.narrative,
             *self.public_files,
         )
 
@@ -97,19 +114,26 @@ def generate(out_dir: Path, *, seed: int = 2026) -> DemoManifest:
         )
         for as_at, locations in market.snapshots.items()
     )
+    council_dir = out_dir / "council"
+    council_dir.mkdir(exist_ok=True)
     rng = random.Random(f"{seed}-council")
-    specs_rows = (
+    latest = market.snapshots[AS_OF]
+    templates_rows = (
         (
-            council_tables.SERVICE_AGREEMENTS,
-            council_tables.service_agreements(market.snapshots[AS_OF], calibration, rng, AS_OF),
+            templates.SERVICE_AGREEMENTS,
+            council_tables.service_agreements(latest, calibration, rng, AS_OF),
         ),
-        (
-            council_tables.INTERIM_CARE_LIST,
-            council_tables.interim_care_list(calibration, rng, AS_OF),
-        ),
-        (council_tables.WORKFORCE, council_tables.workforce(calibration, date(2026, 3, 31))),
+        (templates.INTERIM_CARE_LIST, council_tables.interim_care_list(calibration, rng, AS_OF)),
+        (templates.WORKFORCE, council_tables.workforce(calibration, date(2026, 3, 31))),
+        (templates.FEE_RATES, council_tables.fee_rates(calibration)),
+        (templates.LOCAL_ASSESSMENTS, council_tables.local_assessments(latest, rng, AS_OF)),
     )
-    written = [council_tables.write_table(out_dir, spec, rows) for spec, rows in specs_rows]
+    written = [council_tables.write_table(council_dir, t, rows) for t, rows in templates_rows]
+    narrative = write_narrative(council_dir / "narrative")
+    context = CouncilContext(
+        calibration.la_code, calibration.la_name, extract_date=AS_OF, synthetic=True
+    )
+    council_yaml = write_manifest(council_dir / MANIFEST, context)
     readme = out_dir / "README.txt"
     readme.write_text(_README.format(seed=seed), encoding="utf-8")
     return DemoManifest(
@@ -120,6 +144,9 @@ def generate(out_dir: Path, *, seed: int = 2026) -> DemoManifest:
         tables=tuple(csv_path for csv_path, _ in written),
         schemas=tuple(schema for _, schema in written),
         readme=readme,
+        council_dir=council_dir,
+        council_yaml=council_yaml,
+        narrative=narrative,
         public_files=(
             write_boundaries(out_dir),
             write_estimate(out_dir),

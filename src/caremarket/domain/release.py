@@ -15,6 +15,8 @@ class Licence(StrEnum):
         "Open Government Licence v3.0; contains OS data (c) Crown copyright and database right"
     )
     COUNCIL = "Council data: use as the council allows"
+    COUNCIL_RESTRICTED = "Council data (restricted): personal data, not for publication"
+    SKILLS_FOR_CARE = "Skills for Care data: reuse on Skills for Care's terms, acknowledged"
     SYNTHETIC = "Synthetic demo data (no real people or services)"
 
 

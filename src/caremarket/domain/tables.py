@@ -33,12 +33,17 @@ class Column:
 
 @dataclass(frozen=True, slots=True)
 class Table:
-    """A canonical table: its columns and the columns that identify a row."""
+    """A canonical table: its columns and the columns that identify a row.
+
+    `personal` marks tables holding rows about people (even pseudonymised):
+    the web tool and the public report must refuse to show them.
+    """
 
     name: str
     description: str
     columns: tuple[Column, ...]
     key: tuple[str, ...]
+    personal: bool = False
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -221,6 +226,146 @@ LOCALITY = Table(
     ("release_id", "la_code", "locality", "district_code", "postcode_district"),
 )
 
+# The council's own extracts (see caremarket.ingest.council): every row names the
+# council (`la_code`, its GSS code) right after the release it came from.
+_LA_CODE = _c("la_code", T, "GSS code of the council whose extract the row is", required=True)
+
+SERVICE_AGREEMENT = Table(
+    "service_agreement",
+    "Care packages and placements the council arranged or knows of (personal data).",
+    (
+        _RELEASE_ID,
+        _LA_CODE,
+        _c("agreement_id", T, "the council's id of the agreement", required=True),
+        _c("person_id", T, "pseudonymised person id", required=True),
+        _c("sector", T, "see caremarket.domain.sector", required=True),
+        _c("client_group", T, "see caremarket.domain.client_group", required=True),
+        _c("cqc_location_id", T, "CQC location id of the service, when registered"),
+        _c("provider_id", T, "CQC provider id, or the council's provider reference"),
+        _c("locality", T, "the council's planning locality of the person's home"),
+        _c("postcode_district", T, "outward code of the person's home, e.g. NR1"),
+        _c("start_date", D, required=True),
+        _c("end_date", D, "last day; null while the agreement continues"),
+        _c("hours_per_week", F, "commissioned hours a week"),
+        _c("weekly_cost_gbp", F, "gross cost a week in pounds"),
+        _c(
+            "funding",
+            T,
+            "council_managed, direct_payment, health, self_funded or unknown",
+            required=True,
+        ),
+        _c("framework_tier", T, "contract route, e.g. principal, framework, spot"),
+    ),
+    ("release_id", "agreement_id"),
+    personal=True,
+)
+
+INTERIM_CARE_ENTRY = Table(
+    "interim_care_entry",
+    "People on the council's interim care list: waiting for home care (personal data).",
+    (
+        _RELEASE_ID,
+        _LA_CODE,
+        _c("person_id", T, "pseudonymised person id", required=True),
+        _c("locality", T, "the council's planning locality of the person's home"),
+        _c("postcode_district", T, "outward code of the person's home, e.g. NR1"),
+        _c("hours_per_week", F, "home care hours needed a week", required=True),
+        _c("date_added", D, "the day the person joined the list", required=True),
+        _c("date_sourced", D, "the day care was sourced; null while still waiting"),
+        _c("reason", T, "why the package is hard to source"),
+    ),
+    ("release_id", "person_id", "date_added"),
+    personal=True,
+)
+
+WORKFORCE = Table(
+    "workforce",
+    "Adult social care workforce estimates by sector (Skills for Care or the council's).",
+    (
+        _RELEASE_ID,
+        _LA_CODE,
+        _c(
+            "sector",
+            T,
+            "see caremarket.domain.sector; `all` for the whole workforce",
+            required=True,
+        ),
+        _c("jobs", N, "filled posts"),
+        _c("turnover_rate", F, "leavers in a year over filled posts (0-1)"),
+        _c("vacancy_rate", F, "vacant posts over all posts (0-1)"),
+        _c("zero_hours_share", F, "share of filled posts on zero-hours contracts (0-1)"),
+        _c("share_aged_55_plus", F, "share of filled posts held by people aged 55+ (0-1)"),
+        _c("as_of_date", D, "the date the estimate describes", required=True),
+        _c("area_code", T, "the area the publisher gave, when the release names one"),
+    ),
+    ("release_id", "la_code", "sector", "as_of_date"),
+)
+
+FEE_RATE = Table(
+    "fee_rate",
+    "The council's usual prices (fee rates) by sector and client group, from a date.",
+    (
+        _RELEASE_ID,
+        _LA_CODE,
+        _c("sector", T, "see caremarket.domain.sector", required=True),
+        _c(
+            "client_group",
+            T,
+            "see caremarket.domain.client_group; `all` for every group",
+            required=True,
+        ),
+        _c("price_gbp", F, "the usual price in pounds per price_unit", required=True),
+        _c("price_unit", T, "week or hour", required=True),
+        _c("effective_date", D, "the day the price applies from", required=True),
+        _c("framework_tier", T, "the contract route the price is for; null for all"),
+        _c("note", T),
+    ),
+    ("release_id", "sector", "client_group", "framework_tier", "price_unit", "effective_date"),
+)
+
+LOCAL_ASSESSMENT = Table(
+    "local_assessment",
+    "The council's own quality assessments of services (e.g. PAMMS).",
+    (
+        _RELEASE_ID,
+        _LA_CODE,
+        _c("cqc_location_id", T, "CQC location id of the service assessed", required=True),
+        _c("assessment_date", D, required=True),
+        _c(
+            "rating",
+            T,
+            "outstanding, good, requires_improvement, inadequate or not_rated; "
+            "null when the scale's word has no CQC equivalent",
+        ),
+        _c("scale", T, "the scale the assessment used, e.g. cqc or pamms", required=True),
+        _c("rating_as_given", T, "the rating in the scale's own words", required=True),
+    ),
+    ("release_id", "cqc_location_id", "assessment_date"),
+)
+
+NARRATIVE_BLOCK = Table(
+    "narrative_block",
+    "The council's own words for its Market Position Statement, block by block.",
+    (
+        _RELEASE_ID,
+        _LA_CODE,
+        _c(
+            "section",
+            T,
+            "introduction, we_said_we_did, commissioning_intentions, key_messages, "
+            "strategic_context, sector, locality or other",
+            required=True,
+        ),
+        _c("sector", T, "the sector the block is about; null for all"),
+        _c("client_group", T, "the client group the block is about; null for all"),
+        _c("locality", T, "the locality the block is about; null for all"),
+        _c("title", T, required=True),
+        _c("body_markdown", T, "the block's text in Markdown", required=True),
+        _c("position", N, "order of the block among its section's blocks", required=True),
+    ),
+    ("release_id", "section", "sector", "client_group", "locality", "position"),
+)
+
 TABLES: tuple[Table, ...] = (
     RELEASE,
     RELEASE_COVERAGE,
@@ -233,6 +378,14 @@ TABLES: tuple[Table, ...] = (
     BOUNDARY,
     POSTCODE,
     LOCALITY,
+    SERVICE_AGREEMENT,
+    INTERIM_CARE_ENTRY,
+    WORKFORCE,
+    FEE_RATE,
+    LOCAL_ASSESSMENT,
+    NARRATIVE_BLOCK,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+PERSONAL_TABLES: frozenset[str] = frozenset(t.name for t in TABLES if t.personal)

@@ -100,6 +100,7 @@ def choice(
     mapping: Mapping[str, str | None],
     *,
     code: ProblemCode = ProblemCode.UNKNOWN_VALUE,
+    expected: str | None = None,
 ) -> tuple[pl.Series, list[DataProblem]]:
     """A column of words from a known list, mapped to ids (case-insensitive)."""
     values = text(table, column)
@@ -108,7 +109,7 @@ def choice(
     known = keys.is_in(list(lower)) | keys.is_null()
     parsed = keys.replace_strict(lower, default=None, return_dtype=pl.String)
     words = ", ".join(sorted({k for k in mapping if k}))
-    problems = problems_where(table, column, ~known, values, code, f"one of: {words}")
+    problems = problems_where(table, column, ~known, values, code, expected or f"one of: {words}")
     return parsed.alias(column), problems
 
 
@@ -206,6 +207,26 @@ def good_rows(table: RawTable, problems: list[DataProblem]) -> pl.Series:
     if bad:
         mask = mask.scatter([i for i in bad if 0 <= i < table.frame.height], False)
     return mask
+
+
+def duplicate_problems(
+    table: RawTable, key: list[str], column: str, values: pl.DataFrame | None = None
+) -> list[DataProblem]:
+    """A problem for every row repeating an earlier row's key (its text, or typed `values`)."""
+    if values is None:
+        if any(k not in table.frame.columns for k in key):
+            return []
+        values = pl.DataFrame({k: text(table, k) for k in key})
+    repeated = ~values.select(pl.struct(key).is_first_distinct()).to_series()
+    what = " x ".join(key)
+    return problems_where(
+        table,
+        column,
+        repeated,
+        text(table, column),
+        ProblemCode.DUPLICATE_ID,
+        f"one row per {what}",
+    )
 
 
 def require_columns(table: RawTable, required: Sequence[str], what: str) -> None:

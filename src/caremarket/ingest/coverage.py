@@ -15,6 +15,12 @@ AREA_COLUMNS: dict[str, str] = {
     "population": "area_code",
     "boundary": "area_code",
     "postcode": "district_code",
+    "service_agreement": "la_code",
+    "interim_care_entry": "la_code",
+    "workforce": "la_code",
+    "fee_rate": "la_code",
+    "local_assessment": "la_code",
+    "narrative_block": "la_code",
 }
 
 

@@ -32,6 +32,12 @@ class ProblemCode(StrEnum):
     NOT_A_NUMBER = "not-a-number"
     NO_RELEASE_DATE = "no-release-date"
     UNKNOWN_AREA = "unknown-area"
+    UNKNOWN_SECTOR = "unknown-sector"
+    UNKNOWN_CLIENT_GROUP = "unknown-client-group"
+    BAD_FORMAT = "bad-format"
+    OUT_OF_RANGE = "out-of-range"
+    DATES_OUT_OF_ORDER = "dates-out-of-order"
+    BAD_FRONT_MATTER = "bad-front-matter"
 
 
 TITLES: dict[ProblemCode, str] = {
@@ -51,6 +57,12 @@ TITLES: dict[ProblemCode, str] = {
     ProblemCode.NOT_A_NUMBER: "Not a number",
     ProblemCode.NO_RELEASE_DATE: "No release date",
     ProblemCode.UNKNOWN_AREA: "Unknown area",
+    ProblemCode.UNKNOWN_SECTOR: "Unknown sector",
+    ProblemCode.UNKNOWN_CLIENT_GROUP: "Unknown client group",
+    ProblemCode.BAD_FORMAT: "Value not in the expected form",
+    ProblemCode.OUT_OF_RANGE: "Value out of range",
+    ProblemCode.DATES_OUT_OF_ORDER: "Dates out of order",
+    ProblemCode.BAD_FRONT_MATTER: "Unreadable YAML",
 }
 
 # Problems that make the whole file unreadable: no row can be loaded, even leniently.
@@ -64,6 +76,7 @@ FILE_LEVEL = frozenset(
         ProblemCode.MISSING_COLUMN,
         ProblemCode.AMBIGUOUS_DATE_ORDER,
         ProblemCode.NO_RELEASE_DATE,
+        ProblemCode.BAD_FRONT_MATTER,
     }
 )
 

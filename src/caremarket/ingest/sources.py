@@ -85,6 +85,79 @@ COUNCIL_LOCALITIES = Source(
     url="",
 )
 
+COUNCIL_SERVICE_AGREEMENTS = Source(
+    id="council_service_agreements",
+    title="Council service agreements (care packages and placements)",
+    publisher="the council",
+    licence=Licence.COUNCIL_RESTRICTED,
+    cadence="as extracted",
+    url="",
+)
+
+COUNCIL_INTERIM_CARE_LIST = Source(
+    id="council_interim_care_list",
+    title="Council interim care list (people waiting for home care)",
+    publisher="the council",
+    licence=Licence.COUNCIL_RESTRICTED,
+    cadence="as extracted",
+    url="",
+)
+
+COUNCIL_WORKFORCE = Source(
+    id="council_workforce",
+    title="Adult social care workforce estimates by sector (council template)",
+    publisher="the council",
+    licence=Licence.COUNCIL,
+    cadence="yearly",
+    url="",
+)
+
+SKILLS_FOR_CARE_WORKFORCE = Source(
+    id="skills_for_care_workforce",
+    title="Skills for Care adult social care workforce estimates (local authority level)",
+    publisher="Skills for Care",
+    licence=Licence.SKILLS_FOR_CARE,
+    cadence="yearly",
+    url="https://www.skillsforcare.org.uk/Adult-Social-Care-Workforce-Data/",
+)
+
+COUNCIL_FEE_RATES = Source(
+    id="council_fee_rates",
+    title="Council fee rates (usual prices by sector and client group)",
+    publisher="the council",
+    licence=Licence.COUNCIL,
+    cadence="yearly",
+    url="",
+)
+
+COUNCIL_LOCAL_ASSESSMENTS = Source(
+    id="council_local_assessments",
+    title="Council local quality assessments of services",
+    publisher="the council",
+    licence=Licence.COUNCIL,
+    cadence="as extracted",
+    url="",
+)
+
+COUNCIL_NARRATIVE = Source(
+    id="council_narrative",
+    title="Council narrative for the Market Position Statement",
+    publisher="the council",
+    licence=Licence.COUNCIL,
+    cadence="as written",
+    url="",
+)
+
+COUNCIL_SOURCES: tuple[Source, ...] = (
+    COUNCIL_SERVICE_AGREEMENTS,
+    COUNCIL_INTERIM_CARE_LIST,
+    COUNCIL_WORKFORCE,
+    SKILLS_FOR_CARE_WORKFORCE,
+    COUNCIL_FEE_RATES,
+    COUNCIL_LOCAL_ASSESSMENTS,
+    COUNCIL_NARRATIVE,
+)
+
 SOURCES: tuple[Source, ...] = (
     CQC_HSCA_ACTIVE_LOCATIONS,
     CQC_LATEST_RATINGS,
@@ -95,6 +168,7 @@ SOURCES: tuple[Source, ...] = (
     ONS_BOUNDARIES,
     ONS_POSTCODES,
     COUNCIL_LOCALITIES,
+    *COUNCIL_SOURCES,
 )
 
 # Which CQC source describes a council's locations when several releases of

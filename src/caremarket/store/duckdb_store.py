@@ -61,13 +61,20 @@ class DuckDBStore:
 
     def load(self, release: Mapping[str, Any], tables: Mapping[str, pl.DataFrame]) -> None:
         """Add one release and its rows in one transaction: all or nothing."""
+        self.load_many([(release, tables)])
+
+    def load_many(
+        self, releases: Sequence[tuple[Mapping[str, Any], Mapping[str, pl.DataFrame]]]
+    ) -> None:
+        """Add several releases and their rows in one transaction: all or none."""
         con = self._con
         con.execute("BEGIN TRANSACTION")
         try:
-            self._insert(TABLES_BY_NAME["release"], pl.DataFrame([dict(release)]))
-            for name, frame in tables.items():
-                if frame.height:
-                    self._insert(TABLES_BY_NAME[name], frame)
+            for release, tables in releases:
+                self._insert(TABLES_BY_NAME["release"], pl.DataFrame([dict(release)]))
+                for name, frame in tables.items():
+                    if frame.height:
+                        self._insert(TABLES_BY_NAME[name], frame)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

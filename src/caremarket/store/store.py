@@ -19,6 +19,12 @@ class Store(Protocol):
         """Add one release and its rows in one transaction: all or nothing."""
         ...
 
+    def load_many(
+        self, releases: Sequence[tuple[Mapping[str, Any], Mapping[str, pl.DataFrame]]]
+    ) -> None:
+        """Add several releases and their rows in one transaction: all or none."""
+        ...
+
     def remove(self, release_id: str) -> None:
         """Remove one release and its rows in one transaction."""
         ...

@@ -27,10 +27,10 @@ from caremarket.domain.sector import (
 )
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
+from caremarket.ingest.cells import duplicate_problems
 from caremarket.ingest.cqc.common import (
     KEY_QUESTION_WORDS,
     RATING_WORDS,
-    duplicate_problems,
     la_codes,
     social_care,
 )

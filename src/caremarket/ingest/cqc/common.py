@@ -1,4 +1,4 @@
-"""What the CQC adapters share: CQC's words, area names, duplicate ids, release dates."""
+"""What the CQC adapters share: CQC's words, area names, release dates."""
 
 from __future__ import annotations
 
@@ -13,9 +13,8 @@ from caremarket.domain.rating import (
     RATING_BY_WORD,
 )
 from caremarket.ingest.adapter import ReadOptions
-from caremarket.ingest.cells import latest, text
+from caremarket.ingest.cells import latest
 from caremarket.ingest.problem import DataProblem, ProblemCode
-from caremarket.ingest.workbook import RawTable
 
 RATING_WORDS: dict[str, str | None] = {
     **{word: rating.value for word, rating in RATING_BY_WORD.items()},
@@ -46,29 +45,6 @@ def social_care(location_type: pl.Series, category: pl.Series) -> pl.Series:
     by_type = location_type.str.to_lowercase() == "social care org"
     by_category = category.str.to_lowercase().is_in(list(SOCIAL_CARE_CATEGORIES))
     return (by_type.fill_null(False) | by_category.fill_null(False)).alias("adult_social_care")
-
-
-def duplicate_problems(table: RawTable, key: list[str], column: str) -> list[DataProblem]:
-    """A problem for every row repeating an earlier row's key."""
-    present = [k for k in key if k in table.frame.columns]
-    if len(present) != len(key):
-        return []
-    frame = pl.DataFrame({k: text(table, k) for k in key})
-    repeated = ~frame.select(pl.struct(key).is_first_distinct()).to_series()
-    rows = repeated.arg_true().head(1000).to_list()
-    values = text(table, column)
-    what = " x ".join(key)
-    return [
-        DataProblem(
-            ProblemCode.DUPLICATE_ID,
-            table.file,
-            f"one row per {what}",
-            row=table.file_row(i),
-            column=column,
-            value=values[i],
-        )
-        for i in rows
-    ]
 
 
 def release_date_or_problem(

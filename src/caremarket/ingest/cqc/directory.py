@@ -23,7 +23,8 @@ from caremarket.domain.sector import (
 )
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
-from caremarket.ingest.cqc.common import duplicate_problems, la_codes
+from caremarket.ingest.cells import duplicate_problems
+from caremarket.ingest.cqc.common import la_codes
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import CQC_DIRECTORY
 from caremarket.ingest.workbook import FileFormat, Workbook

@@ -18,9 +18,9 @@ from caremarket.domain.release import Licence
 from caremarket.domain.sector import SERVICE_TYPE_SECTORS, Sector
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
+from caremarket.ingest.cells import duplicate_problems
 from caremarket.ingest.cqc.common import (
     RATING_WORDS,
-    duplicate_problems,
     la_codes,
     release_date_or_problem,
     social_care,

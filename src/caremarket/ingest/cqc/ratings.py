@@ -15,10 +15,10 @@ from caremarket.domain.rating import KeyQuestion, Rating
 from caremarket.domain.sector import RATING_GROUP_SECTORS, Sector
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
+from caremarket.ingest.cells import duplicate_problems
 from caremarket.ingest.cqc.common import (
     KEY_QUESTION_WORDS,
     RATING_WORDS,
-    duplicate_problems,
     la_codes,
     release_date_or_problem,
     social_care,

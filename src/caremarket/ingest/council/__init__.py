@@ -1,0 +1,1 @@
+"""Council extracts: documented templates, their checks, and reading a council's folder."""
