@@ -115,3 +115,18 @@ def need_poppler() -> None:
         pytest.skip(
             "needs poppler-utils (pdftotext, pdftoppm): run scripts/ensure-system-packages.sh"
         )
+
+
+@pytest.fixture(scope="session")
+def council_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DuckDBStore]:
+    """The whole demo county as `caremarket demo` loads it, the council's extract included."""
+    from caremarket.demo import generate
+    from caremarket.pipeline import ingest_council
+
+    out = tmp_path_factory.mktemp("demo-council")
+    manifest = generate(out, seed=2026)
+    with DuckDBStore(out / "store.duckdb") as store:
+        for path in [*manifest.releases, manifest.localities, *manifest.public_files]:
+            ingest_file(store, Path(path))
+        ingest_council(store, manifest.council_dir)
+        yield store

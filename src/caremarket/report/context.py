@@ -18,6 +18,7 @@ from caremarket.report.formatting import long_date
 from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
 
+ANY: Final = "*"
 NO_NARRATIVE: Final = "No narrative loaded: load it with `caremarket ingest-council`"
 
 # The market sectors that get a chapter each, in the order an MPS gives them.
@@ -127,7 +128,11 @@ class Context:
         client_group: str | None = None,
         placeholder: str = "",
     ) -> list[Block]:
-        """The council's narrative blocks for a part of the document, or a placeholder."""
+        """The council's narrative blocks for a part of the document, or a placeholder.
+
+        A sector, locality or client group of None takes blocks about none in
+        particular; `ANY` takes blocks whatever they are about.
+        """
         rows = self.inputs.narrative
         if rows is None:
             return [Missing(placeholder or "Narrative", (NO_NARRATIVE,))]
@@ -137,6 +142,8 @@ class Context:
             ("locality", locality),
             ("client_group", client_group),
         ):
+            if value == ANY:
+                continue
             test = pl.col(column).is_null() if value is None else pl.col(column) == value
             wanted = wanted.filter(test)
         blocks: list[Block] = [
