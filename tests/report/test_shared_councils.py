@@ -40,6 +40,9 @@ def test_lincolnshire_from_latest_ratings_and_nomis(shared_data: Path, tmp_path:
     html = written.html.read_text(encoding="utf-8")
     _check(html)
     assert re.search(r"People aged 65 and over in 2024", html)
+    # Latest ratings neither split care homes by nursing nor list client groups: say so.
+    assert "does not say which care homes provide nursing" in html
+    assert "does not list the client groups" in html
     assert written.pdf is not None and written.pdf.stat().st_size > 50_000
     _save_pages(written.pdf, "lincolnshire")
 

@@ -159,6 +159,31 @@ class Context:
             )
         return blocks
 
+    def has_client_groups(self) -> bool:
+        """Whether the CQC release loaded says which client groups services are registered for."""
+        frame = self.ledger.frame("locations")
+        return bool(frame.filter(pl.col("client_group") != "all").height)
+
+    def chapter_sectors(self) -> list[Sector]:
+        """The sectors given a chapter: care homes as one when the release does not split them."""
+        split = [
+            self.ledger.figure("locations", sector=s.value)
+            for s in (Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME_NURSING)
+        ]
+        whole = self.ledger.figure("locations", sector=Sector.CARE_HOME.value)
+        unsplit = (
+            whole is not None
+            and bool(whole.value)
+            and all(f is not None and not f.value for f in split)
+        )
+        if not unsplit:
+            return list(CHAPTER_SECTORS)
+        return [
+            Sector.CARE_HOME if s is Sector.CARE_HOME_RESIDENTIAL else s
+            for s in CHAPTER_SECTORS
+            if s is not Sector.CARE_HOME_NURSING
+        ]
+
     def missing(self, what: str, *names: str) -> Missing | None:
         """A note of what is missing for some metrics (None when all can be shown)."""
         hints: dict[str, None] = {}

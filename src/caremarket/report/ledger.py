@@ -125,7 +125,8 @@ class Ledger:
         if suppressed and self.policy is not None:
             text = self.policy.marker
         elif value is None:
-            text = "n/a"
+            # A row with no value: the engine could not know it; no row: nothing to measure.
+            text = "n/a" if row is None else "not known"
         else:
             text = number(value, metric.unit)
         found = Figure(

@@ -187,7 +187,7 @@ def supply(ctx: Context) -> Section:
     if missing is not None:
         return Section("market", "Shaping the care market", [missing])
     blocks: list[Block] = [_headline(ctx)]
-    sectors = ["all", *(s.value for s in CHAPTER_SECTORS)]
+    sectors = ["all", "care_home", *(s.value for s in CHAPTER_SECTORS)]
     table = metric_table(
         ctx,
         f"Supply and quality by sector at {ctx.as_of_text}",
@@ -207,7 +207,9 @@ def supply(ctx: Context) -> Section:
         blocks.append(table)
     quality: list[Block] = []
     for found in (
-        rating_chart(ctx, sectors[1:], "Current CQC ratings by sector"),
+        rating_chart(
+            ctx, [s.value for s in ctx.chapter_sectors()], "Current CQC ratings by sector"
+        ),
         trend_chart(ctx),
     ):
         if found is not None:
