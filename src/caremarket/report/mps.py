@@ -108,7 +108,10 @@ def read_trend(store: Store, council: Area, as_of: date) -> tuple[TrendPoint, ..
     )["d"].to_list()
     points: list[TrendPoint] = []
     for day in sorted(dates):
-        figures = council_figures(store, council, day)
+        try:
+            figures = council_figures(store, council, day)
+        except LookupError:
+            continue  # a release of ratings only: no locations to count on that day
         release = figures.releases[0].release_id if figures.releases else ""
         for row in figures.table.filter(pl.col("client_group") == "all").to_dicts():
             rated = sum(
