@@ -7,8 +7,10 @@ vl-convert (no browser, no network).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
+from functools import cache
 from html import escape
 from typing import Any, Final
 
@@ -47,17 +49,32 @@ def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
             columns=3,
         )
         .configure_view(stroke=None)
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
 
 
 def rating_distribution(rows: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
     """Locations by current CQC rating per sector: rows (sector, rating, locations)."""
-    frame = pl.DataFrame(rows, schema=["sector", "rating", "locations"], orient="row")
+    spec = copy.deepcopy(_rating_skeleton())
+    spec["datasets"] = {
+        RATINGS_DATA: [{"sector": s, "rating": r, "locations": n} for s, r, n in rows]
+    }
+    if len({s for s, _, _ in rows}) == 1:
+        # One sector: a single bar the report draws itself (same picture, far quicker).
+        spec["usermeta"] = {SHARE_BAR: True}
+    return spec
+
+
+RATINGS_DATA: Final = "ratings"
+
+
+@cache
+def _rating_skeleton() -> dict[str, Any]:
+    """The rating distribution's spec without its rows (built once: Altair is slow)."""
     order = list(RATING_COLOURS)
     chart = (
-        alt.Chart(frame)
+        alt.Chart(alt.NamedData(RATINGS_DATA))
         .mark_bar()
         .encode(
             y=alt.Y("sector:N", title=None, sort=None),
@@ -73,11 +90,7 @@ def rating_distribution(rows: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
         .transform_calculate(rank=f"indexof({order!r}, datum.rating)")
         .properties(width=WIDTH - 160, height=alt.Step(22))
     )
-    spec = _config(chart)
-    if frame["sector"].n_unique() == 1:
-        # One sector: a single bar the report draws itself (same picture, far quicker).
-        spec["usermeta"] = {SHARE_BAR: True}
-    return spec
+    return _config(chart)
 
 
 def rating_trend(rows: Sequence[tuple[str, str, float]]) -> dict[str, Any]:

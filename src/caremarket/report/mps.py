@@ -107,6 +107,8 @@ def read_trend(store: Store, council: Area, as_of: date) -> tuple[TrendPoint, ..
         [council.code, as_of, TREND_RELEASES],
     )["d"].to_list()
     points: list[TrendPoint] = []
+    if len(dates) < 2:
+        return ()  # a trend needs two releases
     for day in sorted(dates):
         try:
             figures = council_figures(store, council, day)
