@@ -125,8 +125,10 @@ class Ledger:
         if suppressed and self.policy is not None:
             text = self.policy.marker
         elif value is None:
-            # A row with no value: the engine could not know it; no row: nothing to measure.
-            text = "n/a" if row is None else "not known"
+            # A row with no value: the engine could not know it; no row, or beds outside
+            # care homes: nothing to measure.
+            bedless = metric.unit is Unit.BEDS and not sector.startswith(("care_home", "all"))
+            text = "n/a" if row is None or bedless else "not known"
         else:
             text = number(value, metric.unit)
         found = Figure(
