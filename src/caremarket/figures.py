@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cache
 
 import polars as pl
 
@@ -259,13 +260,20 @@ def district_of_outward_codes(outward: pl.Series) -> pl.DataFrame:
     letters = sorted({code[0] for code in wanted.to_list() if code[:1].isalpha()})
     if not letters:
         return pl.DataFrame(schema=schema)
+    majority = pl.concat([_outward_majority(letter) for letter in letters])
+    return majority.filter(pl.col("postcode_district").is_in(wanted.implode()))
+
+
+@cache
+def _outward_majority(letter: str) -> pl.DataFrame:
+    """Every outward code of one initial letter with its majority district (computed once:
+    a postcode's outward code shares its initial, so each letter's file holds all of them)."""
     # Imported here: reading the bundled directory is only needed for breakdowns.
     from caremarket.ingest.geo.postcodes import bundled_letter
 
-    directory = pl.concat([bundled_letter(letter) for letter in letters])
     counted = (
-        directory.with_columns(postcode_district=pl.col("postcode").str.split(" ").list.first())
-        .filter(pl.col("postcode_district").is_in(wanted.implode()))
+        bundled_letter(letter)
+        .with_columns(postcode_district=pl.col("postcode").str.split(" ").list.first())
         .group_by("postcode_district", "district_code")
         .agg(postcodes=pl.len())
     )

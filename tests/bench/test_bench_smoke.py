@@ -1,4 +1,4 @@
-"""Smoke test of the ingest benchmark script on a tiny CSV."""
+"""Smoke tests of the benchmark scripts on small inputs."""
 
 from __future__ import annotations
 
@@ -9,27 +9,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_bench_runs_on_a_small_csv(tmp_path: Path) -> None:
-    """The benchmark exits 0 and prints a caremarket result line for csv."""
-    done = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "bench" / "ingest" / "run.py"),
-            "--rows",
-            "300",
-            "--formats",
-            "csv",
-            "--skip-baseline",
-            "--results",
-            str(tmp_path / "ingest_results.md"),
-        ],
+def _run(script: str, *args: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    """Run a benchmark script from the repository root."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "bench" / script), *args],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         cwd=ROOT,
         check=False,
     )
+
+
+def test_bench_runs_on_a_small_csv(tmp_path: Path) -> None:
+    """The benchmark exits 0 and prints a caremarket result line for csv."""
+    done = _run(
+        "ingest/run.py",
+        "--rows", "300", "--formats", "csv", "--skip-baseline",
+        "--results", str(tmp_path / "ingest_results.md"),
+        timeout=120,
+    )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "| csv | caremarket | " in done.stdout
     assert "failed" not in done.stdout
     assert (tmp_path / "ingest_results.md").exists()
+
+
+def test_report_bench_runs_for_one_council() -> None:
+    """The report benchmark exits 0 and prints the one-council line with its target."""
+    done = _run("report/run.py", "--skip-national", timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "| one council (demo county) | HTML " in done.stdout
+    assert "target <= 20 s" in done.stdout

@@ -30,16 +30,31 @@ def norfolk() -> Area:
     return NORFOLK
 
 
+def _demo(out: Path, *, council: bool) -> DuckDBStore:
+    """Generate the demo county into `out` and load it (its council extract if asked)."""
+    from caremarket.demo import generate
+    from caremarket.pipeline import ingest_council
+
+    manifest = generate(out, seed=2026)
+    store = DuckDBStore(out / "store.duckdb")
+    for path in [*manifest.releases, manifest.localities, *manifest.public_files]:
+        ingest_file(store, Path(path))
+    if council:
+        ingest_council(store, manifest.council_dir)
+    return store
+
+
 @pytest.fixture(scope="session")
 def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DuckDBStore]:
     """The demo county's releases, localities, boundaries and population, loaded once."""
-    from caremarket.demo import generate
+    with _demo(tmp_path_factory.mktemp("demo"), council=False) as store:
+        yield store
 
-    out = tmp_path_factory.mktemp("demo")
-    manifest = generate(out, seed=2026)
-    with DuckDBStore(out / "store.duckdb") as store:
-        for path in [*manifest.releases, manifest.localities, *manifest.public_files]:
-            ingest_file(store, Path(path))
+
+@pytest.fixture(scope="session")
+def council_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DuckDBStore]:
+    """The whole demo county as `caremarket demo` loads it, the council's extract included."""
+    with _demo(tmp_path_factory.mktemp("demo-council"), council=True) as store:
         yield store
 
 

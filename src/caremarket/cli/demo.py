@@ -80,6 +80,9 @@ def demo(
             "Writing the demo county's Market Position Statement (HTML and PDF)..."
         ):
             mps = write_mps(store, area, str(as_of.year), out / "mps", as_of=as_of)
+            public = write_mps(
+                store, area, str(as_of.year), out / "mps" / "public", as_of=as_of, public=True
+            )
     records = [r for r in result.records() if r["client_group"] == "all"]
     console.print(
         "[bold yellow]SYNTHETIC DEMO DATA[/bold yellow]: an invented care market on Norfolk's "
@@ -105,13 +108,18 @@ def demo(
     console.print(
         f"\n[bold]The demo county's Market Position Statement[/bold] (synthetic figures):\n"
         f"  HTML: [bold]{mps.html}[/bold]\n  PDF:  [bold]{mps.pdf}[/bold]\n"
+        f"  Public edition (small numbers suppressed, no person-level figures):\n"
+        f"  HTML: [bold]{public.html}[/bold]\n  PDF:  [bold]{public.pdf}[/bold]\n"
     )
     console.print("Next, try:")
     for command in (
         f"caremarket releases --db {db}",
         f"caremarket figures --db {db} --la Norfolk --by locality",
         f"caremarket figures --db {db} --la Norfolk --as-of 2026-02-15 --format json",
-        f"caremarket report mps --db {db} --la Norfolk --edition 2026 --public --out {out}/public",
+        f"caremarket report mps --db {db} --la Norfolk --edition 2026-Q1 --as-of 2026-03-01 "
+        f"--out {out}/mps-q1 --no-pdf",
+        f"caremarket report mps --db {db} --la Norfolk --edition 2026 --out {out}/mps-changes "
+        f"--previous {out}/mps-q1",
         f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
         f"caremarket ingest-council --db {db} {manifest.council_dir}",
     ):

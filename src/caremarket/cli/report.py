@@ -67,7 +67,7 @@ def mps(
     console = Console()
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with DuckDBStore(db) as store, Progress(*columns, console=console) as progress:
-        task = progress.add_task(f"{area.name} MPS {edition}", total=len(STEPS) - (not pdf))
+        task = progress.add_task(f"{area.name} MPS {edition}", total=len(STEPS) - 1 - (not pdf))
 
         def step(name: str) -> None:
             progress.update(task, description=f"{area.name} MPS {edition}: {name}")

@@ -7,8 +7,10 @@ vl-convert (no browser, no network).
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Sequence
+from functools import cache
 from html import escape
 from typing import Any, Final
 
@@ -38,20 +40,41 @@ def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
             labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11, gridColor="#e6e9ee"
         )
         .configure_legend(
-            labelColor=INK, titleColor=INK, labelFontSize=11, titleFontSize=11, orient="bottom"
+            labelColor=INK,
+            titleColor=INK,
+            labelFontSize=11,
+            titleFontSize=11,
+            orient="bottom",
+            labelLimit=320,
+            columns=3,
         )
         .configure_view(stroke=None)
-        .to_dict()
+        .to_dict(validate=False)
     )
     return spec
 
 
 def rating_distribution(rows: Sequence[tuple[str, str, int]]) -> dict[str, Any]:
     """Locations by current CQC rating per sector: rows (sector, rating, locations)."""
-    frame = pl.DataFrame(rows, schema=["sector", "rating", "locations"], orient="row")
+    spec = copy.deepcopy(_rating_skeleton())
+    spec["datasets"] = {
+        RATINGS_DATA: [{"sector": s, "rating": r, "locations": n} for s, r, n in rows]
+    }
+    if len({s for s, _, _ in rows}) == 1:
+        # One sector: a single bar the report draws itself (same picture, far quicker).
+        spec["usermeta"] = {SHARE_BAR: True}
+    return spec
+
+
+RATINGS_DATA: Final = "ratings"
+
+
+@cache
+def _rating_skeleton() -> dict[str, Any]:
+    """The rating distribution's spec without its rows (built once: Altair is slow)."""
     order = list(RATING_COLOURS)
     chart = (
-        alt.Chart(frame)
+        alt.Chart(alt.NamedData(RATINGS_DATA))
         .mark_bar()
         .encode(
             y=alt.Y("sector:N", title=None, sort=None),
@@ -139,11 +162,63 @@ def projection(rows: Sequence[tuple[int, str, float]]) -> dict[str, Any]:
     return _config(chart)
 
 
+SHARE_BAR: Final = "caremarket_share_bar"
+
+
+def share_bar_svg(rows: list[dict[str, Any]]) -> str:
+    """One sector's locations by rating as a single 100% bar with a legend of counts."""
+    counts = {label: 0 for label in RATING_COLOURS}
+    for row in rows:
+        counts[row["rating"]] = counts.get(row["rating"], 0) + int(row["locations"])
+    total = sum(counts.values()) or 1
+    left, width, top, height = 14.0, WIDTH - 40.0, 8.0, 26.0
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="104" '
+        f'viewBox="0 0 {WIDTH} 104" font-family="{FONT}" font-size="11" fill="{INK}">'
+    ]
+    x = left
+    for label, count in counts.items():
+        share = width * count / total
+        if share > 0:
+            parts.append(
+                f'<rect x="{x:.1f}" y="{top}" width="{share:.1f}" height="{height}" '
+                f'fill="{RATING_COLOURS[label]}"><title>{escape(label)}: {count}</title></rect>'
+            )
+        x += share
+    for tick in range(0, 101, 20):
+        tx = left + width * tick / 100
+        parts.append(
+            f'<line x1="{tx:.1f}" x2="{tx:.1f}" y1="{top + height}" y2="{top + height + 4}" '
+            'stroke="#888"/>'
+        )
+        parts.append(
+            f'<text x="{tx:.1f}" y="{top + height + 15}" text-anchor="middle" '
+            f'font-size="10">{tick}%</text>'
+        )
+    lx, ly = left, 62.0
+    for label, count in counts.items():
+        text = f"{label} ({count})"
+        step = 14 + 6.2 * len(text) + 12
+        if lx + step > WIDTH:
+            lx, ly = left, ly + 18
+        parts.append(
+            f'<rect x="{lx:.1f}" y="{ly}" width="10" height="10" fill="{RATING_COLOURS[label]}"/>'
+        )
+        parts.append(f'<text x="{lx + 14:.1f}" y="{ly + 9}" font-size="10">{escape(text)}</text>')
+        lx += step
+    parts.append("</svg>")
+    return "".join(parts)
+
+
 def to_svg(spec: dict[str, Any], prefix: str, alt_text: str) -> str:
     """Render a Vega-Lite spec to inline SVG: ids made unique by `prefix`, alt text as title."""
+    if spec.get("usermeta", {}).get(SHARE_BAR):
+        rows = spec["datasets"][spec["data"]["name"]]
+        return labelled_svg(share_bar_svg(rows), prefix, alt_text)
     import vl_convert
 
-    svg = vl_convert.vegalite_to_svg(spec)
+    # Compiling to Vega first, then rendering, is quicker than the one-step call.
+    svg = vl_convert.vega_to_svg(vl_convert.vegalite_to_vega(spec))
     svg = re.sub(r'id="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', svg)
     svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}-{m.group(1)})", svg)
     return labelled_svg(svg, prefix, alt_text)

@@ -84,9 +84,11 @@ def build_edition(
     if policy is not None:
         notices.append(policy.cover_note())
     else:
+        personal = any(m.personal for m in ledger.used_metrics.values())
+        drawn = "figures from the council's person-level records and " if personal else ""
         notices.append(
-            "Internal edition: includes figures from the council's person-level records and "
-            "small numbers. Publish the edition made with --public."
+            f"Internal edition: includes {drawn}small numbers. Publish the edition made with "
+            "--public."
         )
     return Edition(
         council_code=council.code,

@@ -18,6 +18,7 @@ from caremarket.report.formatting import long_date
 from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
 
+ANY: Final = "*"
 NO_NARRATIVE: Final = "No narrative loaded: load it with `caremarket ingest-council`"
 
 # The market sectors that get a chapter each, in the order an MPS gives them.
@@ -127,7 +128,11 @@ class Context:
         client_group: str | None = None,
         placeholder: str = "",
     ) -> list[Block]:
-        """The council's narrative blocks for a part of the document, or a placeholder."""
+        """The council's narrative blocks for a part of the document, or a placeholder.
+
+        A sector, locality or client group of None takes blocks about none in
+        particular; `ANY` takes blocks whatever they are about.
+        """
         rows = self.inputs.narrative
         if rows is None:
             return [Missing(placeholder or "Narrative", (NO_NARRATIVE,))]
@@ -137,6 +142,8 @@ class Context:
             ("locality", locality),
             ("client_group", client_group),
         ):
+            if value == ANY:
+                continue
             test = pl.col(column).is_null() if value is None else pl.col(column) == value
             wanted = wanted.filter(test)
         blocks: list[Block] = [
@@ -151,6 +158,31 @@ class Context:
                 )
             )
         return blocks
+
+    def has_client_groups(self) -> bool:
+        """Whether the CQC release loaded says which client groups services are registered for."""
+        frame = self.ledger.frame("locations")
+        return bool(frame.filter(pl.col("client_group") != "all").height)
+
+    def chapter_sectors(self) -> list[Sector]:
+        """The sectors given a chapter: care homes as one when the release does not split them."""
+        split = [
+            self.ledger.figure("locations", sector=s.value)
+            for s in (Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME_NURSING)
+        ]
+        whole = self.ledger.figure("locations", sector=Sector.CARE_HOME.value)
+        unsplit = (
+            whole is not None
+            and bool(whole.value)
+            and all(f is not None and not f.value for f in split)
+        )
+        if not unsplit:
+            return list(CHAPTER_SECTORS)
+        return [
+            Sector.CARE_HOME if s is Sector.CARE_HOME_RESIDENTIAL else s
+            for s in CHAPTER_SECTORS
+            if s is not Sector.CARE_HOME_NURSING
+        ]
 
     def missing(self, what: str, *names: str) -> Missing | None:
         """A note of what is missing for some metrics (None when all can be shown)."""

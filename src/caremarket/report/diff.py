@@ -58,18 +58,32 @@ def read_previous(folder: Path) -> dict[str, Any]:
 
 
 def changes(previous: dict[str, Any], figures: list[Figure]) -> list[Change]:
-    """Council-level figures whose value differs from the previous edition's, in document order."""
-    before: dict[str, dict[str, Any]] = {}
+    """Council-level figures whose value differs from the previous edition's, in document order.
+
+    A figure is compared with the previous edition's of the same key (same
+    period), else with the one figure the previous edition gave for the same
+    metric and cell when each edition gives only one (its date moved on).
+    """
+    by_key = {str(old["key"]): old for old in previous["figures"]}
+    by_slot: dict[str, list[dict[str, Any]]] = {}
     for old in previous["figures"]:
-        before.setdefault(slot(old), old)
+        by_slot.setdefault(slot(old), []).append(old)
+    now_per_slot: dict[str, int] = {}
+    for figure in figures:
+        now_per_slot[slot(figure)] = now_per_slot.get(slot(figure), 0) + 1
     found: list[Change] = []
     seen: set[str] = set()
     for figure in figures:
         where = slot(figure)
-        if where in seen or where not in before or figure.key.split("|")[1] != "council":
+        if figure.key in seen or figure.key.split("|")[1] != "council":
             continue
-        seen.add(where)
-        old = before[where]
+        seen.add(figure.key)
+        if figure.key in by_key:
+            old = by_key[figure.key]
+        elif len(by_slot.get(where, ())) == 1 and now_per_slot[where] == 1:
+            old = by_slot[where][0]
+        else:
+            continue
         if old.get("suppressed") or figure.suppressed:
             continue
         was, now = old.get("value"), figure.value
@@ -82,6 +96,8 @@ def changes(previous: dict[str, Any], figures: list[Figure]) -> list[Change]:
 
 def _label(figure: Figure) -> str:
     parts = [figure.label]
+    if "-" in figure.period and len(figure.period) == 9:
+        parts[0] += f" ({figure.period.replace('-', ' to ')})"
     if figure.sector != "all":
         from caremarket.report.context import sector_label
 

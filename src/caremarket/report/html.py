@@ -80,6 +80,16 @@ def _numbered(sections: list[Section]) -> list[tuple[str, Section, int]]:
     return out
 
 
+def council_body(code: str, name: str) -> str:
+    """The council as it names itself: Norfolk County Council, Plymouth City Council."""
+    from caremarket.domain.area import Tier, find_area
+
+    area = find_area(code)
+    if area is not None and area.tier is Tier.COUNTY:
+        return f"{name} County Council"
+    return f"{name} Council"
+
+
 def _table_releases(table: Table) -> tuple[str, ...]:
     """The releases behind a table's figures, each once."""
     found = (
@@ -142,6 +152,7 @@ def render_html(edition: Edition, *, for_print: bool = False) -> str:
         numbered=numbered,
         for_print=for_print,
         css=Markup(_css()),
+        council_body=council_body(edition.council_code, edition.council_name),
         **helpers,
     )
 

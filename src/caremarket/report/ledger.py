@@ -3,7 +3,7 @@ and every number the document prints recorded with its metric, cell and releases
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 
@@ -28,6 +28,9 @@ class Ledger:
         self.policy = policy
         self.figures: dict[str, Figure] = {}
         self._results: dict[tuple[str, Level], MetricResult] = {}
+        self._frames: dict[tuple[str, Level], pl.DataFrame] = {}
+        self._cells: dict[tuple[str, Level], dict[tuple[str, str, str, str], dict[str, Any]]] = {}
+        self._periods: dict[tuple[str, Level], list[str]] = {}
         self.used_metrics: dict[str, Metric] = {}
 
     @property
@@ -58,16 +61,35 @@ class Ledger:
 
     def frame(self, name: str, level: Level = Level.COUNCIL) -> pl.DataFrame:
         """The metric's rows with `suppressed`, disclosure applied (empty if unavailable)."""
+        key = (name, level)
+        if key in self._frames:
+            return self._frames[key]
         if not self.available(name) or level not in get_metric(name).levels:
-            return self.result(name).frame.head(0).with_columns(suppressed=pl.lit(False))
-        frame = self.result(name, level).frame
-        if self.policy is None:
-            return frame.with_columns(suppressed=pl.lit(False))
-        return self.policy.suppress(frame)
+            found = self.result(name).frame.head(0).with_columns(suppressed=pl.lit(False))
+        elif self.policy is None:
+            found = self.result(name, level).frame.with_columns(suppressed=pl.lit(False))
+        else:
+            found = self.policy.suppress(self.result(name, level).frame)
+        self._frames[key] = found
+        return found
+
+    def _cell_index(
+        self, name: str, level: Level
+    ) -> tuple[dict[tuple[str, str, str, str], dict[str, Any]], list[str]]:
+        """The metric's rows by (area, sector, client group, period), and its periods (once)."""
+        key = (name, level)
+        if key not in self._cells:
+            frame = self.frame(name, level)
+            self._cells[key] = {
+                (r["area_code"], r["sector"], r["client_group"], r["period"]): r
+                for r in frame.to_dicts()
+            }
+            self._periods[key] = sorted(frame["period"].unique().drop_nulls().to_list())
+        return self._cells[key], self._periods[key]
 
     def periods(self, name: str, level: Level = Level.COUNCIL) -> list[str]:
         """The periods the metric has rows for, sorted."""
-        return sorted(self.frame(name, level)["period"].unique().to_list())
+        return list(self._cell_index(name, level)[1])
 
     def figure(
         self,
@@ -88,30 +110,25 @@ class Ledger:
             return None
         metric = get_metric(name)
         result = self.result(name, level)
-        frame = self.frame(name, level)
-        cells = frame.filter(
-            (pl.col("sector") == sector) & (pl.col("client_group") == client_group)
-        )
-        if area_code is not None:
-            cells = cells.filter(pl.col("area_code") == area_code)
-        elif level is Level.COUNCIL:
-            cells = cells.filter(pl.col("area_code") == self.gathered.inputs.council.code)
-        chosen_period = self._period(frame, period)
-        cells = cells.filter(pl.col("period") == chosen_period)
+        index, periods = self._cell_index(name, level)
+        chosen_period = self._period(periods, period)
         code = area_code or self.gathered.inputs.council.code
+        row = index.get((code, sector, client_group, chosen_period))
         name_of_area = self.gathered.inputs.council.name if area_code is None else ""
-        if cells.is_empty():
+        if row is None:
             value: float | None = 0.0 if metric.unit in ADDITIVE_UNITS else None
             n: int | None = 0 if value is not None else None
             suppressed = False
         else:
-            row = cells.row(0, named=True)
             value, n, suppressed = row["value"], row["n"], row["suppressed"]
             name_of_area = row["area_name"]
         if suppressed and self.policy is not None:
             text = self.policy.marker
         elif value is None:
-            text = "n/a"
+            # A row with no value: the engine could not know it; no row, or beds outside
+            # care homes: nothing to measure.
+            bedless = metric.unit is Unit.BEDS and not sector.startswith(("care_home", "all"))
+            text = "n/a" if row is None or bedless else "not known"
         else:
             text = number(value, metric.unit)
         found = Figure(
@@ -135,10 +152,9 @@ class Ledger:
         return found
 
     @staticmethod
-    def _period(frame: pl.DataFrame, period: Period) -> str:
+    def _period(found: list[str], period: Period) -> str:
         if period not in ("first", "last"):
             return period
-        found = sorted(frame["period"].unique().drop_nulls().to_list())
         if not found:
             return ""
         return str(found[0] if period == "first" else found[-1])

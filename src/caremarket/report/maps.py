@@ -109,7 +109,7 @@ class _Frame:
 def _legend_shades(
     bounds: Sequence[float], low: float, fmt: str, x: float, title: str
 ) -> list[str]:
-    out = [f'<text x="{x}" y="20" font-weight="bold">{escape(title)}</text>']
+    out = _title_lines(title, x)
     start = low
     for i, bound in enumerate(bounds):
         y = 32 + i * 20
@@ -145,15 +145,14 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
     values = [a.value for a in spec.areas if a.value is not None]
     shaded = bool(values) and not spec.points
     bounds_of_classes = classes(values) if shaded else []
+    fills: list[str] = []
     for area, geometry in shapes:
         if shaded:
             fill = shade(area.value, bounds_of_classes)
         else:
-            fill = (
-                "#dfe6ee"
-                if area.highlighted or not any(a.highlighted for a in spec.areas)
-                else "#f4f6f8"
-            )
+            any_highlighted = any(a.highlighted for a in spec.areas)
+            fill = SHADES[3] if area.highlighted else ("#e4e9ef" if any_highlighted else "#dfe6ee")
+        fills.append(fill)
         stroke_width = "1.6" if area.highlighted else "0.8"
         body.append(
             f'<path d="{frame.path(geometry)}" fill="{fill}" stroke="#ffffff" '
@@ -162,13 +161,14 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
         )
     if shapes:
         # Area names at each area's representative point.
-        for area, geometry in shapes:
+        for (area, geometry), fill in zip(shapes, fills, strict=True):
             inner = geometry.representative_point()
             x, y = frame.xy(inner.x, inner.y)
+            # Dark shades take white names; light ones the ink colour.
+            ink = "#ffffff" if fill in SHADES[3:] else INK
             body.append(
                 f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
-                f'fill="{INK}" stroke="white" stroke-width="2.5" paint-order="stroke">'
-                f"{escape(_short(area.name))}</text>"
+                f'fill="{ink}">{escape(_short(area.name))}</text>'
             )
     colours = dict(spec.categories)
     for point, px, py in points:
@@ -192,7 +192,7 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
             )
             legend.append(f'<text x="{legend_x + 22}" y="{y + 11}">no data</text>')
     elif spec.categories:
-        legend = [f'<text x="{legend_x}" y="20" font-weight="bold">{escape(spec.legend)}</text>']
+        legend = _title_lines(spec.legend, legend_x)
         for i, (name, colour) in enumerate(spec.categories):
             y = 32 + i * 20
             legend.append(f'<circle cx="{legend_x + 8}" cy="{y + 7}" r="5" fill="{colour}"/>')
@@ -203,6 +203,21 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
         f'fill="{INK}">' + "".join(body) + "".join(legend) + "</svg>"
     )
     return labelled_svg(svg, f"map-{spec.key}", spec.alt)
+
+
+def _title_lines(title: str, x: float) -> list[str]:
+    """A legend title over at most two lines that fit the legend's width."""
+    lines = [""]
+    for word in title.split():
+        if lines[-1] and len(lines[-1]) + len(word) + 1 > 22 and len(lines) < 2:
+            lines.append(word)
+        else:
+            lines[-1] = f"{lines[-1]} {word}".strip()
+    top = 20 if len(lines) == 1 else 8
+    return [
+        f'<text x="{x}" y="{top + 12 * i}" font-weight="bold">{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    ]
 
 
 def _short(name: str) -> str:

@@ -107,8 +107,13 @@ def read_trend(store: Store, council: Area, as_of: date) -> tuple[TrendPoint, ..
         [council.code, as_of, TREND_RELEASES],
     )["d"].to_list()
     points: list[TrendPoint] = []
+    if len(dates) < 2:
+        return ()  # a trend needs two releases
     for day in sorted(dates):
-        figures = council_figures(store, council, day)
+        try:
+            figures = council_figures(store, council, day)
+        except LookupError:
+            continue  # a release of ratings only: no locations to count on that day
         release = figures.releases[0].release_id if figures.releases else ""
         for row in figures.table.filter(pl.col("client_group") == "all").to_dicts():
             rated = sum(

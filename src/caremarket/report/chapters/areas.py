@@ -134,6 +134,10 @@ def key_map(ctx: Context, code: str, name: str) -> MapSpec | None:
     )
     if not areas:
         return None
+    level, _ = ctx.areas()
+    districts = ctx.inputs.gathered.inputs.districts
+    names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
+    rows = tuple((text_cell(names.get(d, d)),) for d in ctx.members(level, code))
     return MapSpec(
         ctx.next_key("map"),
         f"Where {name} lies",
@@ -142,6 +146,6 @@ def key_map(ctx: Context, code: str, name: str) -> MapSpec | None:
         areas,
         (),
         (),
-        Table(f"Areas on the map of {name}", ("Area",), tuple((text_cell(a.name),) for a in areas)),
+        Table(f"Districts in {name}", ("District",), rows),
         ctx.inputs.boundary_release_ids,
     )

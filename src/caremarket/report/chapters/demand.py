@@ -53,9 +53,10 @@ def _population(ctx: Context) -> list[Block]:
         if gap is not None:
             blocks.append(gap)
     level, areas = ctx.areas()
+    base_year = ledger.periods("population_aged_65_plus")[0]
     table = metric_table(
         ctx,
-        f"Population and predicted need by {level.value}",
+        f"Population and predicted need by {level.value} in {base_year}",
         [
             ("population_aged_65_plus", "Aged 65+"),
             ("population_aged_85_plus", "Aged 85+"),

@@ -56,4 +56,6 @@ def localities(ctx: Context) -> Section:
     )
     part = Section("localities", "Locality commissioning", [Paragraph(intro)])
     part.subsections = [locality_page(ctx, level, code, name) for code, name in areas]
+    if part.subsections:
+        part.subsections[0].page_break = False
     return part

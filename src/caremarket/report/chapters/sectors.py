@@ -6,7 +6,6 @@ from __future__ import annotations
 from caremarket.domain.sector import Sector
 from caremarket.report.chapters.supply import rating_chart
 from caremarket.report.context import (
-    CHAPTER_SECTORS,
     KEY_GROUPS,
     Context,
     group_label,
@@ -14,7 +13,7 @@ from caremarket.report.context import (
 )
 from caremarket.report.model import Block, KeyData, KeyFigure, Missing, Paragraph, Section
 
-CARE_HOMES = frozenset({Sector.CARE_HOME_NURSING, Sector.CARE_HOME_RESIDENTIAL})
+CARE_HOMES = frozenset({Sector.CARE_HOME_NURSING, Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME})
 OVER_COUNTING = (
     "A service registered for several client groups is counted in each group, so the "
     "groups add up to more than the sector."
@@ -55,7 +54,8 @@ def _key_data(ctx: Context, sector: Sector, group: str) -> KeyData:
         if figure is not None:
             items.append(KeyFigure(sentence.format(period=figure.period), figure))
     title = "All client groups" if group == "all" else group_label(group)
-    return KeyData(f"Key data: {title}", tuple(items), (OVER_COUNTING,) if group != "all" else ())
+    last = group == KEY_GROUPS[-1].value
+    return KeyData(f"Key data: {title}", tuple(items), (OVER_COUNTING,) if last else ())
 
 
 def _overview(ctx: Context, sector: Sector) -> list[Block]:
@@ -115,10 +115,24 @@ def sector_chapter(ctx: Context, sector: Sector) -> Section:
         blocks.append(
             Missing(
                 f"{sector.label}",
-                (f"no registered {sector.label.lower()} at {ctx.as_of_text} in the CQC release",),
+                (
+                    f"the CQC release lists no {sector.label.lower()} at {ctx.as_of_text}: "
+                    "there are none, or the release does not tell this sector apart",
+                ),
             )
         )
-    data = [_key_data(ctx, sector, g.value) for g in KEY_GROUPS]
+    data: list[Block] = [_key_data(ctx, sector, g.value) for g in KEY_GROUPS]
+    if ctx.ledger.available("locations") and not ctx.has_client_groups():
+        data = [
+            Missing(
+                "Key data by client group",
+                (
+                    "the CQC release loaded does not list the client groups (service user bands) "
+                    "services are registered for: load an HSCA Active Locations release or a CQC "
+                    "API extract",
+                ),
+            )
+        ]
     quality: list[Block] = []
     chart = rating_chart(ctx, [s], f"Current CQC ratings: {sector.label.lower()}")
     if chart is not None:
@@ -171,5 +185,14 @@ def sectors(ctx: Context) -> Section:
     ]
     if ctx.inputs.narrative is not None:
         part.blocks += ctx.narrative(["sector"])
-    part.subsections = [sector_chapter(ctx, s) for s in CHAPTER_SECTORS]
+    chosen = ctx.chapter_sectors()
+    if Sector.CARE_HOME in chosen:
+        part.blocks.append(
+            Paragraph(
+                "The CQC release loaded does not say which care homes provide nursing, so care "
+                "homes with and without nursing share one chapter."
+            )
+        )
+    part.subsections = [sector_chapter(ctx, s) for s in chosen]
+    part.subsections[0].page_break = False
     return part

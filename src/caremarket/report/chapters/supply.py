@@ -75,15 +75,19 @@ def rating_chart(ctx: Context, sectors: list[str], title: str) -> Chart | None:
         return None
     for name, _ in RATING_METRICS:
         ledger.note_metric(name)
-    good = ledger.figure("pct_good_or_outstanding")
-    share = f"; {good.text} of rated locations are good or outstanding" if good else ""
+    one = sectors[0] if len(sectors) == 1 else "all"
+    good = ledger.figure("pct_good_or_outstanding", sector=one)
+    where = "" if one == "all" else f" {sector_label(one).lower()}"
+    share = f"; {good.text} of rated{where} locations are good or outstanding" if good else ""
+    shape = (
+        "A single bar of the share of locations"
+        if one != "all"
+        else "Stacked bar chart of the share of locations in each sector"
+    )
     return Chart(
         ctx.next_key("ratings"),
         title,
-        (
-            f"Stacked bar chart of the share of locations in each sector by current CQC rating "
-            f"at {ctx.as_of_text}{share}. The table gives the counts."
-        ),
+        (f"{shape} by current CQC rating at {ctx.as_of_text}{share}. The table gives the counts."),
         charts.rating_distribution(rows),
         Table(
             f"Locations by current CQC rating at {ctx.as_of_text}",
@@ -183,7 +187,7 @@ def supply(ctx: Context) -> Section:
     if missing is not None:
         return Section("market", "Shaping the care market", [missing])
     blocks: list[Block] = [_headline(ctx)]
-    sectors = ["all", *(s.value for s in CHAPTER_SECTORS)]
+    sectors = ["all", "care_home", *(s.value for s in CHAPTER_SECTORS)]
     table = metric_table(
         ctx,
         f"Supply and quality by sector at {ctx.as_of_text}",
@@ -203,7 +207,9 @@ def supply(ctx: Context) -> Section:
         blocks.append(table)
     quality: list[Block] = []
     for found in (
-        rating_chart(ctx, sectors[1:], "Current CQC ratings by sector"),
+        rating_chart(
+            ctx, [s.value for s in ctx.chapter_sectors()], "Current CQC ratings by sector"
+        ),
         trend_chart(ctx),
     ):
         if found is not None:
