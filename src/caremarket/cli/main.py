@@ -8,6 +8,7 @@ from caremarket.cli.demo import demo
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
 from caremarket.cli.releases import releases
+from caremarket.cli.rounds import rounds_app
 from caremarket.cli.sources import sources
 
 app = typer.Typer(
@@ -26,3 +27,4 @@ app.command()(releases)
 app.command()(figures)
 app.command()(sources)
 app.command()(demo)
+app.add_typer(rounds_app, name="rounds")

@@ -32,6 +32,10 @@ class ProblemCode(StrEnum):
     NOT_A_NUMBER = "not-a-number"
     NO_RELEASE_DATE = "no-release-date"
     UNKNOWN_AREA = "unknown-area"
+    BAD_TIME = "bad-time"
+    REVERSED_WINDOW = "reversed-window"
+    NEGATIVE_NUMBER = "negative-number"
+    UNKNOWN_POSTCODE = "unknown-postcode"
 
 
 TITLES: dict[ProblemCode, str] = {
@@ -51,6 +55,10 @@ TITLES: dict[ProblemCode, str] = {
     ProblemCode.NOT_A_NUMBER: "Not a number",
     ProblemCode.NO_RELEASE_DATE: "No release date",
     ProblemCode.UNKNOWN_AREA: "Unknown area",
+    ProblemCode.BAD_TIME: "Bad time of day",
+    ProblemCode.REVERSED_WINDOW: "Window closes before it opens",
+    ProblemCode.NEGATIVE_NUMBER: "Negative number",
+    ProblemCode.UNKNOWN_POSTCODE: "Unknown postcode",
 }
 
 # Problems that make the whole file unreadable: no row can be loaded, even leniently.
