@@ -87,7 +87,8 @@ def _check_route(
     travel = problem.travel
     time, place = carer.shift_start, carer.start_place
     rest = carer.rest
-    rest_done = route.break_start is None
+    planned = route.break_start
+    taken = False
     busy = 0.0
     load = 0.0
     who = f"carer {carer.id}"
@@ -108,9 +109,9 @@ def _check_route(
             missing = ", ".join(sorted(need.skills - carer.skills))
             report.violations.append(f"{who} lacks skill(s) {missing} for visit {call.visit}")
         leg = float(travel[place, visit.place])
-        if not rest_done and route.break_start is not None and route.break_start < call.start:
-            time = _take_break(route.break_start, time, rest, who, report)
-            rest_done = True
+        if planned is not None and not taken and planned < call.start:
+            time = _take_break(planned, time, rest, who, report)
+            taken = True
         if call.start + report.tolerance < time + leg:
             report.violations.append(
                 f"{who}: visit {call.visit} starts at {call.start:.2f} before arrival at "
@@ -138,10 +139,10 @@ def _check_route(
         place = visit.place
     if not route.calls:
         return
-    if not rest_done and route.break_start is not None:
-        time = _take_break(route.break_start, time, rest, who, report)
-        rest_done = True
-    if rest is not None and not rest_done and time > rest.earliest + report.tolerance:
+    if planned is not None and not taken:
+        time = _take_break(planned, time, rest, who, report)
+        taken = True
+    if rest is not None and not taken and time > rest.earliest + report.tolerance:
         report.violations.append(f"{who}: works past {rest.earliest:.0f} without a break")
     leg = float(travel[place, carer.end_place])
     report.travel_minutes += leg
