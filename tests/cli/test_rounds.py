@@ -179,3 +179,42 @@ def test_bench_writes_one_checked_plan_per_instance(tmp_path: Path) -> None:
     assert set(data) == {"instance", "objective", "routes"}
     assert "set A: mean gap" in result.output
     assert "INFEASIBLE" not in result.output
+
+
+def test_interim_care_list_is_planned_into_rounds(tmp_path: Path) -> None:
+    """The demo county's interim care list becomes a day's visits and carers, then rounds."""
+    made = runner.invoke(
+        app,
+        [
+            "rounds",
+            "interim-list",
+            str(FIXTURES / "interim_care_list_small.csv"),
+            "--date",
+            "2026-12-01",
+            "--out",
+            str(tmp_path),
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    visits = (tmp_path / "visits.csv").read_text().splitlines()
+    assert not any("P000105" in line for line in visits)  # already sourced
+    assert len(visits) - 1 == 2 + 1 + 2 + 4  # 120 and 75 min a day: two calls; 150: four
+    planned = runner.invoke(
+        app,
+        [
+            "rounds",
+            "plan",
+            str(tmp_path / "visits.csv"),
+            str(tmp_path / "carers.csv"),
+            "--date",
+            "2026-12-01",
+            "--time-limit",
+            "1s",
+            "--out",
+            str(tmp_path / "plan.json"),
+        ],
+    )
+    assert planned.exit_code == 0, planned.output
+    totals = json.loads((tmp_path / "plan.json").read_text())["totals"]
+    assert totals["feasible"] is True
+    assert totals["num_unplaced"] == 0 and totals["num_calls"] >= 9

@@ -152,6 +152,29 @@ def templates(
         Console().print(f"Wrote {path}", highlight=False)
 
 
+@rounds_app.command("interim-list")
+def interim_list(
+    care_list: Annotated[
+        Path, typer.Argument(help="interim_care_list.csv from `caremarket demo`.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for visits.csv and carers.csv.")],
+    date: Annotated[str, typer.Option("--date", help="The day to plan, YYYY-MM-DD.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 2026,
+) -> None:
+    """Turn the demo county's interim care list into a day's visits and carers to plan."""
+    from datetime import date as Date
+
+    from caremarket.demo.rounds_day import write_day
+
+    visits, carers = write_day(care_list, out, Date.fromisoformat(date), seed)
+    console = Console()
+    console.print(f"Wrote {visits} and {carers}. Next:", highlight=False)
+    console.print(
+        f"  caremarket rounds plan {visits} {carers} --date {date} --out {out / 'plan.json'}",
+        highlight=False,
+    )
+
+
 @rounds_app.command()
 def bench(
     benchmark_name: Annotated[
