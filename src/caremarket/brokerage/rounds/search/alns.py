@@ -19,7 +19,10 @@ from caremarket.brokerage.rounds.stop import StoppingCriterion
 _SCORES = (33.0, 9.0, 13.0)  # new best, better than current, accepted
 _DECAY = 0.8
 _SEGMENT = 100
-TEMP_FACTOR = 0.03
+# A 1% worse plan is accepted half the time at the start; ten times rarer later on.
+TEMP_FACTOR = 0.01
+# At most this many visits come out per iteration: more, cheaper iterations pay on big days.
+MAX_REMOVE = 20
 _REPAIRS = ("earliest", "random", "hardest", "noisy")
 
 
@@ -54,8 +57,10 @@ def search(table: TaskTable, stop: StoppingCriterion, rng: random.Random) -> Sch
     scores_r = [0.0] * len(_REPAIRS)
     uses_d = [0] * len(REMOVALS)
     uses_r = [0] * len(_REPAIRS)
-    start_temp = TEMP_FACTOR * current.cost / math.log(2) if current.cost < math.inf else 1.0
-    upper = max(2, min(40, int(0.25 * num_jobs)))
+    # Scale by the plan's own cost, not the penalty for visits construction left out.
+    base = current.cost - table.w_unplaced * current.num_unplaced
+    start_temp = TEMP_FACTOR * base / math.log(2) if 0 < base < math.inf else 1.0
+    upper = max(2, min(MAX_REMOVE, int(0.25 * num_jobs)))
     lower = min(2, upper)
     iteration = 0
     while not stop(iteration):
