@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from caremarket.cli.main import app
@@ -15,84 +16,48 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "rounds"
 MANKOWSKA = ROOT.parent / "shared" / "bench" / "hhcrsp_mankowska2014"
 runner = CliRunner()
+OK_VISITS, OK_CARERS = "ok_small_visits.csv", "ok_small_carers.csv"
+DAY = ("--date", "2026-12-01")
+
+
+def _plan(visits: str, carers: str, out: Path, *options: str) -> Result:
+    """Run `caremarket rounds plan` on two fixture files."""
+    args = ["rounds", "plan", str(FIXTURES / visits), str(FIXTURES / carers), "--out", str(out)]
+    return runner.invoke(app, [*args, *options])
 
 
 def test_plan_then_check(tmp_path: Path) -> None:
     """`rounds plan` writes JSON, CSV, GeoJSON and SVG; `rounds check` accepts the plan."""
-    visits, carers = str(FIXTURES / "ok_small_visits.csv"), str(FIXTURES / "ok_small_carers.csv")
+    visits, carers = str(FIXTURES / OK_VISITS), str(FIXTURES / OK_CARERS)
     out = tmp_path / "plan.json"
-    result = runner.invoke(
-        app,
-        [
-            "rounds",
-            "plan",
-            visits,
-            carers,
-            "--date",
-            "2026-12-01",
-            "--time-limit",
-            "1s",
-            "--seed",
-            "0",
-            "--out",
-            str(out),
-        ],
-    )
+    result = _plan(OK_VISITS, OK_CARERS, out, *DAY, "--time-limit", "1s", "--seed", "0")
     assert result.exit_code == 0, result.output
     assert "0 visit(s) unplaced" in result.output
     for suffix in (".json", ".csv", ".geojson", ".svg"):
         assert out.with_suffix(suffix).exists()
     assert json.loads(out.read_text())["totals"]["feasible"] is True
-    checked = runner.invoke(
-        app, ["rounds", "check", visits, carers, str(out), "--date", "2026-12-01"]
-    )
+    checked = runner.invoke(app, ["rounds", "check", visits, carers, str(out), *DAY])
     assert checked.exit_code == 0, checked.output
     assert checked.output.startswith("feasible")
 
 
 def test_check_refuses_a_tampered_plan(tmp_path: Path) -> None:
     """Moving a call earlier than its window opens makes `rounds check` fail with the reason."""
-    visits, carers = str(FIXTURES / "ok_small_visits.csv"), str(FIXTURES / "ok_small_carers.csv")
+    visits, carers = str(FIXTURES / OK_VISITS), str(FIXTURES / OK_CARERS)
     out = tmp_path / "plan.json"
-    runner.invoke(
-        app,
-        [
-            "rounds",
-            "plan",
-            visits,
-            carers,
-            "--date",
-            "2026-12-01",
-            "--time-limit",
-            "1",
-            "--out",
-            str(out),
-        ],
-    )
+    _plan(OK_VISITS, OK_CARERS, out, *DAY, "--time-limit", "1")
     data = json.loads(out.read_text())
     call = next(c for r in data["routes"] for c in r["calls"])
     call["start_minutes"] = 0.0
     out.write_text(json.dumps(data))
-    checked = runner.invoke(
-        app, ["rounds", "check", visits, carers, str(out), "--date", "2026-12-01"]
-    )
+    checked = runner.invoke(app, ["rounds", "check", visits, carers, str(out), *DAY])
     assert checked.exit_code == 1
     assert "before its window opens" in checked.output
 
 
 def test_bad_files_are_refused_with_every_problem(tmp_path: Path) -> None:
     """Bad visits exit with code 2 and list each problem by file, row and column."""
-    result = runner.invoke(
-        app,
-        [
-            "rounds",
-            "plan",
-            str(FIXTURES / "bad_visits.csv"),
-            str(FIXTURES / "ok_small_carers.csv"),
-            "--out",
-            str(tmp_path / "p.json"),
-        ],
-    )
+    result = _plan("bad_visits.csv", OK_CARERS, tmp_path / "p.json")
     assert result.exit_code == 2
     text = " ".join(result.output.split())
     assert "bad_visits.csv, row 2, column `skills`: unknown value" in text
@@ -102,18 +67,8 @@ def test_bad_files_are_refused_with_every_problem(tmp_path: Path) -> None:
 
 def test_unplaceable_visits_are_explained(tmp_path: Path) -> None:
     """Visits nobody can make are planned around and listed with the reason."""
-    result = runner.invoke(
-        app,
-        [
-            "rounds",
-            "plan",
-            str(FIXTURES / "nobody_qualified_visits.csv"),
-            str(FIXTURES / "one_carer.csv"),
-            "--time-limit",
-            "0.5s",
-            "--out",
-            str(tmp_path / "p.json"),
-        ],
+    result = _plan(
+        "nobody_qualified_visits.csv", "one_carer.csv", tmp_path / "p.json", "--time-limit", "0.5s"
     )
     assert result.exit_code == 0, result.output
     assert "unplaced V02: no carer has the skill(s) peg_feeding" in result.output
@@ -122,18 +77,8 @@ def test_unplaceable_visits_are_explained(tmp_path: Path) -> None:
 
 def test_postcodes_are_placed_from_the_bundled_directory(tmp_path: Path) -> None:
     """A visit given by postcode is located through the ONS Postcode Directory."""
-    result = runner.invoke(
-        app,
-        [
-            "rounds",
-            "plan",
-            str(FIXTURES / "postcode_visits.csv"),
-            str(FIXTURES / "one_carer.csv"),
-            "--time-limit",
-            "0.2",
-            "--out",
-            str(tmp_path / "p.json"),
-        ],
+    result = _plan(
+        "postcode_visits.csv", "one_carer.csv", tmp_path / "p.json", "--time-limit", "0.2"
     )
     assert result.exit_code == 0, result.output
     call = json.loads((tmp_path / "p.json").read_text())["routes"][0]["calls"][0]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -328,20 +328,24 @@ def read_problem(
     )
 
 
-def _wanted(data: dict[str, str], day: str | None) -> bool:
-    return day is None or not data.get("date") or data["date"] == day
+def _day_rows(
+    reader: _Rows, day: str | None, id_column: str
+) -> Iterator[tuple[int, dict[str, str], str]]:
+    """Rows of the day (and undated rows) with their id, reporting ids used twice."""
+    seen: set[str] = set()
+    for row, data in reader.rows():
+        if day is not None and data.get("date") and data["date"] != day:
+            continue
+        key = reader.text(row, data, id_column)
+        if key in seen:
+            reader.problem(ProblemCode.DUPLICATE_ID, row, id_column, "an id used once", key)
+        seen.add(key)
+        yield row, data, key
 
 
 def _read_visits(vr: _Rows, known: dict[str, str], places: _Places, day: str | None) -> list[Visit]:
     visits: list[Visit] = []
-    seen: set[str] = set()
-    for row, data in vr.rows():
-        if not _wanted(data, day):
-            continue
-        vid = vr.text(row, data, "visit_id")
-        if vid in seen:
-            vr.problem(ProblemCode.DUPLICATE_ID, row, "visit_id", "a visit id used once", vid)
-        seen.add(vid)
+    for row, data, vid in _day_rows(vr, day, "visit_id"):
         person = vr.text(row, data, "person_id")
         place = _position(vr, row, data, "", places)
         early = vr.time(row, data, "earliest_start")
@@ -390,14 +394,7 @@ def _read_visits(vr: _Rows, known: dict[str, str], places: _Places, day: str | N
 
 def _read_carers(cr: _Rows, known: dict[str, str], places: _Places, day: str | None) -> list[Carer]:
     carers: list[Carer] = []
-    seen: set[str] = set()
-    for row, data in cr.rows():
-        if not _wanted(data, day):
-            continue
-        cid = cr.text(row, data, "carer_id")
-        if cid in seen:
-            cr.problem(ProblemCode.DUPLICATE_ID, row, "carer_id", "a carer id used once", cid)
-        seen.add(cid)
+    for row, data, cid in _day_rows(cr, day, "carer_id"):
         start = _position(cr, row, data, "start_", places)
         has_end = any(data.get(f"end_{k}") for k in ("postcode", "latitude", "longitude"))
         end = _position(cr, row, data, "end_", places) if has_end else start

@@ -19,7 +19,7 @@ from caremarket.brokerage.rounds.stop import StoppingCriterion
 _SCORES = (33.0, 9.0, 13.0)  # new best, better than current, accepted
 _DECAY = 0.8
 _SEGMENT = 100
-# A 1% worse plan is accepted half the time at the start; ten times rarer later on.
+# A plan 1% worse is accepted half the time at first; the temperature then cools 500-fold.
 TEMP_FACTOR = 0.01
 # At most this many visits come out per iteration: more, cheaper iterations pay on big days.
 MAX_REMOVE = 20

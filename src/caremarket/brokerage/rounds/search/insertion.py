@@ -171,6 +171,7 @@ class Inserter:
                     extra = late if late > 0 else 0.0
                     worst = extra
                     if ok and i < m:
+                        # `_push`, inlined: this loop is where the planner spends its time.
                         delta = s + dur + leg2 - starts[i]
                         j = i
                         while j < m:
