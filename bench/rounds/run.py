@@ -188,6 +188,30 @@ def table(args: argparse.Namespace) -> None:
             )
 
 
+def paired(args: argparse.Namespace) -> None:
+    """Side by side on the instances every method ran: mean gap and feasible count per set."""
+    path = args.out / "results_mankowska.csv"
+    if not path.exists():
+        return
+    latest: dict[tuple[str, str], dict[str, str]] = {}
+    for row in csv.DictReader(path.open()):
+        latest[(row["instance"], row["method"])] = row
+    methods = sorted({m for _, m in latest})
+    shared = sorted({i for i, _ in latest if all((i, m) in latest for m in methods)})
+    print(f"\nmankowska side by side on the {len(shared)} instances all of {methods} ran")
+    print(
+        f"{'set':>5} {'n':>3} " + " ".join(f"{m + ' gap %':>16} {'feasible':>9}" for m in methods)
+    )
+    for group in [*sorted({i[0] for i in shared}), "all"]:
+        names = [i for i in shared if group in ("all", i[0])]
+        cells = []
+        for m in methods:
+            gaps = [float(latest[(i, m)]["gap_pct"]) for i in names]
+            ok = sum(latest[(i, m)]["feasible"] == "True" for i in names)
+            cells.append(f"{statistics.mean(gaps):16.2f} {ok:4d}/{len(names):<4d}")
+        print(f"{group:>5} {len(names):3d} " + " ".join(cells))
+
+
 def main() -> None:
     """Parse the command line and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -215,6 +239,7 @@ def main() -> None:
         run_solomon(args)
     else:
         table(args)
+        paired(args)
 
 
 if __name__ == "__main__":
