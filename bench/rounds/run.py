@@ -212,10 +212,37 @@ def paired(args: argparse.Namespace) -> None:
         print(f"{group:>5} {len(names):3d} " + " ".join(cells))
 
 
+def markdown(args: argparse.Namespace) -> None:
+    """Per-instance Mankowska results as a markdown table (for bench/rounds/README.md)."""
+    path = args.out / "results_mankowska.csv"
+    latest: dict[tuple[str, str], dict[str, str]] = {}
+    for row in csv.DictReader(path.open()):
+        latest[(row["instance"], row["method"])] = row
+    labels = sorted({i for i, _ in latest}, key=lambda i: (i[0], int(i[1:])))
+    print("| instance | best known | caremarket | gap % | s | feasible |", end="")
+    print(" OR-Tools | gap % | feasible |")
+    print("|---|---:|---:|---:|---:|---|---:|---:|---|")
+    for label in labels:
+        cm = latest.get((label, "caremarket"))
+        ot = latest.get((label, "ortools"))
+        if cm is None:
+            continue
+        other = (
+            f"{float(ot['objective']):.2f} | {float(ot['gap_pct']):.2f} | {ot['feasible']}"
+            if ot
+            else "| |"
+        )
+        print(
+            f"| {label} | {float(cm['best_known']):.2f} | {float(cm['objective']):.2f} | "
+            f"{float(cm['gap_pct']):.2f} | {float(cm['seconds']):.0f} | {cm['feasible']} | "
+            f"{other} |"
+        )
+
+
 def main() -> None:
     """Parse the command line and run."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("benchmark", choices=["mankowska", "solomon", "table"])
+    parser.add_argument("benchmark", choices=["mankowska", "solomon", "table", "markdown"])
     parser.add_argument("--sets", default="ABCDEFG")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
@@ -237,6 +264,8 @@ def main() -> None:
     elif args.benchmark == "solomon":
         args.methods = args.methods or "alns,pyvrp"
         run_solomon(args)
+    elif args.benchmark == "markdown":
+        markdown(args)
     else:
         table(args)
         paired(args)
