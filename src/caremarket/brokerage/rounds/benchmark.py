@@ -76,7 +76,9 @@ def run(
     plan = planner(instance.problem, seconds, seed)
     took = time.perf_counter() - began
     report = check(instance.problem, plan)
-    result = Result(
-        entry, method, report.objective, took, report.is_feasible, tuple(report.violations)
-    )
+    violations = list(report.violations)
+    if report.num_unplaced:
+        violations.append(f"{report.num_unplaced} visit(s) not made")
+    # A benchmark plan must make every visit: one that leaves any out is not feasible.
+    result = Result(entry, method, report.objective, took, not violations, tuple(violations))
     return result, instance, plan
