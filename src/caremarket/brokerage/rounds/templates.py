@@ -177,7 +177,10 @@ class _Rows:
         self.problem(ProblemCode.BAD_TIME, row, name, "a time of day as HH:MM, e.g. 07:30", value)
         return None
 
-    def number(self, row: int, data: dict[str, str], name: str) -> float | None:
+    def number(
+        self, row: int, data: dict[str, str], name: str, *, signed: bool = False
+    ) -> float | None:
+        """The cell as a number (0 or more unless `signed`), or None when blank or bad."""
         value = self.text(row, data, name)
         if not value:
             return None
@@ -188,7 +191,7 @@ class _Rows:
         if not math.isfinite(number):
             self.problem(ProblemCode.NOT_A_NUMBER, row, name, "a number", value)
             return None
-        if number < 0:
+        if number < 0 and not signed:
             self.problem(ProblemCode.NEGATIVE_NUMBER, row, name, "a number 0 or more", value)
             return None
         return number
@@ -210,20 +213,6 @@ class _Rows:
                 )
             found.add(skill)
         return frozenset(found)
-
-    def signed(self, row: int, data: dict[str, str], name: str) -> float | None:
-        """A number that may be negative (a longitude), or None when blank or bad."""
-        value = data.get(name, "")
-        if not value:
-            return None
-        try:
-            number = float(value)
-        except ValueError:
-            number = math.nan
-        if not math.isfinite(number):
-            self.problem(ProblemCode.NOT_A_NUMBER, row, name, "a number (degrees)", value)
-            return None
-        return number
 
     def window(self, row: int, early: float | None, late: float | None, names: str) -> None:
         if early is not None and late is not None and late < early:
@@ -266,8 +255,8 @@ def _position(
     postcode = data.get(f"{prefix}postcode", "")
     if postcode:
         return places.add(normalise_postcode(postcode), None)
-    lat = reader.signed(row, data, f"{prefix}latitude")
-    lon = reader.signed(row, data, f"{prefix}longitude")
+    lat = reader.number(row, data, f"{prefix}latitude", signed=True)
+    lon = reader.number(row, data, f"{prefix}longitude", signed=True)
     if lat is None or lon is None:
         reader.problem(
             ProblemCode.MISSING_VALUE,
