@@ -11,6 +11,7 @@ from caremarket.cli.ingest_council import ingest_council_command
 from caremarket.cli.metrics import metrics_app
 from caremarket.cli.releases import releases
 from caremarket.cli.report import report_app
+from caremarket.cli.rounds import rounds_app
 from caremarket.cli.serve import serve
 from caremarket.cli.sources import sources
 from caremarket.cli.users import users
@@ -36,3 +37,4 @@ app.command()(serve)
 app.add_typer(users, name="users")
 app.add_typer(report_app, name="report")
 app.add_typer(metrics_app, name="metrics")
+app.add_typer(rounds_app, name="rounds")

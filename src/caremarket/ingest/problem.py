@@ -38,6 +38,10 @@ class ProblemCode(StrEnum):
     OUT_OF_RANGE = "out-of-range"
     DATES_OUT_OF_ORDER = "dates-out-of-order"
     BAD_FRONT_MATTER = "bad-front-matter"
+    BAD_TIME = "bad-time"
+    REVERSED_WINDOW = "reversed-window"
+    NEGATIVE_NUMBER = "negative-number"
+    UNKNOWN_POSTCODE = "unknown-postcode"
 
 
 TITLES: dict[ProblemCode, str] = {
@@ -63,6 +67,10 @@ TITLES: dict[ProblemCode, str] = {
     ProblemCode.OUT_OF_RANGE: "Value out of range",
     ProblemCode.DATES_OUT_OF_ORDER: "Dates out of order",
     ProblemCode.BAD_FRONT_MATTER: "Unreadable YAML",
+    ProblemCode.BAD_TIME: "Bad time of day",
+    ProblemCode.REVERSED_WINDOW: "Window closes before it opens",
+    ProblemCode.NEGATIVE_NUMBER: "Negative number",
+    ProblemCode.UNKNOWN_POSTCODE: "Unknown postcode",
 }
 
 # Problems that make the whole file unreadable: no row can be loaded, even leniently.

@@ -1,0 +1,1 @@
+"""Dated, referenced parameters of the brokerage work."""

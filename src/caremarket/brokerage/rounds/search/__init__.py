@@ -1,0 +1,1 @@
+"""The planner's search: construction, destroy-and-repair moves and acceptance."""

@@ -1,0 +1,222 @@
+"""`caremarket rounds`: plan home-care rounds from CSV templates, check a plan, benchmark."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from caremarket.brokerage.rounds import benchmark, mankowska
+from caremarket.brokerage.rounds.check import check as check_plan
+from caremarket.brokerage.rounds.map import geojson, svg
+from caremarket.brokerage.rounds.output import plan_from_json, plan_to_json, write_csv
+from caremarket.brokerage.rounds.problem import Problem
+from caremarket.brokerage.rounds.solve import solve
+from caremarket.brokerage.rounds.stop import MaxRuntime
+from caremarket.brokerage.rounds.templates import read_problem, write_templates
+from caremarket.brokerage.rounds.travel import Matrix, StraightLine, TravelTime
+from caremarket.ingest.problem import DataProblemError
+
+rounds_app = typer.Typer(
+    name="rounds",
+    help="Plan home-care rounds: who visits whom, when and in what order.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+DEFAULT_MANKOWSKA = Path("..") / "shared" / "bench" / "hhcrsp_mankowska2014"
+
+VisitsArg = Annotated[Path, typer.Argument(help="Visits CSV (see `caremarket rounds templates`).")]
+CarersArg = Annotated[Path, typer.Argument(help="Carers CSV (see `caremarket rounds templates`).")]
+DateOption = Annotated[
+    str | None,
+    typer.Option("--date", help="Plan this day (YYYY-MM-DD): rows of other days are left out."),
+]
+MatrixOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--travel-matrix",
+        help="CSV of router minutes (from,to,minutes by postcode or 'lat,lon'); "
+        "pairs it lacks use the calibrated straight-line default.",
+    ),
+]
+
+
+def seconds(text: str) -> float:
+    """Parse a time limit: `60`, `60s`, `2m` or `1m30s`."""
+    match = re.fullmatch(r"\s*(?:(\d+(?:\.\d+)?)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*", text)
+    if not match or not any(match.groups()):
+        raise typer.BadParameter(f"expected a time like 60s or 2m, got {text!r}")
+    minutes, secs = match.groups()
+    return 60 * float(minutes or 0) + float(secs or 0)
+
+
+def _locate(postcodes: Sequence[str]) -> dict[str, tuple[float, float]]:
+    from caremarket.ingest.geo.postcodes import bundled_postcodes
+
+    frame = bundled_postcodes(postcodes)
+    return {
+        str(p): (float(lat), float(lon))
+        for p, lat, lon in frame.select("postcode", "latitude", "longitude").iter_rows()
+    }
+
+
+def _problem(visits: Path, carers: Path, day: str | None, matrix: Path | None) -> Problem:
+    travel: TravelTime = StraightLine.calibrated()
+    if matrix is not None:
+        travel = Matrix.from_csv(matrix, fallback=travel)
+    try:
+        return read_problem(visits, carers, travel, _locate, day)
+    except DataProblemError as error:
+        console = Console(stderr=True)
+        for problem in error.problems:
+            console.print(f"[red]{problem.code.value}[/red] {problem.message}", highlight=False)
+        raise typer.Exit(code=2) from None
+
+
+@rounds_app.command()
+def plan(
+    visits: VisitsArg,
+    carers: CarersArg,
+    out: Annotated[
+        Path, typer.Option("--out", help="Plan JSON; CSV, GeoJSON and SVG go beside it.")
+    ],
+    date: DateOption = None,
+    time_limit: Annotated[str, typer.Option("--time-limit", help="e.g. 60s or 2m.")] = "60s",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    travel_matrix: MatrixOption = None,
+) -> None:
+    """Plan rounds and write them as JSON, CSV, GeoJSON and an SVG map."""
+    problem = _problem(visits, carers, date, travel_matrix)
+    result = solve(problem, MaxRuntime(seconds(time_limit)), seed=seed)
+    report = check_plan(problem, result)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(plan_to_json(problem, result, report), indent=1) + "\n")
+    write_csv(out.with_suffix(".csv"), problem, result)
+    out.with_suffix(".geojson").write_text(json.dumps(geojson(problem, result)) + "\n")
+    out.with_suffix(".svg").write_text(svg(problem, result, title=f"Rounds {date or ''}".strip()))
+    console = Console()
+    used = sum(1 for r in result.routes if r.calls)
+    console.print(
+        f"{report.num_calls} calls in {used} rounds; {report.num_unplaced} visit(s) unplaced; "
+        f"travel {report.travel_minutes:.0f} min ({report.travel_per_placed_hour:.1f} per hour "
+        f"placed); lateness {report.lateness_minutes:.0f} min; "
+        f"{'feasible' if report.is_feasible else 'NOT feasible'}",
+        highlight=False,
+    )
+    for item in result.unplaced:
+        console.print(f"  unplaced {item.visit}: {item.reason}", highlight=False)
+    console.print(f"Wrote {out} (+ .csv, .geojson, .svg)", highlight=False)
+
+
+@rounds_app.command()
+def check(
+    visits: VisitsArg,
+    carers: CarersArg,
+    plan_json: Annotated[Path, typer.Argument(help="A plan written by `rounds plan`.")],
+    date: DateOption = None,
+    travel_matrix: MatrixOption = None,
+) -> None:
+    """Check a plan independently: every start time, skill, window, gap and shift; print costs."""
+    problem = _problem(visits, carers, date, travel_matrix)
+    result = plan_from_json(json.loads(plan_json.read_text()))
+    report = check_plan(problem, result)
+    console = Console()
+    for line in report.violations:
+        console.print(f"[red]violation[/red] {line}", highlight=False)
+    console.print(
+        f"{'feasible' if report.is_feasible else 'NOT feasible'}: travel "
+        f"{report.travel_minutes:.1f} min, lateness {report.lateness_minutes:.1f} min "
+        f"(max {report.max_lateness_minutes:.1f}), hours placed {report.hours_placed:.2f}, "
+        f"travel per placed hour {report.travel_per_placed_hour:.2f}, "
+        f"unplaced {report.num_unplaced}, objective {report.objective:.2f}",
+        highlight=False,
+    )
+    if not report.is_feasible:
+        raise typer.Exit(code=1)
+
+
+@rounds_app.command()
+def templates(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder to write visits.csv, carers.csv, README.md.")
+    ],
+) -> None:
+    """Write the visits and carers CSV templates with one example row each, and their docs."""
+    for path in write_templates(folder):
+        Console().print(f"Wrote {path}", highlight=False)
+
+
+@rounds_app.command("interim-list")
+def interim_list(
+    care_list: Annotated[
+        Path, typer.Argument(help="interim_care_list.csv from `caremarket demo`.")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Folder for visits.csv and carers.csv.")],
+    date: Annotated[str, typer.Option("--date", help="The day to plan, YYYY-MM-DD.")],
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 2026,
+) -> None:
+    """Turn the demo county's interim care list into a day's visits and carers to plan."""
+    from datetime import date as Date
+
+    from caremarket.demo.rounds_day import write_day
+
+    visits, carers = write_day(care_list, out, Date.fromisoformat(date), seed)
+    console = Console()
+    console.print(f"Wrote {visits} and {carers}. Next:", highlight=False)
+    console.print(
+        f"  caremarket rounds plan {visits} {carers} --date {date} --out {out / 'plan.json'}",
+        highlight=False,
+    )
+
+
+@rounds_app.command()
+def bench(
+    benchmark_name: Annotated[
+        str, typer.Argument(metavar="mankowska", help="The benchmark: mankowska.")
+    ],
+    set_: Annotated[
+        str, typer.Option("--set", help="Instance sets, e.g. A or ABC (A=10 ... G=300 patients).")
+    ] = "ABCDEFG",
+    time_limit: Annotated[
+        str, typer.Option("--time-limit", help="Per instance, e.g. 60s.")
+    ] = "60s",
+    out: Annotated[
+        Path, typer.Option("--out", help="Folder for one plan JSON per instance.")
+    ] = Path("bench-out"),
+    instances: Annotated[
+        Path, typer.Option("--instances", help="The benchmark folder.")
+    ] = DEFAULT_MANKOWSKA,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+) -> None:
+    """Run the Mankowska et al. (2014) benchmark; write each plan and print gaps to best-known."""
+    if benchmark_name != "mankowska":
+        raise typer.BadParameter("the only benchmark is `mankowska`")
+    if not (instances / benchmark.BKS_FILE).exists():
+        Console(stderr=True).print(f"[red]No benchmark at {instances}[/red] (use --instances)")
+        raise typer.Exit(code=2)
+    limit = seconds(time_limit)
+    out.mkdir(parents=True, exist_ok=True)
+    console = Console()
+    gaps: dict[str, list[float]] = {}
+    for entry in benchmark.entries(instances, set_):
+        result, instance, plan_ = benchmark.run(
+            entry, lambda p, s, r: solve(p, MaxRuntime(s), seed=r), "caremarket", limit, seed
+        )
+        mankowska.write_plan(out / f"{entry.file.stem}.json", instance, plan_, result.objective)
+        gaps.setdefault(entry.group, []).append(result.gap_pct)
+        console.print(
+            f"{entry.label:>4} {result.objective:9.2f}  best-known {entry.best_known:9.2f}  "
+            f"gap {result.gap_pct:6.2f}%  {result.seconds:5.1f}s  "
+            "feasible"
+            if result.feasible
+            else "INFEASIBLE: " + "; ".join(result.violations[:2]),
+            highlight=False,
+        )
+    for group, values in gaps.items():
+        console.print(f"set {group}: mean gap {sum(values) / len(values):.2f}% over {len(values)}")

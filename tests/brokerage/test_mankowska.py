@@ -1,0 +1,56 @@
+"""The Mankowska et al. (2014) instances: read right, planned to the published optimum on set A."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from caremarket.brokerage.rounds import MaxIterations, benchmark, check, mankowska, solve
+
+
+def test_instance_reads_as_the_file_says(mankowska_dir: Path) -> None:
+    """A1: 10 patients, 3 carers, 3 double-service patients, depot rows 0 and 11."""
+    instance = mankowska.read(mankowska_dir / "instances" / "InstanzCPLEX_HCSRP_10_1.txt")
+    problem = instance.problem
+    assert len(problem.visits) == 10
+    assert len(problem.carers) == 3
+    assert sum(v.is_double_handed for v in problem.visits) == 3
+    assert problem.carers[0].skills == frozenset({"s0", "s1", "s2"})
+    assert instance.services[7] == (4, 5)  # row 8 of the file: services 4 and 5
+    assert problem.visits[0].earliest == 345 and problem.visits[0].latest == 465
+
+
+@pytest.mark.parametrize("label", ["A1", "A4", "A9"])
+def test_set_a_reaches_the_proven_optimum(mankowska_dir: Path, label: str) -> None:
+    """On 10-patient instances the planner matches the CPLEX-proven optimum and is feasible."""
+    entry = next(e for e in benchmark.entries(mankowska_dir, "A") if e.label == label)
+    instance = mankowska.read(entry.file)
+    plan = solve(instance.problem, MaxIterations(400), seed=0)
+    report = check(instance.problem, plan)
+    assert report.is_feasible, report.violations
+    assert report.objective == pytest.approx(entry.lower_bound, abs=0.01)
+
+
+def test_exchange_json_round_trips(mankowska_dir: Path, tmp_path: Path) -> None:
+    """A plan written in the benchmark's JSON form reads back to the same checked objective."""
+    instance = mankowska.read(mankowska_dir / "instances" / "InstanzCPLEX_HCSRP_25_1.txt")
+    plan = solve(instance.problem, MaxIterations(30), seed=0)
+    report = check(instance.problem, plan)
+    path = tmp_path / "plan.json"
+    mankowska.write_plan(path, instance, plan, report.objective)
+    data = json.loads(path.read_text())
+    assert data["instance"] == "InstanzCPLEX_HCSRP_25_1.txt"
+    assert {"carer", "visits"} <= set(data["routes"][0])
+    again = check(instance.problem, mankowska.plan_from_json(instance, data))
+    assert again.is_feasible
+    assert again.objective == pytest.approx(report.objective)
+
+
+def test_sets_follow_the_best_known_table(mankowska_dir: Path) -> None:
+    """Sets A to G hold 10 instances each, from 10 to 300 patients."""
+    entries = benchmark.entries(mankowska_dir)
+    assert len(entries) == 70
+    assert [e.group for e in entries[::10]] == list("ABCDEFG")
+    assert entries[-1].file.name.startswith("InstanzVNS_HCSRP_300_")
