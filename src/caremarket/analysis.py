@@ -20,7 +20,9 @@ from caremarket.figures import (
     chosen_releases,
     council_localities,
     counted_locations,
+    location_releases,
     national_figures,
+    used_releases,
     with_areas,
 )
 from caremarket.ingest.sources import DIRECTORY_PRECEDENCE, RATING_PRECEDENCE
@@ -110,13 +112,6 @@ def latest_cqc_date(store: Store, council: Area) -> date | None:
         [council.code],
     )["d"][0]
     return found if isinstance(found, date) else None
-
-
-def _used(purpose: str, frame: pl.DataFrame) -> tuple[UsedRelease, ...]:
-    rows = frame.select(
-        "release_id", "source_id", "source_title", "release_date", "licence", "file_name"
-    ).unique("release_id")
-    return tuple(UsedRelease(purpose, **row) for row in rows.sort("release_date").to_dicts())
 
 
 def _table_exists(store: Store, table: str) -> bool:
@@ -215,8 +210,7 @@ def gather(
         )
         located = counted_locations(store, day, directory, ratings)
         found["locations"] = with_areas(store, council, day, located)
-        separate = ratings.filter(~pl.col("release_id").is_in(directory["release_id"].implode()))
-        releases[Input.LOCATIONS] = _used("locations", directory) + _used("ratings", separate)
+        releases[Input.LOCATIONS] = location_releases(directory, ratings)
         previous = chosen_releases(
             store,
             date.fromordinal(directory["release_date"][0].toordinal() - 1),
@@ -232,7 +226,7 @@ def gather(
             earlier = counted_locations(store, then, previous, then_ratings)
             found["previous_locations"] = with_areas(store, council, then, earlier)
             found["previous_as_of"] = then
-            releases[Input.PREVIOUS_LOCATIONS] = _used("previous locations", previous)
+            releases[Input.PREVIOUS_LOCATIONS] = used_releases("previous locations", previous)
 
     for which, table in COUNCIL_TABLES.items():
         rows, release = _council_extract(store, council, day, table)
@@ -241,7 +235,7 @@ def gather(
         if which in (Input.AGREEMENTS, Input.INTERIM_CARE):
             rows = with_areas(store, council, day, rows)
         found[which.value] = rows
-        releases[which] = _used(which.value.replace("_", " "), release)
+        releases[which] = used_releases(which.value.replace("_", " "), release)
 
     codes = [council.code, *(d.code for d in districts_of(council.code))]
     for which, kind in ((Input.POPULATION, "estimate"), (Input.PROJECTION, "projection")):
@@ -250,7 +244,7 @@ def gather(
         rows, release = _population(store, codes, kind, cutoff)
         if rows is not None:
             found[which.value] = rows
-            releases[which] = _used(f"population {kind}s", release)
+            releases[which] = used_releases(f"population {kind}s", release)
 
     regional = _comparators(store, council, day, national, comparators)
     if regional is not None:

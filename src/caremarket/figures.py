@@ -308,9 +308,18 @@ def district_of_postcodes(store: Store, postcodes: pl.Series) -> pl.DataFrame:
     return loaded
 
 
-def _used(purpose: str, frame: pl.DataFrame) -> tuple[UsedRelease, ...]:
-    rows = frame.drop("la_code").unique("release_id").sort("release_date").to_dicts()
-    return tuple(UsedRelease(purpose, **row) for row in rows)
+def used_releases(purpose: str, frame: pl.DataFrame) -> tuple[UsedRelease, ...]:
+    """The distinct releases of a frame of release rows, oldest first, for a purpose."""
+    rows = frame.select(
+        "release_id", "source_id", "source_title", "release_date", "licence", "file_name"
+    ).unique("release_id")
+    return tuple(UsedRelease(purpose, **row) for row in rows.sort("release_date").to_dicts())
+
+
+def location_releases(directory: pl.DataFrame, ratings: pl.DataFrame) -> tuple[UsedRelease, ...]:
+    """The releases describing locations, then those giving ratings when they differ."""
+    separate = ratings.filter(~pl.col("release_id").is_in(directory["release_id"].implode()))
+    return used_releases("locations", directory) + used_releases("ratings", separate)
 
 
 def council_figures(
@@ -331,10 +340,7 @@ def council_figures(
     locations = counted_locations(store, as_of, directory, ratings)
     located = _areas(store, council, as_of, locations, breakdown)
     table = supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of)
-    used = _used("locations", directory) + _used(
-        "ratings", ratings.filter(~pl.col("release_id").is_in(directory["release_id"].implode()))
-    )
-    return Figures(council, as_of, breakdown, table, used)
+    return Figures(council, as_of, breakdown, table, location_releases(directory, ratings))
 
 
 def national_figures(store: Store, as_of: date) -> pl.DataFrame:

@@ -354,7 +354,7 @@ def test_local_assessments_and_fees(make_inputs) -> None:  # type: ignore[no-unt
                 date(2026, 2, 1),
                 date(2026, 2, 1),
             ],
-            "rating": ["Inadequate", "Good", "Requires improvement", "good"],
+            "rating": ["inadequate", "good", "requires_improvement", "good"],
         }
     )
     fees = pl.DataFrame(

@@ -36,14 +36,19 @@ def financial_year(as_of: date) -> tuple[date, date, str]:
     return date(end_year - 1, 4, 1), last, f"{end_year - 1}-{str(end_year)[-2:]}"
 
 
-def _spend_in_year(inputs: MetricInputs) -> tuple[pl.DataFrame, str]:
-    """Each agreement's cost in the financial year (`spend_gbp`), and the year's label."""
+def _council_spend(inputs: MetricInputs) -> tuple[pl.DataFrame, str]:
+    """Council-funded agreements with a cost in the last whole financial year (`spend_gbp`),
+    and the year's label."""
     first, last, label = financial_year(inputs.as_of)
     agreements = inputs.frame(Input.AGREEMENTS)
     start = pl.max_horizontal(pl.col("start_date"), pl.lit(first))
     end = pl.min_horizontal(pl.col("end_date").fill_null(last), pl.lit(last))
     days = ((end - start).dt.total_days() + 1).clip(lower_bound=0)
-    return agreements.with_columns(spend_gbp=pl.col("weekly_cost_gbp") * days / 7), label
+    spent = agreements.with_columns(spend_gbp=pl.col("weekly_cost_gbp") * days / 7)
+    council = spent.filter(
+        pl.col("funding").is_in(list(COUNCIL_FUNDING)) & (pl.col("spend_gbp") > 0)
+    )
+    return council, label
 
 
 @metric(
@@ -54,10 +59,7 @@ def _spend_in_year(inputs: MetricInputs) -> tuple[pl.DataFrame, str]:
 )
 def spend_in_year(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Gross cost of council-managed care and direct payments in the last whole financial year."""
-    spent, label = _spend_in_year(inputs)
-    council = spent.filter(
-        pl.col("funding").is_in(list(COUNCIL_FUNDING)) & (pl.col("spend_gbp") > 0)
-    )
+    council, label = _council_spend(inputs)
     return rollup(
         council,
         level,
@@ -75,10 +77,7 @@ def spend_in_year(inputs: MetricInputs, level: Level) -> pl.DataFrame:
 )
 def direct_payment_share_of_spend(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Direct payments as a share of council spend in the last complete financial year."""
-    spent, label = _spend_in_year(inputs)
-    council = spent.filter(
-        pl.col("funding").is_in(list(COUNCIL_FUNDING)) & (pl.col("spend_gbp") > 0)
-    )
+    council, label = _council_spend(inputs)
     direct = pl.col("spend_gbp").filter(pl.col("funding") == "direct_payment").sum()
     return rollup(
         council,

@@ -80,9 +80,8 @@ def pct_good_or_outstanding_local(inputs: MetricInputs, level: Level) -> pl.Data
     assessed = inputs.frame(Input.LOCATIONS).join(latest, on="location_id", how="inner")
     if assessed.is_empty():
         return empty_result()
-    # Council scales may say "Good" where the CQC ids say "good".
-    words = pl.col("local_rating").str.to_lowercase().str.replace_all(" ", "_")
-    good = words.is_in([Rating.OUTSTANDING.value, Rating.GOOD.value])
+    # The council ingest stores every scale's ratings as the CQC rating ids.
+    good = pl.col("local_rating").is_in([Rating.OUTSTANDING.value, Rating.GOOD.value])
     return rollup(
         assessed,
         level,

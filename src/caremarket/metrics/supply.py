@@ -16,15 +16,22 @@ COUNCIL_FUNDING = ("council_managed", "direct_payment")
 ACCREDITED_TIERS = ("principal", "framework")
 
 
-def location_figures(inputs: MetricInputs, level: Level) -> pl.DataFrame:
-    """The supply and quality table of the counted locations at a level."""
-    located = at_level(inputs.frame(Input.LOCATIONS), level, inputs)
+def location_figures(
+    inputs: MetricInputs, level: Level, locations: pl.DataFrame | None = None
+) -> pl.DataFrame:
+    """The supply and quality table of the counted locations (or of `locations`) at a level."""
+    chosen = inputs.frame(Input.LOCATIONS) if locations is None else locations
+    located = at_level(chosen, level, inputs)
     return supply_and_quality(located.select(list(LOCATION_COLUMNS)), inputs.as_of)
 
 
-def pick(inputs: MetricInputs, level: Level, column: str) -> pl.DataFrame:
+def pick(
+    inputs: MetricInputs, level: Level, column: str, locations: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """One column of the location figures as a metric result (n = locations)."""
-    figures = location_figures(inputs, level)
+    if locations is not None and locations.is_empty():
+        return empty_result()
+    figures = location_figures(inputs, level, locations)
     return figures.select(
         *CELL_KEYS,
         period=pl.lit(inputs.as_of.isoformat()),
@@ -104,17 +111,7 @@ def _accredited(inputs: MetricInputs) -> pl.DataFrame:
 )
 def accredited_locations(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Locations the council contracts with on its principal-provider or framework tier."""
-    accredited = _accredited(inputs)
-    if accredited.is_empty():
-        return empty_result()
-    located = at_level(accredited, level, inputs)
-    figures = supply_and_quality(located.select(list(LOCATION_COLUMNS)), inputs.as_of)
-    return figures.select(
-        *CELL_KEYS,
-        period=pl.lit(inputs.as_of.isoformat()),
-        value=pl.col("locations").cast(pl.Float64),
-        n=pl.col("locations"),
-    )
+    return pick(inputs, level, "locations", _accredited(inputs))
 
 
 @metric(
@@ -125,17 +122,7 @@ def accredited_locations(inputs: MetricInputs, level: Level) -> pl.DataFrame:
 )
 def accredited_beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Registered beds of care homes the council contracts with on principal or framework terms."""
-    accredited = _accredited(inputs)
-    if accredited.is_empty():
-        return empty_result()
-    located = at_level(accredited, level, inputs)
-    figures = supply_and_quality(located.select(list(LOCATION_COLUMNS)), inputs.as_of)
-    return figures.select(
-        *CELL_KEYS,
-        period=pl.lit(inputs.as_of.isoformat()),
-        value=pl.col("beds").cast(pl.Float64),
-        n=pl.col("locations"),
-    )
+    return pick(inputs, level, "beds", _accredited(inputs))
 
 
 def _placements_at_locations(inputs: MetricInputs) -> pl.DataFrame:
