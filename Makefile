@@ -12,7 +12,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= demo-output
 
-.PHONY: demo test lint typecheck bench clean system-packages demo-serve bench-web
+.PHONY: demo test lint typecheck bench clean system-packages bench-web
 
 .tools/bin/uv:
 	$(PYTHON) -m venv .tools
@@ -25,8 +25,10 @@ $(VENV)/.synced: pyproject.toml uv.lock | $(UV)
 system-packages:
 	bash scripts/ensure-system-packages.sh
 
+# The demo county, its MPS, then the Care Market Intelligence Tool on it at
+# http://127.0.0.1:8000/ (Ctrl-C stops it; `caremarket demo --no-serve` only writes the files).
 demo: $(VENV)/.synced system-packages
-	$(BIN)/caremarket demo --out $(DEMO_DIR)
+	$(BIN)/caremarket demo --out $(DEMO_DIR) --serve
 
 lint: $(VENV)/.synced
 	$(BIN)/ruff check src tests bench
@@ -41,10 +43,7 @@ test: lint typecheck system-packages
 
 bench: $(VENV)/.synced
 	$(BIN)/python bench/ingest/run.py
-
-# The demo, then the Care Market Intelligence Tool on it at http://127.0.0.1:8000/.
-demo-serve: $(VENV)/.synced system-packages
-	$(BIN)/caremarket demo --out $(DEMO_DIR) --serve
+	$(BIN)/python bench/report/run.py
 
 bench-web: $(VENV)/.synced
 	$(BIN)/python bench/web/run.py
