@@ -15,11 +15,14 @@ from datetime import date
 import polars as pl
 
 from caremarket.domain.area import Area, districts_of, england_areas
+from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.figures import (
     UsedRelease,
     chosen_releases,
     council_localities,
     counted_locations,
+    latest_release_date,
+    location_facts,
     location_releases,
     national_figures,
     used_releases,
@@ -104,14 +107,7 @@ class MetricResult:
 
 def latest_cqc_date(store: Store, council: Area) -> date | None:
     """The date of the latest CQC release covering the council (None if there is none)."""
-    found = store.query(
-        """
-        SELECT max(r.release_date) AS d FROM release r JOIN release_coverage c USING (release_id)
-        WHERE r.source_id LIKE 'cqc_%' AND c.la_code = ?
-        """,
-        [council.code],
-    )["d"][0]
-    return found if isinstance(found, date) else None
+    return latest_release_date(store, council)
 
 
 def _table_exists(store: Store, table: str) -> bool:
@@ -199,7 +195,7 @@ def gather(
     """
     day = as_of or latest_cqc_date(store, council) or date.today()
     releases: dict[Input, tuple[UsedRelease, ...]] = {}
-    found: dict[str, pl.DataFrame | date | None] = {}
+    found: dict[str, pl.DataFrame | date | ReleaseFacts | None] = {}
 
     directory = chosen_releases(
         store, day, DIRECTORY_PRECEDENCE, with_ratings=False, la_code=council.code
@@ -210,6 +206,7 @@ def gather(
         )
         located = counted_locations(store, day, directory, ratings)
         found["locations"] = with_areas(store, council, day, located)
+        found["facts"] = location_facts(store, directory, ratings, council.code)
         releases[Input.LOCATIONS] = location_releases(directory, ratings)
         previous = chosen_releases(
             store,

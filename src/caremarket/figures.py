@@ -15,8 +15,11 @@ from functools import cache
 import polars as pl
 
 from caremarket.domain.area import Area, england_areas
-from caremarket.ingest.sources import DIRECTORY_PRECEDENCE, RATING_PRECEDENCE
-from caremarket.metrics.supply_quality import LOCATION_COLUMNS, supply_and_quality
+from caremarket.domain.freshness import Freshness, long_date
+from caremarket.domain.release_fact import Fact, ReleaseFacts
+from caremarket.ingest.release_facts import FACT_SCHEMA, release_facts
+from caremarket.ingest.sources import DIRECTORY_PRECEDENCE, RATING_PRECEDENCE, SOURCES
+from caremarket.metrics.supply_quality import LOCATION_COLUMNS, supply_and_quality, within_release
 from caremarket.store.store import Store
 
 
@@ -50,6 +53,13 @@ class Figures:
     breakdown: Breakdown
     table: pl.DataFrame
     releases: tuple[UsedRelease, ...]
+    facts: ReleaseFacts
+
+    @property
+    def freshness(self) -> Freshness:
+        """The newest release used against the as-of date."""
+        newest = max((r.release_date for r in self.releases), default=self.as_of)
+        return Freshness(newest, self.as_of)
 
     def records(self) -> list[dict[str, object]]:
         """One dict per row with la_code, la_name and as_of first, for JSON and CSV."""
@@ -308,6 +318,71 @@ def district_of_postcodes(store: Store, postcodes: pl.Series) -> pl.DataFrame:
     return loaded
 
 
+RATING_FACTS = frozenset({Fact.OVERALL_RATINGS, Fact.KEY_QUESTION_RATINGS, Fact.SERVICE_RATINGS})
+
+
+def _stored_facts(store: Store, release_ids: list[str]) -> pl.DataFrame:
+    """Releases' recorded facts (release_id, la_code, fact, known, detail); derived from their
+    rows for a release loaded before facts were kept."""
+    found = store.query(
+        "SELECT release_id, la_code, fact, known, detail FROM release_fact "
+        "WHERE release_id IN (SELECT unnest(?))",
+        [release_ids],
+    )
+    frames = [found]
+    for release_id in sorted(set(release_ids) - set(found["release_id"].to_list())):
+        source = next((s for s in SOURCES if s.id == release_id.split(":", 1)[0]), None)
+        if source is None:
+            continue
+        tables = {
+            name: store.query(f"SELECT * FROM {name} WHERE release_id = ?", [release_id])
+            for name in ("location", "location_sector", "location_client_group", "rating")
+        }
+        derived = release_facts(source, tables)
+        frames.append(derived.select(pl.lit(release_id).alias("release_id"), *FACT_SCHEMA))
+    return pl.concat(frames, how="vertical_relaxed")
+
+
+def councils_facts(
+    store: Store, directory: pl.DataFrame, ratings: pl.DataFrame
+) -> dict[str, ReleaseFacts]:
+    """Per council, what the releases describing its locations (and giving their ratings) tell.
+
+    `directory` and `ratings` are `chosen_releases` frames; rating facts come
+    from the ratings release when it is another one.
+    """
+    ids = sorted(set(directory["release_id"].to_list()) | set(ratings["release_id"].to_list()))
+    stored = _stored_facts(store, ids)
+    rating_facts = [f.value for f in RATING_FACTS]
+    rated = dict(zip(ratings["la_code"].to_list(), ratings["release_id"].to_list(), strict=True))
+    found: dict[str, ReleaseFacts] = {}
+    for row in directory.to_dicts():
+        code, release_id = row["la_code"], row["release_id"]
+        own = stored.filter((pl.col("release_id") == release_id) & (pl.col("la_code") == code))
+        rating_id = rated.get(code, release_id)
+        if rating_id != release_id:
+            theirs = stored.filter(
+                (pl.col("release_id") == rating_id)
+                & (pl.col("la_code") == code)
+                & pl.col("fact").is_in(rating_facts)
+            )
+            own = pl.concat([own.filter(~pl.col("fact").is_in(rating_facts)), theirs])
+        title = f"{row['source_title']} of {long_date(row['release_date'])}"
+        known = frozenset(Fact(f) for f in own.filter(pl.col("known"))["fact"].to_list())
+        details = {Fact(r["fact"]): r["detail"] for r in own.filter(~pl.col("known")).to_dicts()}
+        found[code] = ReleaseFacts(title, known, details)
+    return found
+
+
+def location_facts(
+    store: Store, directory: pl.DataFrame, ratings: pl.DataFrame, la_code: str
+) -> ReleaseFacts:
+    """What the releases describing one council's locations tell (see `councils_facts`)."""
+    chosen = directory.filter(pl.col("la_code") == la_code)
+    facts = councils_facts(store, chosen, ratings.filter(pl.col("la_code") == la_code))
+    return facts.get(la_code, ReleaseFacts("", frozenset()))
+
+
 def used_releases(purpose: str, frame: pl.DataFrame) -> tuple[UsedRelease, ...]:
     """The distinct releases of a frame of release rows, oldest first, for a purpose."""
     rows = frame.select(
@@ -322,10 +397,46 @@ def location_releases(directory: pl.DataFrame, ratings: pl.DataFrame) -> tuple[U
     return used_releases("locations", directory) + used_releases("ratings", separate)
 
 
+def latest_release_date(store: Store, council: Area) -> date | None:
+    """The date of the latest CQC release covering the council (None if there is none).
+
+    Every output without an as-of date asked for uses this one.
+    """
+    found = store.query(
+        """
+        SELECT max(r.release_date) AS d FROM release r JOIN release_coverage c USING (release_id)
+        WHERE r.source_id LIKE 'cqc_%' AND c.la_code = ?
+        """,
+        [council.code],
+    )["d"][0]
+    return found if isinstance(found, date) else None
+
+
+def resolve_as_of(store: Store, council: Area, as_of: date | None) -> date:
+    """The as-of date asked for, or the latest CQC release covering the council.
+
+    LookupError when none is asked for and no CQC release covers the council.
+    """
+    if as_of is not None:
+        return as_of
+    latest = latest_release_date(store, council)
+    if latest is None:
+        raise LookupError(
+            f"no CQC release covers {council.name} ({council.code}): load one with "
+            "`caremarket ingest`"
+        )
+    return latest
+
+
 def council_figures(
-    store: Store, council: Area, as_of: date, breakdown: Breakdown = Breakdown.COUNCIL
+    store: Store,
+    council: Area,
+    as_of: date | None = None,
+    breakdown: Breakdown = Breakdown.COUNCIL,
 ) -> Figures:
-    """Supply and quality figures for a council as at a date (LookupError if no release)."""
+    """Supply and quality figures for a council as at a date (default: its latest CQC
+    release); LookupError if no release covers it."""
+    as_of = resolve_as_of(store, council, as_of)
     directory = chosen_releases(
         store, as_of, DIRECTORY_PRECEDENCE, with_ratings=False, la_code=council.code
     )
@@ -339,8 +450,9 @@ def council_figures(
     )
     locations = counted_locations(store, as_of, directory, ratings)
     located = _areas(store, council, as_of, locations, breakdown)
-    table = supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of)
-    return Figures(council, as_of, breakdown, table, location_releases(directory, ratings))
+    facts = location_facts(store, directory, ratings, council.code)
+    table = within_release(supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of), facts)
+    return Figures(council, as_of, breakdown, table, location_releases(directory, ratings), facts)
 
 
 def national_figures(store: Store, as_of: date) -> pl.DataFrame:
@@ -356,6 +468,15 @@ def national_figures(store: Store, as_of: date) -> pl.DataFrame:
     located = locations.join(names, on="la_code", how="left").with_columns(
         area_code=pl.col("la_code")
     )
-    return supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of).rename(
-        {"area_code": "la_code", "area_name": "la_name"}
-    )
+    table = supply_and_quality(located.select(list(LOCATION_COLUMNS)), as_of)
+    facts = councils_facts(store, directory, ratings)
+    parts = [
+        within_release(part, facts[str(code)])
+        for (code,), part in table.group_by("area_code", maintain_order=True)
+        if str(code) in facts
+    ]
+    if not parts:
+        return within_release(table, ReleaseFacts.every()).rename(
+            {"area_code": "la_code", "area_name": "la_name"}
+        )
+    return pl.concat(parts).rename({"area_code": "la_code", "area_name": "la_name"})

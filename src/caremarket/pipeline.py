@@ -21,6 +21,7 @@ from caremarket.ingest.council.manifest import read_context
 from caremarket.ingest.coverage import release_coverage
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.registry import JSON_ADAPTERS, TABULAR_ADAPTERS
+from caremarket.ingest.release_facts import release_facts
 from caremarket.ingest.workbook import FileFormat, detect_format, file_hash, open_workbook
 from caremarket.store.store import Store
 
@@ -156,6 +157,9 @@ def _release(
     tables["release_coverage"] = pl.DataFrame(
         {"release_id": release_id, "la_code": sorted(release_coverage(parsed.tables))},
         schema={"release_id": pl.String, "la_code": pl.String},
+    )
+    tables["release_fact"] = release_facts(parsed.source, parsed.tables).with_columns(
+        release_id=pl.lit(release_id)
     )
     release = {
         "release_id": release_id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -35,7 +35,11 @@ def figures(
     db: DbOption = Path("caremarket.duckdb"),
     as_of: Annotated[
         str | None,
-        typer.Option("--as-of", help="Figures as at this date (YYYY-MM-DD); default today."),
+        typer.Option(
+            "--as-of",
+            help="Figures as at this date (YYYY-MM-DD); default: the latest CQC release "
+            "covering the council.",
+        ),
     ] = None,
     by: Annotated[
         Breakdown, typer.Option("--by", help="council, district or locality.")
@@ -47,10 +51,11 @@ def figures(
     """Supply and quality by sector x client group: locations, providers, beds, ratings.
 
     For each source the latest release on or before --as-of is used; the
-    releases used are listed under the table.
+    releases used are listed under the table. A cell the release cannot tell
+    is unknown ("?" in the table, null in CSV and JSON) and its row's note says why.
     """
     try:
-        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else date.today()
+        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
     except ValueError:
         raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
     try:
@@ -64,21 +69,32 @@ def figures(
             Console(stderr=True).print(f"[red]{error}[/red]")
             raise typer.Exit(code=1) from None
     records = result.records()
-    if output is OutputFormat.TABLE:
-        console = Console(width=max(Console().width, 150))
-        shown = [
-            {k: v for k, v in r.items() if k not in ("la_code", "la_name", "as_of")}
-            for r in records
-        ]
-        write_records(
-            shown, output, console=console,
-            title=f"{area.name} ({area.code}) as at {when.isoformat()}", headers=_HEADERS,
-            unknown="?",
-        )  # fmt: skip
-        for used in result.releases:
-            console.print(
-                f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}, "
-                f"{used.file_name} ({used.licence})[/dim]"
-            )
+    warning = result.freshness.warning()
+    if output is not OutputFormat.TABLE:
+        if warning:
+            Console(stderr=True).print(f"[yellow]{warning}[/yellow]")
+        write_records(records, output)
         return
-    write_records(records, output)
+    console = Console(width=max(Console().width, 150))
+    notes: dict[str, int] = {}
+    shown = []
+    for record in records:
+        row = {k: v for k, v in record.items() if k not in ("la_code", "la_name", "as_of", "note")}
+        note = record.get("note")
+        if isinstance(note, str):
+            row["sector"] = f"{row['sector']} [{notes.setdefault(note, len(notes) + 1)}]"
+        shown.append(row)
+    write_records(
+        shown, output, console=console,
+        title=f"{area.name} ({area.code}) as at {result.as_of.isoformat()}", headers=_HEADERS,
+        unknown="?",
+    )  # fmt: skip
+    for note, number in notes.items():
+        console.print(f"[{number}] {note}", markup=False)
+    if warning:
+        console.print(f"[yellow]{warning}[/yellow]")
+    for used in result.releases:
+        console.print(
+            f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}, "
+            f"{used.file_name} ({used.licence})[/dim]"
+        )

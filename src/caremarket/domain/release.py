@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from caremarket.domain.release_fact import Fact
+
 
 class Licence(StrEnum):
     """Licences public sector data are published under."""
@@ -30,6 +32,9 @@ class Source:
     licence: Licence
     cadence: str
     url: str
+    carries: frozenset[Fact] = frozenset()
+    """The facts about locations its releases can carry (see `domain.release_fact`); what
+    one release holds for a council is derived from its rows at ingest."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+
+from caremarket.domain.release_fact import Fact, ReleaseFacts
 
 
 class Sector(StrEnum):
@@ -16,11 +19,48 @@ class Sector(StrEnum):
     EXTRA_CARE = "extra_care"
     SHARED_LIVES = "shared_lives"
     COMMUNITY = "community"
+    COMMUNITY_UNSPECIFIED = "community_unspecified"
 
     @property
     def label(self) -> str:
         """The sector's name as a council writes it."""
         return SECTOR_LABELS[self]
+
+    @property
+    def named(self) -> bool:
+        """Whether the sector is a service a council buys (not a release's 'service not named')."""
+        return self is not Sector.COMMUNITY_UNSPECIFIED
+
+    @property
+    def needs(self) -> tuple[Fact, ...]:
+        """The facts a release must carry to tell which locations are in the sector."""
+        return SECTOR_NEEDS.get(self, ())
+
+    def unknown_in(self, facts: ReleaseFacts) -> str | None:
+        """Why a release cannot tell this sector's locations (None when it can).
+
+        Home care and supported living are told, in part, by a release that
+        rates services by group; the other community sectors need service types.
+        """
+        if self in PARTIAL_FROM_GROUPS and facts.tells(Fact.SERVICE_GROUPS):
+            return facts.first_unknown((Fact.SERVICES_BEYOND_CARE_HOMES,))
+        if self is Sector.COMMUNITY_UNSPECIFIED and facts.tells(Fact.SERVICE_TYPES):
+            return "every location's service is named in this release"
+        return facts.first_unknown(self.needs)
+
+    def partial_in(self, facts: ReleaseFacts) -> str | None:
+        """A note when the release names this sector's services only in part (else None)."""
+        if (
+            self in PARTIAL_FROM_GROUPS
+            and not facts.tells(Fact.SERVICE_TYPES)
+            and facts.tells(Fact.SERVICE_GROUPS)
+        ):
+            return (
+                f"{facts.release_title or 'the release'} names a service only where CQC rated "
+                "it as such; community services it does not name are counted under "
+                f"'{SECTOR_LABELS[Sector.COMMUNITY_UNSPECIFIED]}'"
+            )
+        return None
 
 
 SECTOR_LABELS: dict[Sector, str] = {
@@ -32,7 +72,22 @@ SECTOR_LABELS: dict[Sector, str] = {
     Sector.EXTRA_CARE: "Extra care housing",
     Sector.SHARED_LIVES: "Shared lives",
     Sector.COMMUNITY: "Community-based services",
+    Sector.COMMUNITY_UNSPECIFIED: "Community-based adult social care, service not named",
 }
+
+_NAMED = (Fact.SERVICES_BEYOND_CARE_HOMES, Fact.SERVICE_TYPES)
+SECTOR_NEEDS: Mapping[Sector, tuple[Fact, ...]] = {
+    Sector.CARE_HOME_NURSING: (Fact.NURSING_SPLIT,),
+    Sector.CARE_HOME_RESIDENTIAL: (Fact.NURSING_SPLIT,),
+    Sector.HOME_CARE: _NAMED,
+    Sector.SUPPORTED_LIVING: _NAMED,
+    Sector.EXTRA_CARE: _NAMED,
+    Sector.SHARED_LIVES: _NAMED,
+    Sector.COMMUNITY: _NAMED,
+    Sector.COMMUNITY_UNSPECIFIED: (Fact.SERVICES_BEYOND_CARE_HOMES,),
+}
+# Sectors a release rating services by group (Latest ratings) names in part.
+PARTIAL_FROM_GROUPS = frozenset({Sector.HOME_CARE, Sector.SUPPORTED_LIVING})
 
 # CQC "service types" (HSCA Active Locations columns `Service type - <name>`,
 # API `gacServiceTypes[].description`). `care_home` is derived from the two
@@ -72,6 +127,9 @@ RATING_GROUP_SECTORS: dict[str, Sector] = {
 }
 
 CARE_HOME_SECTORS = frozenset({Sector.CARE_HOME_NURSING, Sector.CARE_HOME_RESIDENTIAL})
+# Every sector a care home figure (beds, weekly prices) means something for.
+CARE_HOMES = CARE_HOME_SECTORS | {Sector.CARE_HOME}
+HOME_CARE = frozenset({Sector.HOME_CARE})
 
 
 def with_care_home(sectors: set[Sector]) -> set[Sector]:

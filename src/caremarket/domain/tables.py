@@ -84,6 +84,19 @@ RELEASE_COVERAGE = Table(
     ("release_id", "la_code"),
 )
 
+RELEASE_FACT = Table(
+    "release_fact",
+    "What a release can tell about each council it covers (see caremarket.domain.release_fact).",
+    (
+        _RELEASE_ID,
+        _c("la_code", T, required=True),
+        _c("fact", T, "see caremarket.domain.release_fact.Fact", required=True),
+        _c("known", B, "whether the release carries the fact for the council", required=True),
+        _c("detail", T, "how many rows carry it, or why it is not known"),
+    ),
+    ("release_id", "la_code", "fact"),
+)
+
 LOCATION = Table(
     "location",
     "A CQC-registered location as a release describes it.",
@@ -369,6 +382,7 @@ NARRATIVE_BLOCK = Table(
 TABLES: tuple[Table, ...] = (
     RELEASE,
     RELEASE_COVERAGE,
+    RELEASE_FACT,
     LOCATION,
     PROVIDER,
     LOCATION_SECTOR,

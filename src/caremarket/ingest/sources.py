@@ -3,6 +3,20 @@
 from __future__ import annotations
 
 from caremarket.domain.release import Licence, Source
+from caremarket.domain.release_fact import Fact
+
+_DIRECTORY_FACTS = frozenset(
+    {
+        Fact.SERVICE_TYPES,
+        Fact.SERVICES_BEYOND_CARE_HOMES,
+        Fact.NURSING_SPLIT,
+        Fact.BEDS,
+        Fact.CLIENT_GROUPS,
+        Fact.POSITIONS,
+        Fact.OVERALL_RATINGS,
+        Fact.REGISTRATION_DATES,
+    }
+)
 
 CQC_HSCA_ACTIVE_LOCATIONS = Source(
     id="cqc_hsca_active_locations",
@@ -11,6 +25,7 @@ CQC_HSCA_ACTIVE_LOCATIONS = Source(
     licence=Licence.OGL_3,
     cadence="monthly",
     url="https://www.cqc.org.uk/about-us/transparency/using-cqc-data",
+    carries=_DIRECTORY_FACTS,
 )
 
 CQC_LATEST_RATINGS = Source(
@@ -20,6 +35,18 @@ CQC_LATEST_RATINGS = Source(
     licence=Licence.OGL_3,
     cadence="monthly",
     url="https://www.cqc.org.uk/about-us/transparency/using-cqc-data",
+    # Service / population groups name a service only where CQC rated it as one;
+    # no service types, nursing split, beds, client groups or registration dates.
+    carries=frozenset(
+        {
+            Fact.SERVICE_GROUPS,
+            Fact.SERVICES_BEYOND_CARE_HOMES,
+            Fact.POSITIONS,
+            Fact.OVERALL_RATINGS,
+            Fact.KEY_QUESTION_RATINGS,
+            Fact.SERVICE_RATINGS,
+        }
+    ),
 )
 
 CQC_API_LOCATIONS = Source(
@@ -29,6 +56,7 @@ CQC_API_LOCATIONS = Source(
     licence=Licence.OGL_3,
     cadence="on request",
     url="https://api-portal.service.cqc.org.uk/",
+    carries=_DIRECTORY_FACTS | {Fact.KEY_QUESTION_RATINGS},
 )
 
 CQC_DIRECTORY = Source(
@@ -38,6 +66,7 @@ CQC_DIRECTORY = Source(
     licence=Licence.OGL_3,
     cadence="weekly",
     url="https://www.cqc.org.uk/about-us/transparency/using-cqc-data",
+    carries=_DIRECTORY_FACTS - {Fact.BEDS, Fact.OVERALL_RATINGS, Fact.REGISTRATION_DATES},
 )
 
 ONS_MID_YEAR_ESTIMATES = Source(

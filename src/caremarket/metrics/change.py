@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from caremarket.domain.release_fact import Fact
+from caremarket.domain.sector import CARE_HOMES
 from caremarket.metrics.cube import rollup
 from caremarket.metrics.inputs import MetricInputs
 from caremarket.metrics.registry import Input, Level, Theme, Unit, metric
@@ -61,14 +63,28 @@ def closures(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     return _count(inputs, level, ~pl.col("is_now") & pl.col("was"), pl.len().cast(pl.Float64))
 
 
-@metric(label="Beds gained", unit=Unit.BEDS, theme=Theme.CHANGE, inputs=_INPUTS)
+@metric(
+    label="Beds gained",
+    unit=Unit.BEDS,
+    theme=Theme.CHANGE,
+    inputs=_INPUTS,
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
+)
 def beds_gained(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Beds of opened care homes plus beds added to continuing ones."""
     gained = (pl.col("beds").fill_null(0) - pl.col("then_beds").fill_null(0)).clip(lower_bound=0)
     return _count(inputs, level, pl.col("is_now"), gained.sum().cast(pl.Float64))
 
 
-@metric(label="Beds lost", unit=Unit.BEDS, theme=Theme.CHANGE, inputs=_INPUTS)
+@metric(
+    label="Beds lost",
+    unit=Unit.BEDS,
+    theme=Theme.CHANGE,
+    inputs=_INPUTS,
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
+)
 def beds_lost(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Beds of closed care homes plus beds removed from continuing ones."""
     lost = (pl.col("then_beds").fill_null(0) - pl.col("beds").fill_null(0)).clip(lower_bound=0)

@@ -10,6 +10,8 @@ from typing import Any
 import polars as pl
 import yaml
 
+from caremarket.domain.release_fact import Fact
+from caremarket.domain.sector import CARE_HOMES
 from caremarket.metrics.cube import empty_result, rollup
 from caremarket.metrics.inputs import MetricInputs
 from caremarket.metrics.registry import Input, Level, Theme, Unit, metric
@@ -156,6 +158,8 @@ def usual_hourly_rate_gbp(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     unit=Unit.GBP,
     theme=Theme.FINANCE,
     inputs=(Input.LOCATIONS, Input.AGREEMENTS),
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
 )
 def self_funder_spend_estimate(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Occupied beds not funded by the council or NHS, at the council's median price plus the

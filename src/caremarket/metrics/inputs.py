@@ -13,6 +13,7 @@ from datetime import date
 import polars as pl
 
 from caremarket.domain.area import Area
+from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.metrics.registry import Input
 
 # Every row-level frame carries these area columns, resolved once by the gatherer.
@@ -34,6 +35,8 @@ class MetricInputs:
       council and its districts; `projection`: the same, projected.
     - `national`: supply and quality figures of every council in the region
       (la_code, la_name, sector, client_group, pct_good_or_outstanding, ...).
+    - `facts`: what the CQC release describing the locations can tell
+      (None without locations): figures it cannot tell are unknown.
     - `districts`: district_code, district_name, locality (null if localities
       are not made of whole districts).
     """
@@ -52,6 +55,7 @@ class MetricInputs:
     population: pl.DataFrame | None = None
     projection: pl.DataFrame | None = None
     national: pl.DataFrame | None = None
+    facts: ReleaseFacts | None = None
 
     def frame(self, which: Input) -> pl.DataFrame:
         """An input known to be present (the registry checks before computing)."""

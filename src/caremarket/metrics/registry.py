@@ -16,6 +16,9 @@ from typing import TYPE_CHECKING, Final
 
 import polars as pl
 
+from caremarket.domain.release_fact import Fact, ReleaseFacts
+from caremarket.domain.sector import Sector
+
 if TYPE_CHECKING:
     from caremarket.metrics.inputs import MetricInputs
 
@@ -107,6 +110,30 @@ class Metric:
     inputs: tuple[Input, ...]
     description: str
     compute: Compute
+    sectors: frozenset[Sector] | None = None
+    needs: tuple[Fact, ...] = ()
+
+    def applies_to(self, sector: str) -> bool:
+        """Whether the metric means something for a sector (`all` always)."""
+        return sector == "all" or self.sectors is None or sector in self.sectors
+
+    def unknown_in(
+        self, facts: ReleaseFacts | None, sector: str = "all", client_group: str = "all"
+    ) -> str | None:
+        """Why the loaded CQC release cannot tell this metric's cell (None when it can).
+
+        Only metrics drawn from CQC locations depend on what the release carries:
+        the facts the metric needs (beds), the sector's own (nursing split,
+        service types) and, for a client group, the client groups.
+        """
+        if facts is None or Input.LOCATIONS not in self.inputs:
+            return None
+        reason = facts.first_unknown(self.needs)
+        if reason is None and sector != "all" and sector in Sector.__members__.values():
+            reason = Sector(sector).unknown_in(facts)
+        if reason is None and client_group != "all":
+            reason = facts.why_not(Fact.CLIENT_GROUPS)
+        return reason
 
     @property
     def personal(self) -> bool:
@@ -143,10 +170,14 @@ def metric(
     theme: Theme,
     inputs: tuple[Input, ...],
     levels: tuple[Level, ...] = ALL_AREAS,
+    sectors: frozenset[Sector] | None = None,
+    needs: tuple[Fact, ...] = (),
 ) -> Callable[[Compute], Metric]:
     """Register a metric function under its own name, with its declaration.
 
-    The docstring's first paragraph is the metric's description.
+    The docstring's first paragraph is the metric's description. `sectors`
+    are those the metric means something for (None: every sector); `needs`,
+    the facts a CQC release must carry for it to be known.
     """
 
     def register(compute: Compute) -> Metric:
@@ -155,7 +186,16 @@ def metric(
             raise ValueError(f"metric {name!r} is registered twice")
         description = (compute.__doc__ or "").strip().split("\n\n")[0]
         declared = Metric(
-            name, label, unit, theme, levels, inputs, " ".join(description.split()), compute
+            name,
+            label,
+            unit,
+            theme,
+            levels,
+            inputs,
+            " ".join(description.split()),
+            compute,
+            sectors,
+            needs,
         )
         _REGISTRY[name] = declared
         return declared

@@ -6,11 +6,13 @@ from datetime import date
 
 import polars as pl
 
+from caremarket.domain.release_fact import Fact
+from caremarket.domain.sector import CARE_HOMES, HOME_CARE
 from caremarket.metrics.cube import CELL_KEYS, at_level, empty_result, rollup
 from caremarket.metrics.demand import population_at_level
 from caremarket.metrics.inputs import MetricInputs
 from caremarket.metrics.registry import Input, Level, Theme, Unit, metric
-from caremarket.metrics.supply_quality import LOCATION_COLUMNS, supply_and_quality
+from caremarket.metrics.supply_quality import LOCATION_COLUMNS, supply_and_quality, within_release
 
 COUNCIL_FUNDING = ("council_managed", "direct_payment")
 ACCREDITED_TIERS = ("principal", "framework")
@@ -19,10 +21,14 @@ ACCREDITED_TIERS = ("principal", "framework")
 def location_figures(
     inputs: MetricInputs, level: Level, locations: pl.DataFrame | None = None
 ) -> pl.DataFrame:
-    """The supply and quality table of the counted locations (or of `locations`) at a level."""
+    """The supply and quality table of the counted locations (or of `locations`) at a level,
+    saying what the release cannot tell (see `within_release`)."""
     chosen = inputs.frame(Input.LOCATIONS) if locations is None else locations
     located = at_level(chosen, level, inputs)
-    return supply_and_quality(located.select(list(LOCATION_COLUMNS)), inputs.as_of)
+    table = supply_and_quality(located.select(list(LOCATION_COLUMNS)), inputs.as_of)
+    if inputs.facts is None or level is Level.LOCATION:
+        return table
+    return within_release(table, inputs.facts)
 
 
 def pick(
@@ -57,7 +63,14 @@ def providers(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     return pick(inputs, level, "providers")
 
 
-@metric(label="Care home beds", unit=Unit.BEDS, theme=Theme.SUPPLY, inputs=(Input.LOCATIONS,))
+@metric(
+    label="Care home beds",
+    unit=Unit.BEDS,
+    theme=Theme.SUPPLY,
+    inputs=(Input.LOCATIONS,),
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
+)
 def beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Registered care home beds; unknown where the release gives no beds."""
     return pick(inputs, level, "beds")
@@ -68,6 +81,8 @@ def beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     unit=Unit.PER_1000,
     theme=Theme.SUPPLY,
     inputs=(Input.LOCATIONS, Input.POPULATION),
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
 )
 def beds_per_1000_aged_75_plus(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Registered care home beds per 1,000 residents aged 75 and over (latest estimate)."""
@@ -119,6 +134,8 @@ def accredited_locations(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     unit=Unit.BEDS,
     theme=Theme.SUPPLY,
     inputs=(Input.LOCATIONS, Input.AGREEMENTS),
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
 )
 def accredited_beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Registered beds of care homes the council contracts with on principal or framework terms."""
@@ -144,6 +161,8 @@ def _placements_at_locations(inputs: MetricInputs) -> pl.DataFrame:
     unit=Unit.PERCENT,
     theme=Theme.SUPPLY,
     inputs=(Input.LOCATIONS, Input.AGREEMENTS),
+    sectors=CARE_HOMES,
+    needs=(Fact.BEDS,),
 )
 def council_share_of_beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Care home beds filled by people the council or the NHS funds, as a share of all beds."""
@@ -172,6 +191,7 @@ def council_share_of_beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     unit=Unit.HOURS_PER_WEEK,
     theme=Theme.SUPPLY,
     inputs=(Input.AGREEMENTS,),
+    sectors=HOME_CARE,
 )
 def hours_commissioned_per_week(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Weekly hours of the council-managed agreements running on the as-of date."""

@@ -13,6 +13,8 @@ from datetime import date
 import polars as pl
 
 from caremarket.domain.rating import Rating
+from caremarket.domain.release_fact import Fact, ReleaseFacts
+from caremarket.domain.sector import CARE_HOMES, Sector
 
 ALL = "all"
 
@@ -37,6 +39,24 @@ FIGURE_COLUMNS = (
     "locations",
     "providers",
     "beds",
+    "outstanding",
+    "good",
+    "requires_improvement",
+    "inadequate",
+    "not_rated",
+    "pct_good_or_outstanding",
+    "median_rating_age_months",
+)
+COUNT_COLUMNS = (
+    "locations",
+    "providers",
+    "outstanding",
+    "good",
+    "requires_improvement",
+    "inadequate",
+    "not_rated",
+)
+RATING_COLUMNS = (
     "outstanding",
     "good",
     "requires_improvement",
@@ -94,10 +114,78 @@ def supply_and_quality(locations: pl.DataFrame, as_of: date) -> pl.DataFrame:
         median_rating_age_months=pl.col("median_rating_age_months").round(1),
         beds=pl.col("beds").cast(pl.Int64),
     )
-    return figures.select(FIGURE_COLUMNS).sort(
+    return _sort(figures.select(FIGURE_COLUMNS))
+
+
+def _sort(table: pl.DataFrame) -> pl.DataFrame:
+    return table.sort(
         "area_code",
         pl.col("sector") != ALL,
         "sector",
         pl.col("client_group") != ALL,
         "client_group",
     )
+
+
+def shown_sectors(facts: ReleaseFacts) -> tuple[Sector, ...]:
+    """The sectors a figures table has a row for: every one, but services not named only
+    when the release does not name every location's service."""
+    return tuple(
+        s
+        for s in Sector
+        if s is not Sector.COMMUNITY_UNSPECIFIED or not facts.tells(Fact.SERVICE_TYPES)
+    )
+
+
+def within_release(table: pl.DataFrame, facts: ReleaseFacts) -> pl.DataFrame:
+    """The figures table saying what the release cannot tell: nothing it cannot is a number.
+
+    - every shown sector has a row (client group `all`) in every area: a sector
+      the release cannot tell apart is null in every column, with the reason;
+      one it can, with no location, is 0;
+    - beds are null where the release gives none, ratings where it gives none;
+    - `note` says why a row's cells are unknown, or that a sector is named in part.
+    """
+    areas = table.select("area_code", "area_name").unique(maintain_order=True)
+    rows: list[dict[str, object]] = []
+    unknown: dict[str, str] = {}
+    partial: dict[str, str] = {}
+    for sector in shown_sectors(facts):
+        reason = sector.unknown_in(facts)
+        if reason is not None:
+            unknown[sector.value] = reason
+        elif (note := sector.partial_in(facts)) is not None:
+            partial[sector.value] = note
+        for area in areas.to_dicts():
+            rows.append({**area, "sector": sector.value, "client_group": ALL})
+    frame = table.filter(~pl.col("sector").is_in(list(unknown)))
+    if rows:
+        present = frame.select("area_code", "sector", "client_group")
+        wanted = pl.DataFrame(rows, schema={c: pl.String for c in FIGURE_COLUMNS[:4]})
+        absent = wanted.join(present, on=["area_code", "sector", "client_group"], how="anti")
+        zeros = absent.with_columns(
+            [
+                pl.when(pl.col("sector").is_in(list(unknown))).then(None).otherwise(0).alias(c)
+                for c in COUNT_COLUMNS
+            ]
+        )
+        frame = pl.concat([frame, zeros], how="diagonal_relaxed")
+    frame = frame.with_columns(pl.col(c).cast(pl.Int64) for c in (*COUNT_COLUMNS, "beds"))
+    notes = pl.lit(None, pl.String)
+    for named, reason in {**unknown, **partial}.items():
+        notes = pl.when(pl.col("sector") == named).then(pl.lit(reason)).otherwise(notes)
+    beds_reason = facts.why_not(Fact.BEDS)
+    if beds_reason is not None:
+        care_home_rows = pl.col("sector").is_in([ALL, *(s.value for s in CARE_HOMES)])
+        notes = pl.when(care_home_rows & notes.is_null()).then(pl.lit(beds_reason)).otherwise(notes)
+    rating_reason = facts.why_not(Fact.OVERALL_RATINGS)
+    if rating_reason is not None:
+        frame = frame.with_columns(
+            pl.lit(None).cast(frame.schema[c]).alias(c) for c in RATING_COLUMNS
+        )
+        notes = pl.when(notes.is_null()).then(pl.lit(rating_reason)).otherwise(notes)
+    frame = frame.with_columns(
+        beds=pl.when(pl.lit(beds_reason is None)).then(pl.col("beds")),
+        note=notes,
+    )
+    return _sort(frame.select(*FIGURE_COLUMNS, "note"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from caremarket.domain.sector import HOME_CARE
 from caremarket.metrics.cube import rollup
 from caremarket.metrics.inputs import MetricInputs
 from caremarket.metrics.registry import Input, Level, Theme, Unit, metric
@@ -35,7 +36,13 @@ def _waiting(inputs: MetricInputs, level: Level, value: pl.Expr) -> pl.DataFrame
     )
 
 
-@metric(label="People waiting for home care", unit=Unit.PEOPLE, theme=Theme.WAITING, inputs=_INPUTS)
+@metric(
+    label="People waiting for home care",
+    unit=Unit.PEOPLE,
+    theme=Theme.WAITING,
+    inputs=_INPUTS,
+    sectors=HOME_CARE,
+)
 def people_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """People on the interim care list on the as-of date (added, not yet sourced)."""
     return _waiting(inputs, level, pl.col("person_id").n_unique().cast(pl.Float64))
@@ -46,20 +53,31 @@ def people_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     unit=Unit.HOURS_PER_WEEK,
     theme=Theme.WAITING,
     inputs=_INPUTS,
+    sectors=HOME_CARE,
 )
 def hours_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Weekly hours of home care needed by the people on the list on the as-of date."""
     return _waiting(inputs, level, pl.col("hours_per_week").sum().round(1))
 
 
-@metric(label="Median days waiting", unit=Unit.DAYS, theme=Theme.WAITING, inputs=_INPUTS)
+@metric(
+    label="Median days waiting",
+    unit=Unit.DAYS,
+    theme=Theme.WAITING,
+    inputs=_INPUTS,
+    sectors=HOME_CARE,
+)
 def median_days_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Median days the people on the list have waited so far."""
     return _waiting(inputs, level, pl.col("days_waiting").median())
 
 
 @metric(
-    label="90th percentile of days waiting", unit=Unit.DAYS, theme=Theme.WAITING, inputs=_INPUTS
+    label="90th percentile of days waiting",
+    unit=Unit.DAYS,
+    theme=Theme.WAITING,
+    inputs=_INPUTS,
+    sectors=HOME_CARE,
 )
 def p90_days_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Days waited so far by the person at the 90th percentile (linear interpolation)."""
@@ -71,6 +89,7 @@ def p90_days_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     unit=Unit.PERCENT,
     theme=Theme.WAITING,
     inputs=_INPUTS,
+    sectors=HOME_CARE,
 )
 def share_of_hours_waiting(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     """Each area's share of all the weekly hours waiting in the council."""

@@ -12,6 +12,7 @@ import polars as pl
 
 from caremarket.analysis import Gathered
 from caremarket.domain.client_group import ClientGroup
+from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.domain.sector import Sector
 from caremarket.metrics import Level
 from caremarket.report.formatting import long_date
@@ -164,25 +165,29 @@ class Context:
         frame = self.ledger.frame("locations")
         return bool(frame.filter(pl.col("client_group") != "all").height)
 
+    @property
+    def facts(self) -> ReleaseFacts:
+        """What the CQC release describing the locations can tell (nothing when none is loaded)."""
+        return self.inputs.gathered.inputs.facts or ReleaseFacts("", frozenset())
+
     def chapter_sectors(self) -> list[Sector]:
-        """The sectors given a chapter: care homes as one when the release does not split them."""
-        split = [
-            self.ledger.figure("locations", sector=s.value)
-            for s in (Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME_NURSING)
-        ]
-        whole = self.ledger.figure("locations", sector=Sector.CARE_HOME.value)
-        unsplit = (
-            whole is not None
-            and bool(whole.value)
-            and all(f is not None and not f.value for f in split)
-        )
-        if not unsplit:
-            return list(CHAPTER_SECTORS)
-        return [
-            Sector.CARE_HOME if s is Sector.CARE_HOME_RESIDENTIAL else s
-            for s in CHAPTER_SECTORS
-            if s is not Sector.CARE_HOME_NURSING
-        ]
+        """The sectors given a chapter: those the release can tell apart, care homes as one
+        when it does not split nursing."""
+        facts = self.facts
+        chosen = [s for s in CHAPTER_SECTORS if s.unknown_in(facts) is None]
+        if Sector.CARE_HOME_RESIDENTIAL in chosen or not self.ledger.available("locations"):
+            return chosen
+        return [Sector.CARE_HOME, *chosen]
+
+    def untold_sectors(self) -> dict[Sector, str]:
+        """The chapter sectors the release cannot tell apart, with the reason (care homes with
+        and without nursing left out when they share one chapter)."""
+        facts = self.facts
+        untold = {s: s.unknown_in(facts) for s in CHAPTER_SECTORS}
+        if Sector.CARE_HOME in self.chapter_sectors():
+            untold.pop(Sector.CARE_HOME_RESIDENTIAL, None)
+            untold.pop(Sector.CARE_HOME_NURSING, None)
+        return {s: reason for s, reason in untold.items() if reason is not None}
 
     def missing(self, what: str, *names: str) -> Missing | None:
         """A note of what is missing for some metrics (None when all can be shown)."""

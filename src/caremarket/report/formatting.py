@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from caremarket.domain.freshness import long_date
 from caremarket.metrics import Unit
+
+__all__ = ["long_date", "money", "number", "ordinal", "period_text"]
 
 
 def money(value: float) -> str:
@@ -39,11 +42,6 @@ def ordinal(value: int) -> str:
     """1st, 2nd, 3rd, 11th."""
     suffix = "th" if 10 <= value % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(value % 10, "th")
     return f"{value}{suffix}"
-
-
-def long_date(day: date) -> str:
-    """1 June 2026."""
-    return f"{day.day} {day.strftime('%B %Y')}"
 
 
 def period_text(period: str) -> str:

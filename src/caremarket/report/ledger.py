@@ -115,20 +115,28 @@ class Ledger:
         code = area_code or self.gathered.inputs.council.code
         row = index.get((code, sector, client_group, chosen_period))
         name_of_area = self.gathered.inputs.council.name if area_code is None else ""
-        if row is None:
-            value: float | None = 0.0 if metric.unit in ADDITIVE_UNITS else None
+        unknown = metric.unknown_in(self.gathered.inputs.facts, sector, client_group)
+        if row is None or unknown is not None:
+            # No row: none of something countable the release can tell (0), a cell it
+            # cannot tell (not known, with the reason), or a sector the metric does not
+            # describe (n/a).
+            countable = metric.unit in ADDITIVE_UNITS and metric.applies_to(sector)
+            value: float | None = 0.0 if countable and unknown is None else None
             n: int | None = 0 if value is not None else None
             suppressed = False
+            if row is not None:
+                name_of_area = row["area_name"]
         else:
             value, n, suppressed = row["value"], row["n"], row["suppressed"]
             name_of_area = row["area_name"]
         if suppressed and self.policy is not None:
             text = self.policy.marker
+        elif unknown is not None:
+            text = "not known"
         elif value is None:
-            # A row with no value: the engine could not know it; no row, or beds outside
-            # care homes: nothing to measure.
-            bedless = metric.unit is Unit.BEDS and not sector.startswith(("care_home", "all"))
-            text = "n/a" if row is None or bedless else "not known"
+            # A row with no value: the engine could not know it; no row, or a sector the
+            # metric does not describe: nothing to measure.
+            text = "n/a" if row is None or not metric.applies_to(sector) else "not known"
         else:
             text = number(value, metric.unit)
         found = Figure(
@@ -146,6 +154,7 @@ class Ledger:
             period=chosen_period,
             release_ids=tuple(r.release_id for r in result.releases),
             suppressed=suppressed,
+            note=unknown or "",
         )
         self.figures[found.key] = found
         self.used_metrics[name] = metric

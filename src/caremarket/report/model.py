@@ -31,6 +31,8 @@ class Figure:
     period: str = ""
     release_ids: tuple[str, ...] = ()
     suppressed: bool = False
+    note: str = ""
+    """Why the value is not known, when it is not."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,8 +26,8 @@ from caremarket.ingest.sources import (
 S, INT, N, D = FieldType.STRING, FieldType.INTEGER, FieldType.NUMBER, FieldType.DATE
 
 # A person's sector is always one kind of service: `care_home` (either kind) is for totals.
-PERSON_SECTORS: Final = tuple(s.value for s in Sector if s is not Sector.CARE_HOME)
-ALL_SECTORS: Final = tuple(s.value for s in Sector)
+PERSON_SECTORS: Final = tuple(s.value for s in Sector if s.named and s is not Sector.CARE_HOME)
+ALL_SECTORS: Final = tuple(s.value for s in Sector if s.named)
 CLIENT_GROUPS: Final = tuple(g.value for g in ClientGroup)
 ALL: Final = "all"
 FUNDING: Final = ("council_managed", "direct_payment", "health", "self_funded", "unknown")

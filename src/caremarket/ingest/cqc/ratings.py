@@ -131,7 +131,7 @@ class LatestRatingsAdapter:
             "location_id", "service_group", "key_question", "rating", "publication_date",
             "inherited", current=pl.lit(True),
         )  # fmt: skip
-        sectors = _sectors(rows)
+        sectors = _sectors(rows, locations)
         providers = (
             rows.filter(pl.col("provider_id").is_not_null())
             .unique("provider_id", keep="first", maintain_order=True)
@@ -159,8 +159,13 @@ class LatestRatingsAdapter:
         )
 
 
-def _sectors(rows: pl.DataFrame) -> pl.DataFrame:
-    """Sectors from service groups; every care home is in `care_home`."""
+def _sectors(rows: pl.DataFrame, locations: pl.DataFrame) -> pl.DataFrame:
+    """Sectors from service groups; every care home is in `care_home`.
+
+    An adult social care location that is not a care home and is rated for no
+    named service is in `community_unspecified`, so that it is counted in a
+    sector row rather than in none.
+    """
     by_group = rows.select(
         "location_id",
         sector=pl.col("service_group").replace_strict(
@@ -170,7 +175,13 @@ def _sectors(rows: pl.DataFrame) -> pl.DataFrame:
     care_homes = rows.filter(pl.col("care_home")).select(
         "location_id", sector=pl.lit(Sector.CARE_HOME.value)
     )
-    return pl.concat([by_group, care_homes]).drop_nulls().unique(maintain_order=True)
+    named = pl.concat([by_group, care_homes]).drop_nulls().unique(maintain_order=True)
+    unnamed = (
+        locations.filter(pl.col("adult_social_care") & ~pl.col("care_home").fill_null(False))
+        .join(named, on="location_id", how="anti")
+        .select("location_id", sector=pl.lit(Sector.COMMUNITY_UNSPECIFIED.value))
+    )
+    return pl.concat([named, unnamed])
 
 
 def _providers(workbook: Workbook, fallback: pl.DataFrame) -> pl.DataFrame:

@@ -193,6 +193,24 @@ def sectors(ctx: Context) -> Section:
                 "homes with and without nursing share one chapter."
             )
         )
+    untold = ctx.untold_sectors()
+    if untold:
+        part.blocks.append(
+            Missing(
+                "Sectors this edition cannot describe",
+                tuple(f"{s.label}: {reason}" for s, reason in untold.items()),
+            )
+        )
+    unnamed = ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)
+    if unnamed is not None and unnamed.value:
+        part.blocks.append(
+            Paragraph(
+                f"A further {unnamed.text} community-based adult social care locations are "
+                "registered, but the release does not name the service they provide; they are "
+                "counted in the supply tables and in the total, not in a sector chapter."
+            )
+        )
     part.subsections = [sector_chapter(ctx, s) for s in chosen]
-    part.subsections[0].page_break = False
+    if part.subsections:
+        part.subsections[0].page_break = False
     return part
