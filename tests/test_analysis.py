@@ -89,12 +89,14 @@ def test_an_earlier_date_picks_an_earlier_release(demo_store: DuckDBStore) -> No
 
 
 def test_declared_comparators_replace_the_region(demo_store: DuckDBStore) -> None:
-    """Without other councils loaded there is no rank; the hint says what to load."""
+    """Without the declared comparator loaded there is no rank; the reason names how many are."""
     suffolk = find_council("Suffolk")
     assert suffolk is not None
     gathered = gather(demo_store, NORFOLK, comparators=(suffolk,))
     result = evaluate(gathered, "quality_rank_among_comparators")
-    assert result.missing == (MISSING_HINTS[Input.NATIONAL],)
+    assert len(result.missing) == 1
+    assert result.missing[0].startswith("0 of 1 comparator councils")
+    assert result.missing[0].endswith("Not covered: Suffolk")
 
 
 def test_rank_among_the_region_from_a_national_release(tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 
 from caremarket.domain.area import Area, districts_of, england_areas
+from caremarket.domain.freshness import WARN_AFTER_MONTHS, long_date, months_between
 from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.figures import (
     UsedRelease,
@@ -64,6 +65,8 @@ class Gathered:
 
     inputs: MetricInputs
     releases: Mapping[Input, tuple[UsedRelease, ...]] = field(default_factory=dict)
+    reasons: Mapping[Input, str] = field(default_factory=dict)
+    """Why an input is missing, when there is more to say than `MISSING_HINTS`."""
 
     def releases_for(self, metric: Metric) -> tuple[UsedRelease, ...]:
         """The releases behind a metric's inputs, oldest first, each once."""
@@ -72,6 +75,11 @@ class Gathered:
             for used in self.releases.get(which, ()):
                 seen.setdefault((used.purpose, used.release_id), used)
         return tuple(sorted(seen.values(), key=lambda r: (r.release_date, r.purpose)))
+
+    def newest_location_release(self) -> date | None:
+        """The date of the newest CQC release describing the locations (None without one)."""
+        used = self.releases.get(Input.LOCATIONS, ())
+        return max((r.release_date for r in used), default=None)
 
     def all_releases(self) -> tuple[UsedRelease, ...]:
         """Every release gathered, oldest first."""
@@ -243,10 +251,11 @@ def gather(
             found[which.value] = rows
             releases[which] = used_releases(f"population {kind}s", release)
 
-    regional = _comparators(store, council, day, national, comparators)
+    regional, short = _comparators(store, council, day, national, comparators)
     if regional is not None:
         found["national"] = regional
         releases[Input.NATIONAL] = releases.get(Input.LOCATIONS, ())
+    reasons = {Input.NATIONAL: short} if short else {}
 
     inputs = MetricInputs(
         council=council,
@@ -254,7 +263,7 @@ def gather(
         districts=_districts(store, council, day),
         **found,  # type: ignore[arg-type]
     )
-    return Gathered(inputs, releases)
+    return Gathered(inputs, releases, reasons)
 
 
 def _comparators(
@@ -263,17 +272,48 @@ def _comparators(
     as_of: date,
     national: pl.DataFrame | None,
     declared: tuple[Area, ...],
-) -> pl.DataFrame | None:
-    """Figures of the council and its comparators, when at least one comparator is loaded."""
-    figures = national if national is not None else national_figures(store, as_of)
+) -> tuple[pl.DataFrame | None, str | None]:
+    """Figures of the council and its comparators when every comparator is covered by a
+    release of the same period; else None and how many are.
+
+    The same period: each comparator's release lies within the months an
+    output may lag before it warns (see `domain.freshness`) of the council's.
+    """
     if declared:
         group = {council.code, *(a.code for a in declared)}
     else:
-        group = {a.code for a in england_areas() if a.region_code == council.region_code}
+        group = {
+            a.code
+            for a in england_areas()
+            if a.is_council and a.region_code == council.region_code
+        }
+    chosen = chosen_releases(store, as_of, DIRECTORY_PRECEDENCE, with_ratings=False)
+    dates = dict(zip(chosen["la_code"].to_list(), chosen["release_date"].to_list(), strict=True))
+    own = dates.get(council.code)
+    others = sorted(group - {council.code})
+    if own is None or not others:
+        return None, None
+    same = [
+        c for c in others if c in dates and abs(months_between(dates[c], own)) <= WARN_AFTER_MONTHS
+    ]
+    if len(same) < len(others):
+        names = {a.code: a.name for a in england_areas()}
+        absent = ", ".join(names.get(c, c) for c in others if c not in same)
+        return None, (
+            f"{len(same)} of {len(others)} comparator councils are covered by a CQC release "
+            f"of the same period as {council.name}'s (within {WARN_AFTER_MONTHS} months of "
+            f"{long_date(own)}); a rank needs them all. Not covered: {absent}"
+        )
+    figures = national if national is not None else national_figures(store, as_of)
     compared = figures.filter(pl.col("la_code").is_in(sorted(group)))
-    if compared["la_code"].n_unique() < 2 or council.code not in set(compared["la_code"]):
-        return None
-    return compared
+    # A cell some council's release cannot tell (a sector it does not split) is not ranked.
+    told = compared.group_by("sector", "client_group").agg(
+        complete=pl.col("locations").is_not_null().all() & (pl.len() == len(group))
+    )
+    compared = (
+        compared.join(told, on=["sector", "client_group"]).filter("complete").drop("complete")
+    )
+    return compared, None
 
 
 def evaluate(gathered: Gathered, name: str | Metric, level: Level = Level.COUNCIL) -> MetricResult:
@@ -284,7 +324,7 @@ def evaluate(gathered: Gathered, name: str | Metric, level: Level = Level.COUNCI
         raise ValueError(f"metric {metric.name!r} is given by {offered}, not by {level}")
     lacking = gathered.inputs.missing(metric.inputs)
     if lacking:
-        hints = tuple(MISSING_HINTS[i] for i in lacking)
+        hints = tuple(gathered.reasons.get(i, MISSING_HINTS[i]) for i in lacking)
         return MetricResult(metric, level, empty_result(), (), hints)
     frame = metric(gathered.inputs, level)
     return MetricResult(metric, level, frame, gathered.releases_for(metric))

@@ -48,6 +48,14 @@ def mps(
         typer.Option("--as-of", help="Figures as at this date (default: the latest CQC release)."),
     ] = None,
     pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the A4 PDF.")] = True,
+    allow_stale: Annotated[
+        bool,
+        typer.Option(
+            "--allow-stale",
+            help="Write the edition even when its data are more than a year older than its "
+            "year; the cover then says how old they are.",
+        ),
+    ] = False,
 ) -> None:
     """Write a council's Market Position Statement: one self-contained HTML file, an A4 PDF
     and figures.json (which a later edition's --previous compares with)."""
@@ -77,12 +85,15 @@ def mps(
         try:
             written = write_mps(
                 store, area, edition, out, public=public, previous=previous, as_of=when,
-                pdf=pdf, step=step,
+                pdf=pdf, step=step, allow_stale=allow_stale,
             )  # fmt: skip
         except ValueError as error:
             Console(stderr=True).print(f"[red]{error}[/red]")
             raise typer.Exit(code=1) from None
     console.print(f"Market Position Statement for {area.name}, as at {written.edition.as_of}:")
+    for notice in written.edition.notices:
+        if notice.startswith("OLD DATA") or notice.startswith("These figures come from data"):
+            console.print(f"  [yellow]{notice}[/yellow]")
     console.print(f"  HTML: [bold]{written.html}[/bold]")
     if written.pdf is not None:
         console.print(f"  PDF:  [bold]{written.pdf}[/bold]")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from caremarket.domain.freshness import Freshness, edition_too_old
 from caremarket.domain.release import Licence
 from caremarket.report.chapters.appendix import definitions, references, release_sources
 from caremarket.report.chapters.demand import demand
@@ -50,6 +51,21 @@ def _changes_section(previous: dict[str, Any], ledger: Ledger) -> Section:
     return Section("changes", "What changed since the last edition", blocks)
 
 
+def freshness_notices(inputs: ReportInputs) -> list[str]:
+    """Cover notices when the data are old for the edition or for its as-of date."""
+    newest = inputs.gathered.newest_location_release()
+    if newest is None:
+        return []
+    found = []
+    too_old = edition_too_old(newest, inputs.edition)
+    if too_old is not None:
+        found.append(f"OLD DATA: {too_old[0].upper()}{too_old[1:]}.")
+    warning = Freshness(newest, inputs.gathered.inputs.as_of).warning()
+    if warning is not None:
+        found.append(warning)
+    return found
+
+
 def build_edition(
     inputs: ReportInputs,
     *,
@@ -81,6 +97,7 @@ def build_edition(
             "SYNTHETIC DEMO DATA: figures marked as synthetic in the appendix describe an "
             "invented market and no real service, provider or person."
         )
+    notices += freshness_notices(inputs)
     if policy is not None:
         notices.append(policy.cover_note())
     else:

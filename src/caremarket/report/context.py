@@ -225,16 +225,27 @@ def metric_table(
     left out; None when none can.
     """
     shown = [(name, heading) for name, heading in names if ctx.ledger.available(name)]
-    if not shown:
+    grid = [[_safe_figure(ctx, name, arguments) for name, _ in shown] for _, arguments in rows]
+    reasons: dict[str, None] = {}
+    for row in grid:
+        for cell in row:
+            if cell is not None and cell.note:
+                reasons.setdefault(cell.note, None)
+    # A column the release cannot tell in any row is left out; its reason stays in the note.
+    keep = [i for i in range(len(shown)) if not grid or not all(_untold(row[i]) for row in grid)]
+    if not keep:
         return None
     body = tuple(
-        (
-            text_cell(label),
-            *(figure_cell(_safe_figure(ctx, name, arguments)) for name, _ in shown),
-        )
-        for label, arguments in rows
+        (text_cell(label), *(figure_cell(row[i]) for i in keep))
+        for (label, _), row in zip(rows, grid, strict=True)
     )
-    return Table(caption, (first_column, *(h for _, h in shown)), body, note)
+    if reasons:
+        note = " ".join([note, "Not known: " + "; ".join(reasons) + "."]).strip()
+    return Table(caption, (first_column, *(shown[i][1] for i in keep)), body, note)
+
+
+def _untold(cell: Figure | None) -> bool:
+    return cell is not None and bool(cell.note)
 
 
 def _safe_figure(ctx: Context, name: str, arguments: dict[str, Any]) -> Figure | None:

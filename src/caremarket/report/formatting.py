@@ -7,7 +7,7 @@ from datetime import date
 from caremarket.domain.freshness import long_date
 from caremarket.metrics import Unit
 
-__all__ = ["long_date", "money", "number", "ordinal", "period_text"]
+__all__ = ["listed", "long_date", "money", "number", "ordinal", "period_text"]
 
 
 def money(value: float) -> str:
@@ -50,3 +50,8 @@ def period_text(period: str) -> str:
         return long_date(date.fromisoformat(period))
     except ValueError:
         return period
+
+
+def listed(words: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} and {words[-1]}"

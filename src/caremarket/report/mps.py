@@ -13,6 +13,7 @@ import polars as pl
 
 from caremarket.analysis import Gathered, gather
 from caremarket.domain.area import Area, districts_of
+from caremarket.domain.freshness import edition_too_old
 from caremarket.figures import council_figures
 from caremarket.report.content import build_edition
 from caremarket.report.context import ReportInputs, TrendPoint
@@ -25,6 +26,10 @@ from caremarket.store.store import Store
 Step = Callable[[str], None]
 TREND_RELEASES = 12
 Extra = tuple[str, str, object, str, str]
+
+
+class StaleDataError(ValueError):
+    """The data are too old for the edition asked for (go ahead with `allow_stale`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,12 +174,23 @@ def write_mps(
     as_of: date | None = None,
     pdf: bool = True,
     step: Step | None = None,
+    allow_stale: bool = False,
 ) -> WrittenEdition:
-    """Write one edition (HTML, PDF, figures.json) into `out`; ValueError for a bad --previous."""
+    """Write one edition (HTML, PDF, figures.json) into `out`; ValueError for a bad --previous,
+    StaleDataError when the data are more than a year older than the edition's year (unless
+    `allow_stale`: the cover then says how old they are)."""
     say = step or (lambda _: None)
     earlier = read_previous(previous) if previous is not None else None
     say("Gathering figures")
     inputs, extra = edition_inputs(store, council, edition, as_of)
+    newest = inputs.gathered.newest_location_release()
+    too_old = None if newest is None else edition_too_old(newest, edition)
+    if too_old is not None and not allow_stale:
+        raise StaleDataError(
+            f"{council.name}'s {edition} edition not written: {too_old}. Load a newer CQC "
+            "release, choose an earlier --edition, or give --allow-stale to publish it with "
+            "a notice of the data's age on the cover"
+        )
     say("Building the content")
     built = build_edition(
         inputs,

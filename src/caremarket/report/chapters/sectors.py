@@ -11,6 +11,7 @@ from caremarket.report.context import (
     group_label,
     metric_table,
 )
+from caremarket.report.formatting import listed
 from caremarket.report.model import Block, KeyData, KeyFigure, Missing, Paragraph, Section
 
 CARE_HOMES = frozenset({Sector.CARE_HOME_NURSING, Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME})
@@ -109,6 +110,9 @@ def sector_chapter(ctx: Context, sector: Sector) -> Section:
     """One sector's chapter."""
     s = sector.value
     blocks = _overview(ctx, sector)
+    partial = sector.partial_in(ctx.facts)
+    if partial is not None:
+        blocks.append(Paragraph(f"{partial[0].upper()}{partial[1:]}: the count is a floor."))
     registered = ctx.ledger.figure("locations", sector=s)
     chapter = Section(f"sector-{s.replace('_', '-')}", sector.label, blocks)
     if registered is not None and not registered.value:
@@ -193,12 +197,17 @@ def sectors(ctx: Context) -> Section:
                 "homes with and without nursing share one chapter."
             )
         )
-    untold = ctx.untold_sectors()
-    if untold:
+    by_reason: dict[str, list[str]] = {}
+    for untold, reason in ctx.untold_sectors().items():
+        by_reason.setdefault(reason, []).append(untold.label.lower())
+    if by_reason:
         part.blocks.append(
             Missing(
                 "Sectors this edition cannot describe",
-                tuple(f"{s.label}: {reason}" for s, reason in untold.items()),
+                tuple(
+                    f"{listed(labels)[0].upper()}{listed(labels)[1:]}: {reason}"
+                    for reason, labels in by_reason.items()
+                ),
             )
         )
     unnamed = ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from caremarket.domain.sector import Sector
 from caremarket.metrics import Level
+from caremarket.metrics.supply_quality import shown_sectors
 from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth, provider_map
 from caremarket.report.context import (
@@ -13,7 +15,7 @@ from caremarket.report.context import (
     sector_label,
     text_cell,
 )
-from caremarket.report.formatting import long_date
+from caremarket.report.formatting import listed, long_date
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Section, Table
 
 RATING_METRICS = (
@@ -154,7 +156,11 @@ def supply_by_area_chart(ctx: Context) -> Chart | None:
     if not ctx.ledger.available("locations"):
         return None
     level, areas = ctx.areas()
-    sectors = ["care_home", "home_care", "supported_living"]
+    sectors = [
+        s.value
+        for s in (Sector.CARE_HOME, Sector.HOME_CARE, Sector.SUPPORTED_LIVING)
+        if s.unknown_in(ctx.facts) is None
+    ]
     rows = []
     body = []
     for code, name in areas:
@@ -168,7 +174,8 @@ def supply_by_area_chart(ctx: Context) -> Chart | None:
     return Chart(
         ctx.next_key("supply"),
         f"Registered locations by {level.value} and sector",
-        f"Grouped bar chart of registered care homes, home care and supported living locations "
+        f"Grouped bar chart of registered {listed([sector_label(s).lower() for s in sectors])} "
+        "locations "
         f"in each {level.value} of {ctx.council_name} at {ctx.as_of_text}. The table gives the "
         "numbers.",
         charts.grouped_bars(rows, category=level.value, series="Sector", value="Locations"),
@@ -187,7 +194,12 @@ def supply(ctx: Context) -> Section:
     if missing is not None:
         return Section("market", "Shaping the care market", [missing])
     blocks: list[Block] = [_headline(ctx)]
-    sectors = ["all", "care_home", *(s.value for s in CHAPTER_SECTORS)]
+    sectors = [
+        "all",
+        "care_home",
+        *(s.value for s in CHAPTER_SECTORS),
+        *(s.value for s in shown_sectors(ctx.facts) if not s.named),
+    ]
     table = metric_table(
         ctx,
         f"Supply and quality by sector at {ctx.as_of_text}",
@@ -201,7 +213,17 @@ def supply(ctx: Context) -> Section:
         ],
         [(sector_label(s), {"sector": s}) for s in sectors],
         first_column="Sector",
-        note="A location registered in several sectors counts in each; all sectors counts it once.",
+        note=" ".join(
+            [
+                "A location registered in several sectors counts in each; all sectors counts it "
+                "once.",
+                *dict.fromkeys(
+                    f"{note[0].upper()}{note[1:]}."
+                    for s in Sector
+                    if (note := s.partial_in(ctx.facts)) is not None
+                ),
+            ]
+        ),
     )
     if table is not None:
         blocks.append(table)
