@@ -283,9 +283,7 @@ def _comparators(
         group = {council.code, *(a.code for a in declared)}
     else:
         group = {
-            a.code
-            for a in england_areas()
-            if a.is_council and a.region_code == council.region_code
+            a.code for a in england_areas() if a.is_council and a.region_code == council.region_code
         }
     chosen = chosen_releases(store, as_of, DIRECTORY_PRECEDENCE, with_ratings=False)
     dates = dict(zip(chosen["la_code"].to_list(), chosen["release_date"].to_list(), strict=True))

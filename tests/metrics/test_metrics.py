@@ -98,6 +98,40 @@ def test_beds_per_1000_aged_75_plus(make_inputs) -> None:  # type: ignore[no-unt
     assert cell(council, NORFOLK) == pytest.approx(1000 * 100 / 5000, abs=0.05)
 
 
+def test_beds_per_1000_uses_the_as_of_years_population(make_inputs) -> None:  # type: ignore[no-untyped-def]
+    """The denominator is the as-of year's: interpolated between an older estimate and a
+    projection, never the older estimate alone."""
+    estimate = _population({("E07000148", 2020, "persons", 80): 2000.0})
+    projection = _population(
+        {
+            ("E07000148", 2024, "persons", 80): 3000.0,
+            ("E07000148", 2028, "persons", 80): 5000.0,
+        },
+        kind="projection",
+    )
+    inputs = make_inputs(locations=_three_homes(), population=estimate, projection=projection)
+    result = get_metric("beds_per_1000_aged_75_plus")(inputs, Level.DISTRICT)
+    # 2026 lies half way between the 2024 and 2028 projections: 4,000 people aged 75+.
+    assert cell(result, "E07000148") == pytest.approx(1000 * 40 / 4000, abs=0.05)
+    later = _population({("E07000148", 2026, "persons", 80): 8000.0})
+    inputs = make_inputs(locations=_three_homes(), population=later, projection=projection)
+    result = get_metric("beds_per_1000_aged_75_plus")(inputs, Level.DISTRICT)
+    assert cell(result, "E07000148") == pytest.approx(1000 * 40 / 8000, abs=0.05)
+
+
+def test_population_between_an_estimate_and_a_projection_is_interpolated(make_inputs) -> None:  # type: ignore[no-untyped-def]
+    """A year after the latest estimate and before the first projection year is on the line
+    between them, and says so."""
+    from caremarket.metrics.demand import population_in_year
+
+    estimate = _population({("E07000148", 2024, "persons", 80): 3000.0})
+    projection = _population({("E07000148", 2028, "persons", 80): 5000.0}, kind="projection")
+    inputs = make_inputs(population=estimate, projection=projection)
+    found = population_in_year(inputs, Level.DISTRICT, 75, None, 2026).row(0, named=True)
+    assert found["persons"] == pytest.approx(4000.0)
+    assert found["basis"] == "2026, interpolated between the 2024 estimate and the 2028 projection"
+
+
 def _agreements() -> pl.DataFrame:
     rows = [
         # id, person, sector, group, location, start, end, hours, weekly, funding, tier, locality

@@ -17,7 +17,10 @@ def catalogue_markdown() -> str:
         "area x sector x client group x period, with `all` totals; `n` is the number of "
         "people, locations or agreements behind a value. *Personal* metrics aggregate "
         "person-level council tables: public outputs show them only with small numbers "
-        "suppressed, and the rows behind them never leave the council role.",
+        "suppressed, and the rows behind them never leave the council role. *Sectors* are "
+        "those a metric describes (dashboards and the map offer it only there); a figure "
+        "drawn from CQC locations is *not known*, never 0, where the release does not give "
+        "the facts it needs (see `caremarket.domain.release_fact`).",
         "",
     ]
     for theme in Theme:
@@ -26,15 +29,17 @@ def catalogue_markdown() -> str:
             continue
         lines += [f"## {theme.value.capitalize()}", ""]
         lines += [
-            "| metric | label | unit | levels | inputs | personal |",
-            "|---|---|---|---|---|---|",
+            "| metric | label | unit | levels | inputs | sectors | release must give | personal |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for m in sorted(members, key=lambda m: m.name):
             levels = ", ".join(m.levels)
             inputs = ", ".join(i.value for i in m.inputs)
+            sectors = ", ".join(sorted(s.value for s in m.sectors)) if m.sectors else "every"
+            needs = ", ".join(f.value for f in m.needs) or "-"
             lines.append(
-                f"| `{m.name}` | {m.label} | {m.unit.value} | {levels} | {inputs} | "
-                f"{'yes' if m.personal else 'no'} |"
+                f"| `{m.name}` | {m.label} | {m.unit.value} | {levels} | {inputs} | {sectors} | "
+                f"{needs} | {'yes' if m.personal else 'no'} |"
             )
         lines.append("")
         for m in sorted(members, key=lambda m: m.name):

@@ -128,6 +128,63 @@ def population_at_level(
     )
 
 
+def population_in_year(
+    inputs: MetricInputs, level: Level, age_from: int, age_to: int | None, year: int
+) -> pl.DataFrame:
+    """People in an age range per area in one year (area_code, persons, basis).
+
+    The denominator rule every rate follows: the ONS estimate for the year
+    when one is loaded; else the projection for the year; else a straight
+    line between the nearest years before and after it (estimates before
+    projections of the same year); else the nearest year loaded. `basis` says which, e.g. "2026,
+    interpolated between the 2024 estimate and the 2028 projection".
+    """
+    kinds = [("estimate", inputs.frame(Input.POPULATION))]
+    if inputs.projection is not None:
+        kinds.append(("projection", inputs.projection))
+    yearly = pl.concat(
+        [
+            population_at_level(inputs, level, frame, age_from, age_to).with_columns(
+                kind=pl.lit(kind)
+            )
+            for kind, frame in kinds
+        ]
+    )
+    rows: list[dict[str, object]] = []
+    for (code,), area in yearly.group_by("area_code"):
+        rows.append({"area_code": code, **_in_year(area, year)})
+    return pl.DataFrame(
+        rows, schema={"area_code": pl.String, "persons": pl.Float64, "basis": pl.String}
+    )
+
+
+def _in_year(area: pl.DataFrame, year: int) -> dict[str, object]:
+    """One area's population in a year by the denominator rule (see `population_in_year`)."""
+    estimates = {int(r["year"]): r["persons"] for r in area.filter(kind="estimate").to_dicts()}
+    projected = {int(r["year"]): r["persons"] for r in area.filter(kind="projection").to_dicts()}
+    if year in estimates:
+        return {"persons": estimates[year], "basis": f"{year} estimate"}
+    if year in projected:
+        return {"persons": projected[year], "basis": f"{year}, projected"}
+    known = {**projected, **estimates}
+    kind = {y: "estimate" if y in estimates else "projection" for y in known}
+    before = max((y for y in known if y < year), default=None)
+    after = min((y for y in known if y > year), default=None)
+    if before is not None and after is not None:
+        share = (year - before) / (after - before)
+        persons = known[before] + share * (known[after] - known[before])
+        return {
+            "persons": persons,
+            "basis": f"{year}, interpolated between the {before} {kind[before]} and the "
+            f"{after} {kind[after]}",
+        }
+    nearest = min(known, key=lambda y: (abs(y - year), -y))
+    return {
+        "persons": known[nearest],
+        "basis": f"{nearest} {kind[nearest]}, the nearest year loaded",
+    }
+
+
 def _years(inputs: MetricInputs) -> tuple[pl.DataFrame, int]:
     """Estimates up to the as-of year and projections for the horizons; the base year."""
     estimates = inputs.frame(Input.POPULATION).filter(pl.col("year") <= inputs.as_of.year)

@@ -9,7 +9,7 @@ import polars as pl
 from caremarket.domain.release_fact import Fact
 from caremarket.domain.sector import CARE_HOMES, HOME_CARE
 from caremarket.metrics.cube import CELL_KEYS, at_level, empty_result, rollup
-from caremarket.metrics.demand import population_at_level
+from caremarket.metrics.demand import population_in_year
 from caremarket.metrics.inputs import MetricInputs
 from caremarket.metrics.registry import Input, Level, Theme, Unit, metric
 from caremarket.metrics.supply_quality import LOCATION_COLUMNS, supply_and_quality, within_release
@@ -85,11 +85,14 @@ def beds(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     needs=(Fact.BEDS,),
 )
 def beds_per_1000_aged_75_plus(inputs: MetricInputs, level: Level) -> pl.DataFrame:
-    """Registered care home beds per 1,000 residents aged 75 and over (latest estimate)."""
+    """Registered care home beds per 1,000 residents aged 75 and over in the as-of year.
+
+    The population is the ONS estimate for that year, else its projection, else
+    interpolated between the latest estimate and the next projection year.
+    """
     figures = location_figures(inputs, level)
-    people = population_at_level(inputs, level, inputs.frame(Input.POPULATION), 75, None)
-    latest = people.filter(pl.col("year") == pl.col("year").max())
-    joined = figures.join(latest.select("area_code", "persons"), on="area_code", how="inner")
+    people = population_in_year(inputs, level, 75, None, inputs.as_of.year)
+    joined = figures.join(people.select("area_code", "persons"), on="area_code", how="inner")
     return joined.select(
         *CELL_KEYS,
         period=pl.lit(inputs.as_of.isoformat()),

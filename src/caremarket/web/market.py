@@ -121,16 +121,26 @@ class Market:
     def _located(self, gathered: Gathered) -> pl.DataFrame:
         located = gathered.inputs.locations
         if located is None:
-            return pl.DataFrame(schema={name: pl.String for name in LOCATION_FIELDS})
+            return pl.DataFrame(
+                schema={name: pl.String for name in LOCATION_FIELDS}
+                | {"registered_as": pl.List(pl.String)}
+            )
         used = [u for u in gathered.releases.get(Input.LOCATIONS, ()) if u.purpose == "locations"]
         names = self.store.query(
             "SELECT provider_id, name AS provider_name FROM provider WHERE release_id IN "
             "(SELECT unnest(?))",
             [[u.release_id for u in used]],
         ).unique("provider_id")
+        # Counted as every other output counts them: a dual-registered pair once, by its
+        # primary; the other registration is kept in `registered_as` for its profile.
+        registrations = located.group_by("count_id").agg(registered_as=pl.col("location_id"))
+        counted = located.sort(
+            "count_id", pl.col("location_id") != pl.col("count_id"), "location_id"
+        ).unique("count_id", keep="first")
         return (
-            located.join(names, on="provider_id", how="left")
-            .select(LOCATION_FIELDS)
+            counted.join(names, on="provider_id", how="left")
+            .join(registrations, on="count_id", how="left")
+            .select(*LOCATION_FIELDS, "registered_as")
             .sort("location_id")
         )
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 from typing import Any
 
 from fastapi import Request, Response
 from itsdangerous import BadSignature
 
 from caremarket.domain.client_group import ClientGroup
+from caremarket.domain.freshness import Freshness
 from caremarket.domain.rating import Rating
 from caremarket.domain.sector import Sector
 from caremarket.web.deps import CSRF_COOKIE
@@ -39,6 +41,14 @@ def check_csrf(request: Request, state: AppState, submitted: str) -> bool:
     return not new and secrets.compare_digest(token, submitted)
 
 
+def _asked_date(request: Request) -> date | None:
+    """The as_of date a page was asked for (None when none, or not a date)."""
+    try:
+        return date.fromisoformat(request.query_params.get("as_of") or "")
+    except ValueError:
+        return None
+
+
 def render(
     request: Request,
     state: AppState,
@@ -51,6 +61,9 @@ def render(
     """A page with the shared context: viewer, council, releases, labels and CSRF token."""
     token, new = csrf_token(request, state)
     dates = state.market.release_dates()
+    asked = _asked_date(request)
+    in_force = [d for d in dates if asked is None or d <= asked]
+    warning = Freshness(in_force[-1], asked).warning() if asked is not None and in_force else None
     synthetic = bool(
         state.market.query(
             "SELECT count(*) AS n FROM release WHERE licence ILIKE '%synthetic%'", []
@@ -64,6 +77,7 @@ def render(
             "council": state.market.council,
             "release_dates": [d.isoformat() for d in dates],
             "synthetic": synthetic,
+            "freshness_warning": warning,
             "csrf_token": token,
             "sector_labels": SECTOR_LABELS,
             "client_group_labels": CLIENT_GROUP_LABELS,

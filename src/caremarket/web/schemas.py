@@ -162,6 +162,8 @@ class LocationOut(BaseModel):
     district_code: str | None
     district_name: str | None
     locality: str | None
+    registered_as: list[str]
+    """Every CQC id of the service: a dual-registered pair is one location with two ids."""
 
 
 class LocationPage(Page):
@@ -259,6 +261,9 @@ class InterimCareList(BaseModel):
 
     as_of: str
     missing: list[str]
+    number_waiting: int | None
+    """People on the list on the as-of date (added, not yet sourced): the metric
+    `people_waiting`'s definition."""
     items: list[dict[str, Any]]
 
 

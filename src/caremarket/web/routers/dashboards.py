@@ -11,7 +11,8 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
 from caremarket.domain.sector import Sector
-from caremarket.metrics import METRICS, Level
+from caremarket.metrics import METRICS, Input, Level
+from caremarket.metrics.supply_quality import shown_sectors
 from caremarket.web import charts
 from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.disclosure import for_viewer, visible_metrics
@@ -67,13 +68,32 @@ def _cells(
     return frame.filter(keep & (pl.col("client_group") == "all")).sort("period")
 
 
+def _shown(state: AppState, name: str, day: date, sector: str | None) -> bool:
+    """Whether a sector's dashboard offers a metric: it describes the sector, and the loaded
+    release can tell it there (every metric on a locality's dashboard)."""
+    if sector is None:
+        return True
+    metric = METRICS[name]
+    facts = state.market.snapshot(day).gathered.inputs.facts
+    return metric.applies_to(sector) and metric.unknown_in(facts, sector) is None
+
+
 def table(
-    state: AppState, viewer: Viewer, level: Level, day: date, keep: pl.Expr, by: str
+    state: AppState,
+    viewer: Viewer,
+    level: Level,
+    day: date,
+    keep: pl.Expr,
+    by: str,
+    sector: str | None = None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Rows by `by` (area_name or sector) with a column per visible, loaded table metric."""
+    """Rows by `by` (area_name or sector) with a column per visible, loaded table metric that
+    applies to the sector."""
     columns: list[dict[str, Any]] = []
     rows: dict[str, dict[str, Any]] = {}
     for name in TABLE_METRICS:
+        if not _shown(state, name, day, sector):
+            continue
         cells = _cells(state, viewer, name, level, day, keep)
         if cells is None:
             continue
@@ -108,7 +128,7 @@ def dashboard(
     else:
         keep = pl.col("area_code") == locality
         by, level = "sector", Level.LOCALITY
-    columns, rows = table(state, viewer, level, day, keep, by)
+    columns, rows = table(state, viewer, level, day, keep, by, sector)
     if locality is not None:
         for row in rows:
             row["label"] = SECTOR_LABELS.get(row["sector"], row["sector"])
@@ -127,8 +147,15 @@ def dashboard(
         for name in ("beds", "locations", "pct_good_or_outstanding")
         if name in named
     ]
+    facts = snapshot(state, day).gathered.inputs.facts
+    untold = partial = None
+    if sector is not None and sector in Sector.__members__.values() and facts is not None:
+        untold = Sector(sector).unknown_in(facts)
+        partial = Sector(sector).partial_in(facts)
     context: dict[str, Any] = {
         "as_of": day.isoformat(),
+        "untold": untold,
+        "partial": partial,
         "columns": columns,
         "rows": rows,
         "bar_charts": bar_charts,
@@ -148,6 +175,7 @@ def dashboard(
             f"{METRICS[name].label}{where} at each release",
         )
         for name in TREND_METRICS
+        if _shown(state, name, day, sector)
     ]
     return context
 
@@ -165,10 +193,14 @@ def _trend(
 
 def comparators(state: AppState, sector: str, day: date) -> dict[str, Any]:
     """The sector's figures in every council of the region (when a national release is loaded)."""
-    national = state.market.snapshot(day).gathered.inputs.national
+    gathered = state.market.snapshot(day).gathered
+    national = gathered.inputs.national
     if national is None:
         return {
-            "missing": "load a national CQC release to compare with the region's councils",
+            "missing": gathered.reasons.get(
+                Input.NATIONAL,
+                "load a national CQC release to compare with the region's councils",
+            ),
             "rows": [],
         }
     wanted = [c for c in COMPARATOR_COLUMNS if c in national.columns]
@@ -190,14 +222,16 @@ def _audit_if_personal(state: AppState, viewer: Viewer, data: dict[str, Any], **
 @router.get("/dashboards", response_class=HTMLResponse, include_in_schema=False)
 def dashboards_index(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     """The list of dashboards: one per sector and one per locality."""
-    localities = snapshot(state, None).gathered.inputs.districts["locality"].drop_nulls()
+    inputs = snapshot(state, None).gathered.inputs
+    localities = inputs.districts["locality"].drop_nulls()
+    shown = list(Sector) if inputs.facts is None else list(shown_sectors(inputs.facts))
     return render(
         request,
         state,
         viewer,
         "dashboards.html",
         title="Dashboards",
-        sectors=list(Sector),
+        sectors=shown,
         localities=sorted(localities.unique().to_list()),
     )
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from caremarket.analysis import MISSING_HINTS
 from caremarket.metrics import Input
+from caremarket.metrics.waiting import waiting_on
 from caremarket.web.deps import CouncilDep, StateDep
 from caremarket.web.pages import render
 from caremarket.web.params import AsOf
@@ -22,17 +23,25 @@ router = APIRouter(tags=["interim care"])
 
 
 def interim_care(state: AppState, as_of: Any) -> dict[str, Any]:
-    """The interim care list as at a date, or what is missing."""
+    """The people on the interim care list on a date (the `people_waiting` metric's
+    definition: added on or before it, not yet sourced), or what is missing."""
     snap = snapshot(state, as_of)
-    rows = snap.gathered.inputs.interim_care
-    if rows is None:
+    inputs = snap.gathered.inputs
+    if inputs.interim_care is None:
         return {
             "as_of": snap.as_of.isoformat(),
             "missing": [MISSING_HINTS[Input.INTERIM_CARE]],
+            "number_waiting": None,
             "items": [],
         }
-    keep = [c for c in rows.columns if c != "release_id"]
-    return {"as_of": snap.as_of.isoformat(), "missing": [], "items": records(rows.select(keep))}
+    rows = waiting_on(inputs).sort("date_added")
+    keep = [c for c in rows.columns if c not in ("release_id", "sector")]
+    return {
+        "as_of": snap.as_of.isoformat(),
+        "missing": [],
+        "number_waiting": rows["person_id"].n_unique(),
+        "items": records(rows.select(keep)),
+    }
 
 
 @router.get("/api/v1/interim-care", response_model=InterimCareList, summary="Interim care list")

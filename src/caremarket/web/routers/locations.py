@@ -70,6 +70,9 @@ def profile(
     snap = snapshot(state, as_of)
     found = snap.locations.filter(pl.col("location_id") == location_id)
     if found.is_empty():
+        # The other registration of a dual-registered pair: the pair's profile.
+        found = snap.locations.filter(pl.col("registered_as").list.contains(location_id))
+    if found.is_empty():
         raise HTTPException(
             404,
             f"no active location {location_id!r} in {state.market.council.name} "
@@ -77,7 +80,8 @@ def profile(
         )
     location = records(found)[0]
     others = snap.locations.filter(
-        (pl.col("provider_id") == location["provider_id"]) & (pl.col("location_id") != location_id)
+        (pl.col("provider_id") == location["provider_id"])
+        & (pl.col("location_id") != location["location_id"])
     )
     own = viewer.owns(location["provider_id"]) or viewer.is_council
     return {
