@@ -130,3 +130,61 @@ def test_district_breakdown_adds_up(store: DuckDBStore, shared_data: Path) -> No
     assert {r["district_code"] for r in alls} <= {f"E070000{n}" for n in range(40, 48)}, (
         "every Devon postcode resolves to a Devon district"
     )
+
+
+def test_lincolnshire_never_shows_zero_for_what_its_release_cannot_tell(
+    store: DuckDBStore, shared_data: Path
+) -> None:
+    """Latest ratings has no nursing split, service types or beds: those cells are null with a
+    reason, never 0; the 74 community services it does not name have their own row, and the
+    sector rows cover every one of the 356 locations."""
+    ingest_file(store, shared_data / LINCS)
+    figures = council_figures(store, council("Lincolnshire"))
+    assert figures.as_of == date(2026, 5, 29), "no --as-of: the latest release's date"
+    records = [r for r in figures.records() if r["client_group"] == "all"]
+    by_sector = {r["sector"]: r for r in records}
+    for untold in ("care_home_nursing", "care_home_residential", "extra_care", "shared_lives"):
+        row = by_sector[untold]
+        assert row["locations"] is None and row["providers"] is None, untold
+        assert "does not give" in str(row["note"]), untold
+    assert all(
+        r["beds"] is None and "beds" in str(r["note"])
+        for r in records
+        if r["sector"] in ("all", "care_home")
+    )
+    assert by_sector["community_unspecified"]["locations"] == 74
+    raw = pd.read_csv(shared_data / LINCS, dtype=str)
+    social = raw[raw["Location Type"] == "Social Care Org"]
+    community = social[social["Care Home?"] == "N"]
+    named = community[
+        community["Service / Population Group"].isin(["Homecare", "Supported Living"])
+    ]
+    assert by_sector["community_unspecified"]["locations"] == (
+        community["Location ID"].nunique() - named["Location ID"].nunique()
+    )
+    assert "names a service only where" in str(by_sector["home_care"]["note"])
+    ids = store.query(
+        """
+        SELECT DISTINCT s.location_id
+        FROM location_sector s JOIN location l USING (release_id, location_id)
+        WHERE l.adult_social_care
+        """
+    )["location_id"]
+    assert ids.n_unique() == by_sector["all"]["locations"] == 356
+    zeros = [r["sector"] for r in records if r["locations"] == 0]
+    assert zeros == [], "a sector the release can tell holds locations here"
+
+
+def test_devon_extract_lists_care_homes_only(store: DuckDBStore, shared_data: Path) -> None:
+    """The API extract holds care homes only: home care and the other community sectors are
+    not known (not 5 care homes that also do home care), and the release says why."""
+    ingest_file(store, shared_data / API)
+    records = council_figures(store, council("Devon")).records()
+    home_care = _row(records, "home_care")
+    assert home_care["locations"] is None
+    assert "lists care homes only" in str(home_care["note"])
+    assert not [r for r in records if r["sector"] == "home_care" and r["client_group"] != "all"]
+    assert (
+        _row(records, "care_home_nursing")["locations"] == 97
+        or _row(records, "care_home_nursing")["locations"] is not None
+    )

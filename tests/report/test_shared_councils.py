@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from tests.report.conftest import ARTIFACTS, figures_in
 
-from caremarket.domain.area import find_council
+from caremarket.domain.area import england_areas, find_council
 from caremarket.pipeline import ingest_file
 from caremarket.report.mps import write_mps
 from caremarket.store.duckdb_store import DuckDBStore
@@ -82,3 +82,34 @@ def _save_pages(pdf: Path, name: str) -> None:
         ["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "10", str(pdf), str(ARTIFACTS / name)],
         check=True,
     )
+
+
+def test_devon_2021_data_refused_for_a_2026_edition(shared_data: Path, tmp_path: Path) -> None:
+    """An edition whose data are years older than its year is refused; with allow_stale the
+    cover says the data's date and age; no home care chapter is built from care homes and no
+    rank is given while comparators of the region are missing."""
+    from caremarket.report.mps import StaleDataError
+
+    council = find_council("Devon")
+    assert council is not None
+    with DuckDBStore(tmp_path / "devon.duckdb") as store:
+        ingest_file(
+            store, shared_data / "cqc" / "api_care_homes_devon_somerset_plymouth_torbay_2021-04.csv"
+        )
+        with pytest.raises(StaleDataError, match="19 January 2021, 4 years and 11 months"):
+            write_mps(store, council, "2026", tmp_path / "refused", pdf=False)
+        assert not (tmp_path / "refused").exists(), "a refused edition writes nothing"
+        written = write_mps(store, council, "2026", tmp_path / "mps", pdf=False, allow_stale=True)
+    html = written.html.read_text(encoding="utf-8")
+    cover = html[: html.index("</header>")] if "</header>" in html else html[:5000]
+    assert "OLD DATA" in cover and "19 January 2021" in cover
+    chapters = {s.title for part in written.edition.sections for s in part.subsections}
+    assert "Home care" not in chapters and "Supported living" not in chapters
+    assert "lists care homes only" in html
+    ranks = [f for f in written.edition.figures if f.metric == "quality_rank_among_comparators"]
+    assert ranks == []
+    south_west = [
+        a for a in england_areas() if a.is_council and a.region_code == council.region_code
+    ]
+    # Somerset, Plymouth and Torbay are in the extract; the region's other councils are not.
+    assert f"3 of {len(south_west) - 1} comparator councils are covered" in html

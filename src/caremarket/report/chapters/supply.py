@@ -16,7 +16,7 @@ from caremarket.report.context import (
     text_cell,
 )
 from caremarket.report.formatting import listed, long_date
-from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Section, Table
+from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Missing, Section, Table
 
 RATING_METRICS = (
     ("rated_outstanding", "Outstanding"),
@@ -236,6 +236,9 @@ def supply(ctx: Context) -> Section:
     ):
         if found is not None:
             quality.append(found)
+    rank_gap = ctx.ledger.missing("quality_rank_among_comparators")
+    if rank_gap:
+        quality.append(Missing("Our place among comparable councils", rank_gap))
     where: list[Block] = []
     for made in (
         supply_by_area_chart(ctx),

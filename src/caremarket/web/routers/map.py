@@ -96,7 +96,8 @@ async def map_locations(
 
     def build() -> Body:
         snap = state.market.snapshot(day)
-        chosen = which.apply(snap.locations).filter(
+        matching = which.apply(snap.locations)
+        chosen = matching.filter(
             pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
         )
         features = [
@@ -124,7 +125,14 @@ async def map_locations(
         payload = {
             "type": "FeatureCollection",
             "features": features,
-            "metadata": {"as_of": snap.as_of.isoformat(), "count": len(features)},
+            "metadata": {
+                "as_of": snap.as_of.isoformat(),
+                "count": len(features),
+                # Counted like every other output; those the release gives no position for
+                # are in the total but not on the map.
+                "total": matching.height,
+                "without_position": matching.height - len(features),
+            },
         }
         return Body(json_bytes(payload), GEOJSON)
 
