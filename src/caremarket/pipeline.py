@@ -46,6 +46,8 @@ class IngestResult:
     release_date: date | None
     rows: int
     problems: tuple[DataProblem, ...] = ()
+    note: str = ""
+    """How the release date was found (when the file does not state it), and the like."""
 
 
 def read_release(path: Path, options: ReadOptions) -> Parsed:
@@ -186,6 +188,7 @@ def _loaded(file_name: str, release: dict[str, Any], parsed: Parsed) -> IngestRe
         parsed.release_date,
         parsed.rows,
         tuple(parsed.problems),
+        parsed.note,
     )
 
 

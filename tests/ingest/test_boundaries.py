@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,9 +53,7 @@ def test_england_layers_match_feature_counts(store: DuckDBStore, shared_data: Pa
 @pytest.mark.shared
 def test_topojson_district_matches_geojson_bbox(store: DuckDBStore, shared_data: Path) -> None:
     """Decoded TopoJSON Norwich and Norfolk have the GeoJSON bounding boxes within 0.01 deg."""
-    started = time.perf_counter()
     ingest_file(store, shared_data / TOPO)
-    elapsed = time.perf_counter() - started
     districts = json.loads((shared_data / "geo/norfolk_districts_2025.geojson").read_text())
     counties = json.loads((shared_data / "geo/england_upper_tier_la_2025.geojson").read_text())
     expected = {
@@ -69,7 +66,6 @@ def test_topojson_district_matches_geojson_bbox(store: DuckDBStore, shared_data:
             "SELECT geometry FROM boundary WHERE area_code = ? AND layer = ?", [code, layer]
         )["geometry"][0]
         assert _bounds(stored) == pytest.approx(expected[code], abs=0.01)
-    assert elapsed < 10
 
 
 @pytest.mark.shared

@@ -87,6 +87,8 @@ def _report(console: Console, result: IngestResult, path: Path, report: Path | N
         f"[green]loaded[/green] {path.name}: {result.source_id} released "
         f"{result.release_date}, {result.rows} rows, as {result.release_id}"
     )
+    if result.note:
+        console.print(f"  [dim]{result.note}[/dim]")
     if result.problems:
         target = report or Path.cwd() / (path.name + ".problems.csv")
         count = write_problem_report(result.problems, target)

@@ -11,6 +11,7 @@ from rich.console import Console
 
 from caremarket.cli.options import DbOption
 from caremarket.cli.render import OutputFormat, write_records
+from caremarket.domain.freshness import Freshness
 from caremarket.metrics import METRICS, Level
 from caremarket.pipeline import council
 from caremarket.store.duckdb_store import DuckDBStore
@@ -84,6 +85,10 @@ def show(
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
     errors = Console(stderr=True)
+    newest = gathered.newest_location_release()
+    warning = None if newest is None else Freshness(newest, gathered.inputs.as_of).warning()
+    if warning:
+        errors.print(f"[yellow]{warning}[/yellow]")
     if result.missing:
         for hint in result.missing:
             errors.print(f"[yellow]{metric} cannot be computed: {hint}[/yellow]")

@@ -31,6 +31,10 @@ LOCATION_COLUMNS: dict[str, type[pl.DataType] | pl.DataType] = {
     "publication_date": pl.Date,
 }
 
+_RATING_COUNTS = ("outstanding", "good", "requires_improvement", "inadequate", "not_rated")
+# Columns counting locations (0 is a real count), and the columns a rating gives.
+COUNT_COLUMNS = ("locations", "providers", *_RATING_COUNTS)
+RATING_COLUMNS = (*_RATING_COUNTS, "pct_good_or_outstanding", "median_rating_age_months")
 FIGURE_COLUMNS = (
     "area_code",
     "area_name",
@@ -39,31 +43,7 @@ FIGURE_COLUMNS = (
     "locations",
     "providers",
     "beds",
-    "outstanding",
-    "good",
-    "requires_improvement",
-    "inadequate",
-    "not_rated",
-    "pct_good_or_outstanding",
-    "median_rating_age_months",
-)
-COUNT_COLUMNS = (
-    "locations",
-    "providers",
-    "outstanding",
-    "good",
-    "requires_improvement",
-    "inadequate",
-    "not_rated",
-)
-RATING_COLUMNS = (
-    "outstanding",
-    "good",
-    "requires_improvement",
-    "inadequate",
-    "not_rated",
-    "pct_good_or_outstanding",
-    "median_rating_age_months",
+    *RATING_COLUMNS,
 )
 
 _DAYS_PER_MONTH = 365.25 / 12

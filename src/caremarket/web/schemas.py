@@ -121,6 +121,9 @@ class MetricPage(Page):
     level: str
     as_of: str
     missing: list[str]
+    not_known: dict[str, str]
+    """Sectors the loaded release cannot tell for this metric, with the reason: their
+    values are null, never 0."""
     releases: list[UsedReleaseOut]
     items: list[MetricRow]
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
+from datetime import date
 
 from caremarket.analysis import Gathered
+from caremarket.domain.freshness import age_in_words, long_date, months_between
 from caremarket.domain.release import Licence
 from caremarket.metrics import Metric
 from caremarket.metrics.demand import prevalences
@@ -60,6 +62,10 @@ def release_sources(
     for release_id, entry in found.items():
         used_for = ", ".join(dict.fromkeys(purposes.get(release_id, [])))
         detail = f"File {entry.detail}" + (f"; used for {used_for}" if used_for else "")
+        as_of = gathered.inputs.as_of
+        if isinstance(entry.date, date) and entry.date < as_of and used_for:
+            age = age_in_words(months_between(entry.date, as_of))
+            detail += f"; {age} older than the figures' date, {long_date(as_of)}"
         entries.append(
             SourceEntry(
                 entry.anchor,

@@ -148,10 +148,26 @@ def map_page(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
         if AreaLevel.DISTRICT.level in m.levels and AreaLevel.LOCALITY.level in m.levels
     ]
     snap = state.market.snapshot()
+    facts = snap.gathered.inputs.facts
     available = [
-        m for m in metrics if not state.market.result(m.name, AreaLevel.DISTRICT.level).missing
+        m
+        for m in metrics
+        if not state.market.result(m.name, AreaLevel.DISTRICT.level).missing
+        and m.unknown_in(facts) is None
     ]
     localities = snap.gathered.inputs.districts["locality"].drop_nulls().unique().sort().to_list()
+    placed = snap.locations.filter(
+        pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
+    ).height
     return render(
-        request, state, viewer, "map.html", title="Map", metrics=available, localities=localities
+        request,
+        state,
+        viewer,
+        "map.html",
+        title="Map",
+        metrics=available,
+        default_metric="pct_good_or_outstanding",
+        localities=localities,
+        unplaced=snap.locations.height - placed,
+        total=snap.locations.height,
     )

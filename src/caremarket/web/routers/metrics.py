@@ -10,6 +10,7 @@ import polars as pl
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
+from caremarket.domain.sector import Sector
 from caremarket.metrics import Metric
 from caremarket.web.accounts.account_store import AuditEvent
 from caremarket.web.deps import StateDep, ViewerDep
@@ -110,11 +111,18 @@ def metric_frame(
     except NoRelease as error:
         raise HTTPException(404, str(error)) from None
     frame = for_viewer(result.frame, viewer, state.settings.small_number_threshold)
+    facts = state.market.snapshot(as_of).gathered.inputs.facts
+    untold = {
+        sector.value: reason
+        for sector in Sector
+        if (reason := metric.unknown_in(facts, sector.value)) is not None
+    }
     meta = {
         "metric": describe(metric),
         "level": level.value,
         "as_of": state.market.resolve(as_of).isoformat(),
         "missing": list(result.missing),
+        "not_known": untold,
         "releases": [
             {
                 k: getattr(r, k)
