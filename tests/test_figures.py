@@ -146,7 +146,7 @@ def test_lincolnshire_never_shows_zero_for_what_its_release_cannot_tell(
     for untold in ("care_home_nursing", "care_home_residential", "extra_care", "shared_lives"):
         row = by_sector[untold]
         assert row["locations"] is None and row["providers"] is None, untold
-        assert "does not give" in str(row["note"]), untold
+        assert "not given by CQC Latest ratings" in str(row["note"]), untold
     assert all(
         r["beds"] is None and "beds" in str(r["note"])
         for r in records

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.figures import print_figures
 from caremarket.figures import council_figures
 from caremarket.pipeline import council, ingest_council, ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
@@ -88,12 +88,11 @@ def demo(
         "[bold yellow]SYNTHETIC DEMO DATA[/bold yellow]: an invented care market on Norfolk's "
         "real districts and postcodes. No figure here describes a real service."
     )
-    write_records(
-        [{k: v for k, v in r.items() if k not in ("la_code", "la_name", "as_of")} for r in records],
-        OutputFormat.TABLE,
-        title=f"Demo county (synthetic) on {area.name}'s geography, as at {as_of.isoformat()}",
-        console=Console(width=max(console.width, 150)),
-        unknown="?",
+    print_figures(
+        Console(width=max(console.width, 150)),
+        result,
+        records,
+        f"Demo county (synthetic) on {area.name}'s geography, as at {as_of.isoformat()}",
     )
     figures_csv = out / "figures.csv"
     with figures_csv.open("w", encoding="utf-8") as handle:

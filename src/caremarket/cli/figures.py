@@ -11,7 +11,8 @@ from rich.console import Console
 
 from caremarket.cli.options import DbOption
 from caremarket.cli.render import OutputFormat, write_records
-from caremarket.figures import Breakdown, council_figures
+from caremarket.domain.freshness import age_in_words, months_between
+from caremarket.figures import Breakdown, Figures, council_figures
 from caremarket.pipeline import council
 from caremarket.store.duckdb_store import DuckDBStore
 
@@ -69,13 +70,25 @@ def figures(
             Console(stderr=True).print(f"[red]{error}[/red]")
             raise typer.Exit(code=1) from None
     records = result.records()
-    warning = result.freshness.warning()
     if output is not OutputFormat.TABLE:
+        warning = result.freshness.warning()
         if warning:
             Console(stderr=True).print(f"[yellow]{warning}[/yellow]")
         write_records(records, output)
         return
-    console = Console(width=max(Console().width, 150))
+    print_figures(
+        Console(width=max(Console().width, 150)),
+        result,
+        records,
+        f"{area.name} ({area.code}) as at {result.as_of.isoformat()}",
+    )
+
+
+def print_figures(
+    console: Console, result: Figures, records: list[dict[str, object]], title: str
+) -> None:
+    """The figures as a table, each note once under it, the freshness warning and the
+    releases used (with their age when older than the as-of date)."""
     notes: dict[str, int] = {}
     shown = []
     for record in records:
@@ -85,16 +98,17 @@ def figures(
             row["sector"] = f"{row['sector']} [{notes.setdefault(note, len(notes) + 1)}]"
         shown.append(row)
     write_records(
-        shown, output, console=console,
-        title=f"{area.name} ({area.code}) as at {result.as_of.isoformat()}", headers=_HEADERS,
-        unknown="?",
-    )  # fmt: skip
+        shown, OutputFormat.TABLE, console=console, title=title, headers=_HEADERS, unknown="?"
+    )
     for note, number in notes.items():
         console.print(f"[{number}] {note}", markup=False)
+    warning = result.freshness.warning()
     if warning:
         console.print(f"[yellow]{warning}[/yellow]")
     for used in result.releases:
+        months = months_between(used.release_date, result.as_of)
+        age = f", {age_in_words(months)} before the as-of date" if months >= 1 else ""
         console.print(
-            f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}, "
+            f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}{age}, "
             f"{used.file_name} ({used.licence})[/dim]"
         )

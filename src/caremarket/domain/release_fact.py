@@ -100,7 +100,7 @@ class ReleaseFacts:
             return None
         detail = self.details.get(fact)
         which = self.release_title or "the release loaded"
-        said = f"{which} does not give {fact.label}"
+        said = f"{fact.label[0].upper()}{fact.label[1:]}: not given by {which}"
         if detail:
             said += f" ({detail})"
         return f"{said}: {fact.to_know}"
