@@ -61,7 +61,7 @@ def run_server(
     """Warm the figures, then serve until interrupted."""
     import uvicorn
 
-    from caremarket.store.duckdb_store import DuckDBStore
+    from caremarket.store.versions import reading
     from caremarket.web.app import create_app
     from caremarket.web.settings import WebSettings
 
@@ -69,8 +69,8 @@ def run_server(
     settings = WebSettings(council=council, accounts_url=conninfo)
     if secret_key:
         settings = WebSettings(council=council, accounts_url=conninfo, secret_key=secret_key)
-    with DuckDBStore(db, read_only=True) as store:
-        app = create_app(settings, store)
+    with reading(db) as store:
+        app = create_app(settings, store, follow=db)
         with console.status("Computing the latest figures..."):
             app.state.caremarket.market.snapshot()
         # What is loaded now lives as long as the server: keep it out of the collector's scans.
@@ -85,6 +85,7 @@ def run_server(
         try:
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         finally:
+            app.state.caremarket.live.close()
             if app.state.caremarket.accounts is not None:
                 app.state.caremarket.accounts.close()
 

@@ -63,18 +63,18 @@ class DuckDBStore:
             "CREATE TABLE IF NOT EXISTS store_generation "
             "(generation BIGINT NOT NULL, written_at TIMESTAMP NOT NULL)"
         )
-        row = self._con.execute("SELECT count(*) FROM store_generation").fetchone()
-        if not (row and row[0]):
+        counted = self._con.execute("SELECT count(*) FROM store_generation").fetchall()
+        if not counted[0][0]:
             self._con.execute("INSERT INTO store_generation VALUES (0, now()::TIMESTAMP)")
         self._con.execute("COMMIT")
 
     def generation(self) -> int:
         """How many versions of the store were published before this one (0 for a new store)."""
         try:
-            row = self._con.execute("SELECT max(generation) FROM store_generation").fetchone()
+            rows = self._con.execute("SELECT max(generation) FROM store_generation").fetchall()
         except duckdb.CatalogException:  # a store made before versions were counted
             return 0
-        return int(row[0]) if row and row[0] is not None else 0
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
 
     def next_generation(self) -> int:
         """Count this store as a new version (before it is published); the new number."""
