@@ -118,5 +118,5 @@ def create_app(
         )
 
     app.add_middleware(BindVersion, live=state.live)
-    app.add_middleware(SecurityHeaders, docs_path="/api/v1/docs")
+    app.add_middleware(SecurityHeaders, docs_path="/api/v1/docs", hsts=settings.secure_cookies)
     return app
