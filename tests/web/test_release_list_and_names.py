@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi.testclient import TestClient
 
+from caremarket.domain.tables import PERSONAL_TABLES
 from caremarket.ingest.council.templates import TEMPLATES
 from caremarket.store.duckdb_store import DuckDBStore
 from caremarket.web.app import create_app
@@ -15,7 +16,7 @@ from caremarket.web.settings import WebSettings
 
 from .conftest import Site
 
-COUNCIL_SOURCES = {t.source.id for t in TEMPLATES}
+RESTRICTED = {t.source.id for t in TEMPLATES if t.table in PERSONAL_TABLES}
 
 
 def _listed(client: TestClient) -> list[dict[str, object]]:
@@ -24,12 +25,12 @@ def _listed(client: TestClient) -> list[dict[str, object]]:
 
 
 def test_public_and_providers_never_see_the_council_files(site: Site) -> None:
-    """Only council users see the council's own releases (file names, row counts) in the list."""
+    """Only council users see the council's person-level releases (names, row counts) listed."""
     council = {r["source_id"] for r in _listed(site.council)}
-    assert council & COUNCIL_SOURCES, "the demo loads council files"
+    assert council & RESTRICTED, "the demo loads person-level files"
     for client in (site.public, site.provider):
         listed = _listed(client)
-        assert listed and not {r["source_id"] for r in listed} & COUNCIL_SOURCES
+        assert listed and not {r["source_id"] for r in listed} & RESTRICTED
         names = {r["file_name"] for r in _listed(site.council)} - {r["file_name"] for r in listed}
         assert names and not any(str(n) in client.get("/api/v1/releases").text for n in names)
 

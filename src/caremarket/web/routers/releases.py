@@ -1,8 +1,9 @@
 """/api/v1/releases: what is loaded, with dates and licences.
 
-The council's own files (service agreements, the interim care list, ...) are
-listed to council users only: the public and providers never learn their names
-or row counts.
+The council's restricted files (person-level: service agreements, the interim
+care list) are listed to council users only: the public and providers never
+learn their names or row counts. A demo's synthetic extracts of those templates
+are hidden the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from caremarket.domain.release import Licence
+from caremarket.domain.tables import PERSONAL_TABLES
 from caremarket.ingest.council.templates import TEMPLATES
 from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.params import Limit, Offset
@@ -21,8 +23,8 @@ from caremarket.web.schemas import ReleasePage
 router = APIRouter(prefix="/api/v1/releases", tags=["releases"])
 
 _COLUMNS = "release_id, source_id, source_title, publisher, licence, release_date, file_name, rows"
-COUNCIL_LICENCES = [Licence.COUNCIL.value, Licence.COUNCIL_RESTRICTED.value]
-COUNCIL_SOURCES = sorted({t.source.id for t in TEMPLATES})
+RESTRICTED_LICENCES = [Licence.COUNCIL_RESTRICTED.value]
+RESTRICTED_SOURCES = sorted({t.source.id for t in TEMPLATES if t.table in PERSONAL_TABLES})
 
 
 @router.get("", response_model=ReleasePage, summary="Loaded releases")
@@ -36,7 +38,7 @@ async def list_releases(
 ) -> Response:
     """Every loaded release, newest first: source, publisher, date, licence, file and rows.
 
-    The council's own files are listed to council users only.
+    The council's restricted (person-level) files are listed to council users only.
     """
     council = viewer.is_council
 
@@ -46,7 +48,7 @@ async def list_releases(
             "AND (? OR (licence NOT IN (SELECT unnest(?)) "
             "AND source_id NOT IN (SELECT unnest(?)))) "
             "ORDER BY release_date DESC, source_id",
-            [source_id, source_id, council, COUNCIL_LICENCES, COUNCIL_SOURCES],
+            [source_id, source_id, council, RESTRICTED_LICENCES, RESTRICTED_SOURCES],
         )
         return Body(json_bytes(page(records(frame), limit, offset)), JSON)
 
