@@ -126,18 +126,33 @@ def release_ids(db: Path) -> dict[str, str]:
     return {r["release_id"]: r["file_name"] for r in listed}
 
 
-def kill_midway(db: Path, path: Path, after: float) -> float:
-    """Start an ingest, SIGKILL it `after` seconds in (once it has its draft); seconds it ran."""
-    began = time.monotonic()
-    process = subprocess.Popen([*CLI, "ingest", "--db", str(db), str(path)])
-    while process.poll() is None and not list(db.parent.glob(db.name + ".draft-*")):
-        time.sleep(0.005)
-    time.sleep(max(0.0, began + after - time.monotonic()))
-    if process.poll() is not None:
-        raise RuntimeError("the ingest to be killed finished first")
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
-    return time.monotonic() - began
+def _drafting(db: Path) -> bool:
+    return bool(list(db.parent.glob(db.name + ".draft-*")))
+
+
+def ingest(db: Path, path: Path, kill_after: float | None = None) -> tuple[float, bool]:
+    """`caremarket ingest` of one file: seconds from its draft to its end, and whether it was
+    killed (SIGKILL `kill_after` seconds after its draft appeared, if still running)."""
+    process = subprocess.Popen(
+        [*CLI, "ingest", "--db", str(db), str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    while process.poll() is None and not _drafting(db):
+        time.sleep(0.002)
+    drafted = time.monotonic()
+    if kill_after is not None:
+        while process.poll() is None and time.monotonic() < drafted + kill_after:
+            time.sleep(0.002)
+        if process.poll() is None:
+            os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+            return time.monotonic() - drafted, True
+    _, errors = process.communicate()
+    if process.returncode != 0:
+        raise RuntimeError(f"ingest of {path.name} failed: {errors[-2000:]}")
+    return time.monotonic() - drafted, False
 
 
 def consistency(db: Path, expected: set[str], publishes: int) -> list[str]:
@@ -214,7 +229,7 @@ async def soak(clients: int, seconds: float, work: Path) -> dict[str, object]:
     seen, stop = Seen(), asyncio.Event()
     tasks = [asyncio.create_task(client(url, seen, stop, n)) for n in range(clients)]
     log: list[str] = []
-    last_load = 4.0
+    last_load = 2.0
     began = time.monotonic()
     try:
         for number, (kind, what) in enumerate(operations, start=1):
@@ -223,16 +238,31 @@ async def soak(clients: int, seconds: float, work: Path) -> dict[str, object]:
             at = time.monotonic() - began
             if kind == "ingest":
                 assert isinstance(what, Path)
-                took = time.monotonic()
-                await asyncio.to_thread(run, [*CLI, "ingest", "--db", str(db), str(what)])
+                last_load, _ = await asyncio.to_thread(ingest, db, what)
                 publishes += 1
-                last_load = time.monotonic() - took
-                log.append(f"{at:6.1f} s ingest {what.name} ({last_load:.1f} s)")
+                log.append(f"{at:6.1f} s ingest {what.name} ({last_load:.1f} s from its draft)")
             elif kind == "kill":
                 assert isinstance(what, Path)
-                # Half as long as the last load took: midway through this one.
-                ran = await asyncio.to_thread(kill_midway, db, what, last_load / 2)
-                log.append(f"{at:6.1f} s kill -9 of the ingest of {what.name} after {ran:.2f} s")
+                # Midway: half as long after its draft appears as the last load took from its.
+                after = last_load / 2
+                for _ in range(4):
+                    ran, killed = await asyncio.to_thread(ingest, db, what, after)
+                    if killed:
+                        log.append(
+                            f"{at:6.1f} s kill -9 of the ingest of {what.name}, "
+                            f"{ran:.2f} s after its draft appeared"
+                        )
+                        break
+                    # It finished first: take it out again and kill sooner.
+                    publishes += 1
+                    ids = await asyncio.to_thread(release_ids, db)
+                    (done,) = [r for r, name in ids.items() if name == what.name]
+                    await asyncio.to_thread(
+                        run, [*CLI, "releases", "remove", done, "--db", str(db)]
+                    )
+                    publishes += 1
+                    log.append(f"{at:6.1f} s (the load to kill finished first: removed, again)")
+                    after /= 2
             else:
                 ids = await asyncio.to_thread(release_ids, db)
                 (chosen,) = [r for r, name in ids.items() if name == what]
