@@ -43,6 +43,11 @@ def test_a_stranger_cannot_lock_the_user_out_of_their_own_browser(site: Site) ->
     assert codes == [401] * 5 + [429] * 2
     assert _sign_in(stranger, name, PASSWORD).status_code == 429  # the stranger stays held back
     assert _sign_in(mine, name, PASSWORD).status_code == 303
+    neighbour = _browser(site, "192.0.2.10")  # a stranger behind the user's own address
+    for n in range(21):
+        _sign_in(neighbour, f"nobody-{WORKER}-near-{n}", "guess")
+    assert _sign_in(neighbour, name, PASSWORD).status_code == 429
+    assert _sign_in(mine, name, PASSWORD).status_code == 303
 
 
 def test_one_address_guessing_many_names_is_held_back(site: Site) -> None:

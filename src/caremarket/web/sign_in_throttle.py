@@ -2,12 +2,13 @@
 stranger's failed guesses never lock an account's own user out of their browser.
 
 A failed sign-in is counted under these keys, each with its limit per window:
-- `address:ADDRESS`: every failure from one client address;
-- for a browser that has signed in with this name before (it holds a signed
-  device cookie naming it): `device:ID:NAME`, so only that browser is slowed;
-- for any other client: `name:NAME`, shared by every stranger trying the name.
-  Strangers together can hold back only other strangers (and the user on a
-  browser they never signed in from), never the user's own browser.
+- from a browser that has signed in with this name before (it holds a signed
+  device cookie naming it): `device:ID:NAME` only, so only that browser is slowed;
+- from any other client: `address:ADDRESS` (every failure from one client
+  address, whatever the name) and `name:NAME` (shared by every stranger trying
+  the name). Strangers together can hold back only other strangers (and the user
+  on a browser they never signed in from), never the user's own browser, even
+  from behind the same address.
 A key at its limit refuses sign-ins until its window ends. Refused attempts
 check no password and are not counted, so retrying does not extend the window.
 The scheme is OWASP's "device cookies" defence against online guessing.
@@ -72,12 +73,9 @@ def throttle_limits(
     name: str, address: str, device: Device | None, *, per_account: int, per_address: int
 ) -> dict[str, int]:
     """The keys an attempt is counted under, each with its limit per window."""
-    own = (
-        f"device:{device.device_id}:{name}"
-        if device is not None and device.knows(name)
-        else f"name:{name}"
-    )
-    return {f"address:{address}": per_address, own: per_account}
+    if device is not None and device.knows(name):
+        return {f"device:{device.device_id}:{name}": per_account}
+    return {f"address:{address}": per_address, f"name:{name}": per_account}
 
 
 def throttled(limits: dict[str, int], failures: dict[str, int]) -> bool:
