@@ -312,3 +312,47 @@ def releases(store: Store) -> pl.DataFrame:
 def council(name_or_code: str) -> Area:
     """The council a user named, or a ValueError saying how to name one."""
     return council_named(name_or_code)
+
+
+def remove_release(store: Store, release_id: str) -> dict[str, Any]:
+    """Take one release out in one transaction: its rows in every table and its coverage.
+
+    Returns the release's row as it was; LookupError if no release has that id.
+    """
+    found = store.query(
+        "SELECT source_id, release_date, file_name, rows, release_id FROM release "
+        "WHERE release_id = ?",
+        [release_id],
+    )
+    if not found.height:
+        raise LookupError(f"no release {release_id!r} is loaded (`caremarket releases` lists them)")
+    store.remove(release_id)
+    return found.row(0, named=True)
+
+
+def releases_beyond(store: Store, keep: int) -> list[str]:
+    """Releases older than the newest `keep` of their source for every council they cover.
+
+    A release covering several councils goes only when each of them has `keep`
+    newer releases of the same source; one covering none counts per source.
+    """
+    if keep < 1:
+        raise ValueError("keep at least the newest release of each source (1 or more)")
+    found = store.query(
+        """
+        WITH covered AS (
+            SELECT r.release_id, r.source_id, r.release_date, r.loaded_at,
+                   coalesce(c.la_code, '') AS la_code
+            FROM release r LEFT JOIN release_coverage c USING (release_id)
+        ), ranked AS (
+            SELECT release_id, row_number() OVER (
+                PARTITION BY source_id, la_code
+                ORDER BY release_date DESC NULLS LAST, loaded_at DESC, release_id) AS newer
+            FROM covered
+        )
+        SELECT release_id FROM ranked GROUP BY release_id HAVING min(newer) > ?
+        ORDER BY release_id
+        """,
+        [keep],
+    )
+    return list(found["release_id"])

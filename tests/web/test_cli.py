@@ -11,8 +11,10 @@ import httpx
 from typer.testing import CliRunner
 
 from caremarket.cli.main import app
+from caremarket.cli.serve import on_loopback
 from caremarket.web.accounts.cluster import free_port
 from caremarket.web.accounts.postgres import PostgresAccountStore
+from caremarket.web.viewer import Role
 
 
 def test_users_add_and_token(postgres: str) -> None:
@@ -99,3 +101,49 @@ def test_serve_answers_on_loopback(demo_db: Path, tmp_path: Path) -> None:
     finally:
         server.terminate()
         server.wait(timeout=20)
+
+
+def test_users_end_sessions_reset_password_and_remove(postgres: str) -> None:
+    """end-sessions signs out; reset-password changes it and signs out; remove deletes all."""
+    runner = CliRunner()
+    accounts = PostgresAccountStore(postgres)
+    try:
+        user = accounts.add_user("cli-council", "the first password", Role.COUNCIL)
+        first = accounts.create_session(user, 8)
+        ended = runner.invoke(
+            app, ["users", "end-sessions", "cli-council", "--accounts-url", postgres]
+        )
+        assert ended.exit_code == 0 and "Ended 1 session(s)" in ended.output
+        assert accounts.session_user(first) is None
+        second = accounts.create_session(user, 8)
+        reset = runner.invoke(
+            app,
+            [
+                "users",
+                "reset-password",
+                "cli-council",
+                "--password-stdin",
+                "--accounts-url",
+                postgres,
+            ],
+            input="the second password\n",
+        )
+        assert reset.exit_code == 0 and "1 session(s) ended" in reset.output
+        assert accounts.session_user(second) is None
+        assert accounts.verify_password("cli-council", "the first password") is None
+        assert accounts.verify_password("cli-council", "the second password") is not None
+        token = accounts.create_token("cli-council", "tests")
+        removed = runner.invoke(app, ["users", "remove", "cli-council", "--accounts-url", postgres])
+        assert removed.exit_code == 0
+        assert not accounts.has_user("cli-council") and accounts.token_user(token) is None
+        again = runner.invoke(app, ["users", "remove", "cli-council", "--accounts-url", postgres])
+        assert again.exit_code != 0 and "no user called" in again.output
+    finally:
+        accounts.close()
+
+
+def test_serve_sends_secure_cookies_unless_on_loopback() -> None:
+    """`serve` has --secure-cookies, on by default for any address but loopback."""
+    assert "--secure-cookies" in CliRunner().invoke(app, ["serve", "--help"]).output
+    assert all(on_loopback(h) for h in ("127.0.0.1", "::1", "localhost", "127.0.0.2"))
+    assert not any(on_loopback(h) for h in ("0.0.0.0", "192.0.2.1", "::", "example.org"))

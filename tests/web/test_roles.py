@@ -42,8 +42,8 @@ def _urls(site: Site) -> list[str]:
         if "GET" not in methods or path.startswith("/static"):
             continue
         found = [path]
-        for name in re.findall(r"{(\w+)}", path):
-            found = [u.replace("{" + name + "}", v) for u in found for v in samples[name]]
+        for field, name in re.findall(r"({(\w+)(?::\w+)?})", path):
+            found = [u.replace(field, v) for u in found for v in samples[name]]
         urls += found
     return urls
 
@@ -54,7 +54,7 @@ def test_every_api_route_is_covered(site: Site) -> None:
     walked = set()
     for url in _urls(site):
         for path in declared:
-            if re.fullmatch(re.sub(r"{\w+}", r"[^/]+", path), url):
+            if re.fullmatch(re.sub(r"{\w+(?::\w+)?}", r"[^/]+", path), url):
                 walked.add(path)
     assert declared - walked <= {"/signin", "/signout"}, declared - walked
 

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from caremarket.cli.figures import print_figures
 from caremarket.figures import council_figures
 from caremarket.pipeline import council, ingest_council, ingest_file
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import writing
 
 
 def demo(
@@ -52,7 +52,7 @@ def demo(
     with console.status("Generating the synthetic demo county (Norfolk geography)..."):
         manifest = generate(out, seed=seed)
     files = [*manifest.releases, manifest.localities, *manifest.public_files]
-    with DuckDBStore(db) as store:
+    with writing(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
             task = progress.add_task("Loading releases", total=len(files) + 1)

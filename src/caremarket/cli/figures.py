@@ -14,7 +14,7 @@ from caremarket.cli.render import OutputFormat, write_records
 from caremarket.domain.freshness import age_in_words, months_between
 from caremarket.figures import Breakdown, Figures, council_figures
 from caremarket.pipeline import council
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import reading
 
 _HEADERS = {
     "client_group": "client group",
@@ -63,7 +63,7 @@ def figures(
         area = council(la)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
-    with DuckDBStore(db) as store:
+    with reading(db) as store:
         try:
             result = council_figures(store, area, when, by)
         except LookupError as error:

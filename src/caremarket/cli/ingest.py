@@ -9,12 +9,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from caremarket.cli.options import DbOption, date_option
+from caremarket.cli.options import WAITING, DbOption, date_option
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.problem import DataProblemError, write_problem_report
 from caremarket.pipeline import IngestResult, Outcome, ingest_file
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import writing
 
 
 def ingest(
@@ -53,7 +53,7 @@ def ingest(
         release_date=date_option(release_date), date_order=date_order, encoding=encoding
     )
     failed = 0
-    with DuckDBStore(db) as store, Progress(
+    with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=console, transient=True,
     ) as progress:  # fmt: skip

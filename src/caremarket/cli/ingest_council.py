@@ -10,13 +10,13 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caremarket.cli.options import DbOption, date_option
+from caremarket.cli.options import WAITING, DbOption, date_option
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
 from caremarket.ingest.problem import DataProblemError, write_problem_report
 from caremarket.pipeline import CouncilIngestResult, ingest_council
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import writing
 
 
 def ingest_council_command(
@@ -66,7 +66,7 @@ def ingest_council_command(
     total = len(council_files(directory)[0])
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
-        with DuckDBStore(db) as store, Progress(
+        with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
             *columns, TimeElapsedColumn(), console=console, transient=True
         ) as progress:  # fmt: skip
             task = progress.add_task("council extract", total=total)

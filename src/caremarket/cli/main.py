@@ -29,7 +29,7 @@ app = typer.Typer(
 )
 app.command()(ingest)
 app.command("ingest-council")(ingest_council_command)
-app.command()(releases)
+app.add_typer(releases, name="releases")
 app.command()(figures)
 app.command()(sources)
 app.command()(demo)

@@ -14,7 +14,7 @@ from caremarket.cli.render import OutputFormat, write_records
 from caremarket.domain.freshness import Freshness
 from caremarket.metrics import METRICS, Level
 from caremarket.pipeline import council
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import reading
 
 metrics_app = typer.Typer(
     help="The registered metrics: list them, or show one for a council.", no_args_is_help=True
@@ -78,7 +78,7 @@ def show(
         raise typer.BadParameter(str(error)) from None
     if metric not in METRICS:
         raise typer.BadParameter(f"no metric `{metric}`; `caremarket metrics list` names them")
-    with DuckDBStore(db) as store:
+    with reading(db) as store:
         gathered = gather(store, area, when)
     try:
         result = evaluate(gathered, metric, by)

@@ -10,6 +10,8 @@ import typer
 
 DEFAULT_DB = Path("caremarket.duckdb")
 
+WAITING = "[yellow]Another load is writing this store: waiting for it to finish...[/yellow]"
+
 DbOption = Annotated[
     Path,
     typer.Option(

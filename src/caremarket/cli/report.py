@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from caremarket.cli.options import DbOption
 from caremarket.pipeline import council
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import reading
 
 report_app = typer.Typer(
     help="Documents made from the loaded releases: the Market Position Statement.",
@@ -74,7 +74,7 @@ def mps(
         raise typer.BadParameter(f"no store at {db}: load releases with `caremarket ingest`")
     console = Console()
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
-    with DuckDBStore(db) as store, Progress(*columns, console=console) as progress:
+    with reading(db) as store, Progress(*columns, console=console) as progress:
         task = progress.add_task(f"{area.name} MPS {edition}", total=len(STEPS) - 1 - (not pdf))
 
         def step(name: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import gc
+import ipaddress
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -55,22 +57,36 @@ def accounts_database(url: str | None, folder: Path | None) -> Iterator[str | No
             cluster.stop()
 
 
+def on_loopback(host: str) -> bool:
+    """Whether an address to listen on is reachable from this machine only."""
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
 def run_server(
-    db: Path, council: str, host: str, port: int, conninfo: str | None, secret_key: str | None
+    db: Path,
+    council: str,
+    host: str,
+    port: int,
+    conninfo: str | None,
+    secret_key: str | None,
+    secure_cookies: bool = False,
 ) -> None:
     """Warm the figures, then serve until interrupted."""
     import uvicorn
 
-    from caremarket.store.duckdb_store import DuckDBStore
+    from caremarket.store.versions import reading
     from caremarket.web.app import create_app
     from caremarket.web.settings import WebSettings
 
     console = Console()
-    settings = WebSettings(council=council, accounts_url=conninfo)
+    settings = WebSettings(council=council, accounts_url=conninfo, secure_cookies=secure_cookies)
     if secret_key:
-        settings = WebSettings(council=council, accounts_url=conninfo, secret_key=secret_key)
-    with DuckDBStore(db, read_only=True) as store:
-        app = create_app(settings, store)
+        settings = replace(settings, secret_key=secret_key)
+    with reading(db) as store:
+        app = create_app(settings, store, follow=db)
         with console.status("Computing the latest figures..."):
             app.state.caremarket.market.snapshot()
         # What is loaded now lives as long as the server: keep it out of the collector's scans.
@@ -85,6 +101,7 @@ def run_server(
         try:
             uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         finally:
+            app.state.caremarket.live.close()
             if app.state.caremarket.accounts is not None:
                 app.state.caremarket.accounts.close()
 
@@ -104,6 +121,15 @@ def serve(
             envvar="CAREMARKET_SECRET_KEY", help="Key signing session cookies.", show_default=False
         ),
     ] = None,
+    secure_cookies: Annotated[
+        bool | None,
+        typer.Option(
+            "--secure-cookies/--no-secure-cookies",
+            help="Send cookies over HTTPS only and ask browsers for HTTPS (HSTS); "
+            "on by default unless listening on loopback. Serve behind TLS when on.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the map, dashboards and open API (/api/v1) over the store.
 
@@ -112,4 +138,5 @@ def serve(
     local cluster in --accounts-dir.
     """
     with accounts_database(accounts_url, accounts_dir) as conninfo:
-        run_server(db, council, host, port, conninfo, secret_key)
+        secure = not on_loopback(host) if secure_cookies is None else secure_cookies
+        run_server(db, council, host, port, conninfo, secret_key, secure)

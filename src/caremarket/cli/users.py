@@ -90,3 +90,55 @@ def revoke(
     with _store(accounts_url, accounts_dir) as store:
         count = store.revoke_tokens(name)
     Console().print(f"Revoked {count} token(s) of {name}.")
+
+
+@users.command("remove")
+def remove(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Remove a user with their sessions and API tokens (the audit log keeps its entries).
+
+    A running server may accept a removed user's API token for up to 30 s.
+    """
+    with _store(accounts_url, accounts_dir) as store:
+        try:
+            store.remove_user(name)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+    Console().print(f"Removed {name}, their sessions and API tokens.")
+
+
+@users.command("reset-password")
+def reset_password(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    password_stdin: Annotated[
+        bool, typer.Option(help="Read the password from standard input instead of a prompt.")
+    ] = False,
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Give a user a new password and end their sessions (API tokens stay: see `revoke`)."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    with _store(accounts_url, accounts_dir) as store:
+        try:
+            ended = store.reset_password(name, password)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from None
+    Console().print(f"New password for {name}; {ended} session(s) ended.")
+
+
+@users.command("end-sessions")
+def end_sessions(
+    name: Annotated[str, typer.Argument(help="User name.")],
+    accounts_url: AccountsUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Sign a user out everywhere: end every session of theirs."""
+    with _store(accounts_url, accounts_dir) as store:
+        ended = store.end_sessions(name)
+    Console().print(f"Ended {ended} session(s) of {name}.")

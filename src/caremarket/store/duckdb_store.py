@@ -36,11 +36,20 @@ class DuckDBStore:
 
     def __init__(self, path: Path | str, *, read_only: bool = False) -> None:
         self.path = str(path)
+        self.changed = False
+        if read_only:
+            # Attached to a fresh in-memory database rather than connected by path: DuckDB
+            # hands a process the instance it already has open for a path, which would be
+            # the version a writer has since replaced (see caremarket.store.versions).
+            self._con = duckdb.connect(":memory:")
+            quoted = self.path.replace("'", "''")
+            self._con.execute(f"ATTACH '{quoted}' AS store (READ_ONLY)")
+            self._con.execute("USE store")
+            return
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        self._con = duckdb.connect(self.path, read_only=read_only)
-        if not read_only:
-            self._create()
+        self._con = duckdb.connect(self.path)
+        self._create()
 
     def _create(self) -> None:
         self._con.execute("BEGIN TRANSACTION")
@@ -50,7 +59,33 @@ class DuckDBStore:
         row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
         if row is None or row[0] is None:
             self._con.execute("INSERT INTO schema_version VALUES (?)", [SCHEMA_VERSION])
+        self._con.execute(
+            "CREATE TABLE IF NOT EXISTS store_generation "
+            "(generation BIGINT NOT NULL, written_at TIMESTAMP NOT NULL)"
+        )
+        counted = self._con.execute("SELECT count(*) FROM store_generation").fetchall()
+        if not counted[0][0]:
+            self._con.execute("INSERT INTO store_generation VALUES (0, now()::TIMESTAMP)")
         self._con.execute("COMMIT")
+
+    def generation(self) -> int:
+        """How many versions of the store were published before this one (0 for a new store)."""
+        try:
+            rows = self._con.execute("SELECT max(generation) FROM store_generation").fetchall()
+        except duckdb.CatalogException:  # a store made before versions were counted
+            return 0
+        return int(rows[0][0]) if rows and rows[0][0] is not None else 0
+
+    def next_generation(self) -> int:
+        """Count this store as a new version (before it is published); the new number."""
+        self._con.execute(
+            "UPDATE store_generation SET generation = generation + 1, written_at = now()::TIMESTAMP"
+        )
+        return self.generation()
+
+    def checkpoint(self) -> None:
+        """Write everything logged into the database file itself."""
+        self._con.execute("CHECKPOINT")
 
     def has_release(self, release_id: str) -> bool:
         """Whether a release with this id is loaded."""
@@ -76,6 +111,7 @@ class DuckDBStore:
                     if frame.height:
                         self._insert(TABLES_BY_NAME[name], frame)
             con.execute("COMMIT")
+            self.changed = True
         except BaseException:
             con.execute("ROLLBACK")
             raise
@@ -101,6 +137,7 @@ class DuckDBStore:
             for table in TABLES:
                 con.execute(f"DELETE FROM {table.name} WHERE release_id = ?", [release_id])
             con.execute("COMMIT")
+            self.changed = True
         except BaseException:
             con.execute("ROLLBACK")
             raise

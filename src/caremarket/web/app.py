@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import RedirectResponse
@@ -15,9 +17,8 @@ from caremarket.domain.area import find_council
 from caremarket.store.store import Store
 from caremarket.web.accounts.account_store import AccountStore
 from caremarket.web.headers import SecurityHeaders
-from caremarket.web.market import Market
+from caremarket.web.live import BindVersion, LiveStore
 from caremarket.web.pages import render
-from caremarket.web.responses import ResponseCache
 from caremarket.web.routers import (
     areas,
     auth,
@@ -42,9 +43,16 @@ Lists are paged (`limit`, `offset`); every response has an ETag for `If-None-Mat
 
 
 def create_app(
-    settings: WebSettings, store: Store, accounts: AccountStore | None = None
+    settings: WebSettings,
+    store: Store,
+    accounts: AccountStore | None = None,
+    *,
+    follow: Path | None = None,
 ) -> FastAPI:
     """Build the app over a store; accounts from `accounts`, else `settings.accounts_url`.
+
+    With `follow` (the store's file), newer versions of that file published by
+    loads are picked up between requests (see caremarket.web.live).
 
     Whoever built the app closes the account store (`app.state.caremarket.accounts`)
     when done: the app may start and stop many times (tests do) and never closes it.
@@ -59,10 +67,9 @@ def create_app(
         accounts = PostgresAccountStore(settings.accounts_url)
     state = AppState(
         settings=settings,
-        market=Market(store, council),
+        live=LiveStore(store, council, settings.response_cache_size, follow=follow),
         accounts=accounts,
         templates=Jinja2Templates(directory=TEMPLATES),
-        cache=ResponseCache(settings.response_cache_size),
         tokens=TokenCache(settings.token_cache_seconds),
         signer=URLSafeSerializer(settings.secret_key),
     )
@@ -110,5 +117,6 @@ def create_app(
             message=str(error.detail),
         )
 
-    app.add_middleware(SecurityHeaders, docs_path="/api/v1/docs")
+    app.add_middleware(BindVersion, live=state.live)
+    app.add_middleware(SecurityHeaders, docs_path="/api/v1/docs", hsts=settings.secure_cookies)
     return app

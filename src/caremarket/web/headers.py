@@ -14,12 +14,16 @@ STRICT = (
 DOCS = STRICT.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
 
-class SecurityHeaders:
-    """Adds CSP, nosniff, frame and referrer headers."""
+HSTS = b"max-age=31536000; includeSubDomains"
 
-    def __init__(self, app: ASGIApp, docs_path: str) -> None:
+
+class SecurityHeaders:
+    """Adds CSP, nosniff, frame and referrer headers; HSTS when served over HTTPS only."""
+
+    def __init__(self, app: ASGIApp, docs_path: str, hsts: bool = False) -> None:
         self.app = app
         self.docs_path = docs_path
+        self.extra = [(b"strict-transport-security", HSTS)] if hsts else []
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Pass the request on; add the headers to the response start."""
@@ -37,6 +41,7 @@ class SecurityHeaders:
                     (b"x-content-type-options", b"nosniff"),
                     (b"x-frame-options", b"DENY"),
                     (b"referrer-policy", b"same-origin"),
+                    *self.extra,
                 ]
             await send(message)
 

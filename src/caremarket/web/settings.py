@@ -24,9 +24,12 @@ class WebSettings:
       when not given (sessions then end when the server restarts).
     - `small_number_threshold`: public and provider views hide a value with
       0 < n < threshold.
-    - `secure_cookies`: send cookies only over HTTPS (set behind TLS).
-    - `sign_in_attempts` failed sign-ins for one name within `sign_in_lockout_minutes`
-      lock that name out until the window passes.
+    - `secure_cookies`: send cookies only over HTTPS, and tell browsers (HSTS) to
+      use only HTTPS here (set behind TLS; `serve` sets it when not on loopback).
+    - `sign_in_attempts` failed sign-ins for one name (from browsers that never signed
+      in with it; a browser that did counts its own) or `sign_in_attempts_per_address`
+      from one client address, within `sign_in_lockout_minutes`, hold further
+      attempts back until that window ends (see caremarket.web.sign_in_throttle).
     """
 
     council: str = "Norfolk"
@@ -35,6 +38,7 @@ class WebSettings:
     small_number_threshold: int = field(default_factory=small_number_threshold)
     session_hours: float = 8.0
     sign_in_attempts: int = 5
+    sign_in_attempts_per_address: int = 20
     sign_in_lockout_minutes: int = 15
     secure_cookies: bool = False
     token_cache_seconds: float = 30.0

@@ -11,6 +11,7 @@ from fastapi.templating import Jinja2Templates
 from itsdangerous import URLSafeSerializer
 
 from caremarket.web.accounts.account_store import AccountStore, User
+from caremarket.web.live import LiveStore
 from caremarket.web.market import Market
 from caremarket.web.responses import ResponseCache
 from caremarket.web.settings import WebSettings
@@ -45,12 +46,25 @@ class TokenCache:
 
 @dataclass(slots=True)
 class AppState:
-    """Everything a request handler may reach, built by `create_app`."""
+    """Everything a request handler may reach, built by `create_app`.
+
+    `market` and `cache` are those of the store version the request is bound to
+    (see caremarket.web.live), so one request never mixes two versions.
+    """
 
     settings: WebSettings
-    market: Market
+    live: LiveStore
     accounts: AccountStore | None
     templates: Jinja2Templates
-    cache: ResponseCache
     tokens: TokenCache
     signer: URLSafeSerializer
+
+    @property
+    def market(self) -> Market:
+        """The council's market in this request's store version."""
+        return self.live.current().market
+
+    @property
+    def cache(self) -> ResponseCache:
+        """The response cache of this request's store version."""
+        return self.live.current().cache

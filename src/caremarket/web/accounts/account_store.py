@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -58,8 +59,20 @@ class AccountStore(Protocol):
         """The user if the password is right, else None."""
         ...
 
-    def recent_failures(self, name: str, minutes: int) -> int:
-        """Failed sign-ins for a user name in the last `minutes` (from the audit log)."""
+    def has_user(self, name: str) -> bool:
+        """Whether there is an account with this name."""
+        ...
+
+    def failures(self, keys: Sequence[str], minutes: int) -> dict[str, int]:
+        """Failed sign-ins counted under each key in its current window of `minutes`."""
+        ...
+
+    def count_failure(self, keys: Sequence[str], minutes: int) -> None:
+        """Count one failed sign-in under each key (a window starts at its first failure)."""
+        ...
+
+    def forget_failures(self, keys: Sequence[str]) -> None:
+        """Forget the failures counted under these keys (after a sign-in succeeds)."""
         ...
 
     def create_session(self, user: User, hours: float) -> str:
@@ -72,6 +85,18 @@ class AccountStore(Protocol):
 
     def end_session(self, session_id: str) -> None:
         """End a session (sign out)."""
+        ...
+
+    def end_sessions(self, name: str) -> int:
+        """End every session of a user; how many there were."""
+        ...
+
+    def reset_password(self, name: str, password: str) -> int:
+        """Give a user a new password and end their sessions; how many sessions ended."""
+        ...
+
+    def remove_user(self, name: str) -> None:
+        """Remove a user with their sessions and API tokens (ValueError if there is none)."""
         ...
 
     def create_token(self, name: str, label: str) -> str:

@@ -3,18 +3,24 @@
 Uses Debian's server binaries (/usr/lib/postgresql/*/bin; install with
 `scripts/ensure-system-packages.sh`). PostgreSQL refuses to run as root, so
 as root the cluster runs as the `postgres` user through `runuser`. The
-cluster listens on 127.0.0.1 only and trusts local connections: it is for
-one machine's demo and tests, not for production, where `--accounts-url`
-points at a managed server.
+cluster listens on 127.0.0.1 and on a Unix socket in its folder, asks every
+connection for the password of its `postgres` role (scram-sha-256), and
+syncs what it writes to disk (fsync on). The password is generated when the
+cluster is made and kept in the folder (`SECRET_FILE`, mode 600): only whoever
+can read the folder can connect. A cluster made before passwords were asked
+is given one on its next start. For production, `--accounts-url` points at a
+managed server.
 """
 
 from __future__ import annotations
 
 import glob
 import os
+import secrets
 import shutil
 import socket
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +46,10 @@ def free_port() -> int:
         return port
 
 
+SECRET_FILE = "caremarket-accounts.secret"
+"""The file in the cluster's folder holding the `postgres` role's password."""
+
+
 def _as_owner(command: list[str]) -> list[str]:
     if os.geteuid() == 0:
         return ["runuser", "-u", "postgres", "--", *command]
@@ -54,9 +64,15 @@ class LocalCluster:
     port: int
 
     @property
+    def secret_file(self) -> Path:
+        """Where the `postgres` role's password is kept (mode 600)."""
+        return self.folder / SECRET_FILE
+
+    @property
     def conninfo(self) -> str:
-        """The connection string for the cluster's `postgres` database."""
-        return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres"
+        """The connection string for the cluster's `postgres` database (with its password)."""
+        password = self.secret_file.read_text().strip()
+        return f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres password={password}"
 
     @classmethod
     def in_folder(cls, folder: Path) -> LocalCluster:
@@ -90,6 +106,23 @@ class LocalCluster:
             shutil.chown(data, "postgres", "postgres")
             data.chmod(0o700)
         if not (data / "PG_VERSION").exists():
+            self._initialise(bin_dir, data)
+        self._pg_ctl_start(bin_dir, data)
+        (data / "port").write_text(str(self.port))
+        if not self.secret_file.exists():
+            self._ask_passwords(bin_dir, data)
+        return self
+
+    def _initialise(self, bin_dir: Path, data: Path) -> None:
+        """initdb with a generated password for `postgres`, asked of every connection."""
+        secret = secrets.token_urlsafe(32)
+        with tempfile.TemporaryDirectory(prefix="caremarket-initdb-") as scratch:
+            pwfile = Path(scratch) / "pw"
+            pwfile.write_text(secret + "\n")
+            pwfile.chmod(0o600)
+            if os.geteuid() == 0:
+                shutil.chown(scratch, "postgres", "postgres")
+                shutil.chown(pwfile, "postgres", "postgres")
             subprocess.run(
                 _as_owner(
                     [
@@ -98,9 +131,8 @@ class LocalCluster:
                         str(data),
                         "-U",
                         "postgres",
-                        "-A",
-                        "trust",
-                        "--no-sync",
+                        "--auth=scram-sha-256",
+                        f"--pwfile={pwfile}",
                         "-E",
                         "UTF8",
                     ]
@@ -108,7 +140,42 @@ class LocalCluster:
                 check=True,
                 capture_output=True,
             )
-        options = f"-p {self.port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off"
+        self._keep_secret(secret)
+
+    def _keep_secret(self, secret: str) -> None:
+        descriptor = os.open(self.secret_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as out:
+            out.write(secret + "\n")
+        self.secret_file.chmod(0o600)
+
+    def _ask_passwords(self, bin_dir: Path, data: Path) -> None:
+        """Give a cluster made to trust local connections a password, then ask for it."""
+        # Imported here: psycopg is only needed to harden a cluster made before passwords.
+        import psycopg
+
+        secret = secrets.token_urlsafe(32)
+        with psycopg.connect(
+            f"host={data} port={self.port} user=postgres dbname=postgres", autocommit=True
+        ) as con:
+            con.execute("SET password_encryption = 'scram-sha-256'")
+            con.execute(f"ALTER ROLE postgres PASSWORD '{secret}'")
+        self._keep_secret(secret)
+        hba = data / "pg_hba.conf"
+        lines = [
+            line
+            if line.lstrip().startswith("#") or not line.strip()
+            else line.replace("trust", "scram-sha-256")
+            for line in hba.read_text().splitlines()
+        ]
+        hba.write_text("\n".join(lines) + "\n")
+        subprocess.run(
+            _as_owner([str(bin_dir / "pg_ctl"), "-D", str(data), "reload"]),
+            check=True,
+            capture_output=True,
+        )
+
+    def _pg_ctl_start(self, bin_dir: Path, data: Path) -> None:
+        options = f"-p {self.port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=on"
         subprocess.run(
             _as_owner(
                 [
@@ -126,8 +193,6 @@ class LocalCluster:
             check=True,
             capture_output=True,
         )
-        (data / "port").write_text(str(self.port))
-        return self
 
     def stop(self) -> None:
         """Stop the server (fast shutdown); the folder stays for the next start."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -43,6 +44,11 @@ CREATE TABLE IF NOT EXISTS audit_log (
     role TEXT NOT NULL,
     detail JSONB NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS sign_in_failure (
+    key_hash TEXT PRIMARY KEY,
+    window_start TIMESTAMPTZ NOT NULL,
+    failures INTEGER NOT NULL
+);
 """
 
 _USER_COLUMNS = "u.user_id, u.name, u.role, u.provider_id"
@@ -58,8 +64,15 @@ class PostgresAccountStore:
     """The account store in a PostgreSQL database (tables created when missing)."""
 
     def __init__(self, conninfo: str, *, max_size: int = 8) -> None:
+        # Each connection is checked as it is lent: after PostgreSQL restarts, the pool
+        # replaces the broken ones instead of failing the requests that draw them.
         self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=max_size, kwargs={"row_factory": dict_row}, open=True
+            conninfo,
+            min_size=1,
+            max_size=max_size,
+            kwargs={"row_factory": dict_row},
+            open=True,
+            check=ConnectionPool.check_connection,
         )
         self._pool.wait(timeout=30)
         with self._pool.connection() as con:
@@ -109,14 +122,41 @@ class PostgresAccountStore:
             return None
         return _user(row)
 
-    def recent_failures(self, name: str, minutes: int) -> int:
-        """Failed sign-ins for a user name in the last `minutes` (from the audit log)."""
-        row = self._one(
-            "SELECT count(*) AS n FROM audit_log WHERE event = %s AND user_name = %s "
-            "AND at > now() - make_interval(mins => %s)",
-            (AuditEvent.SIGN_IN_FAILED.value, name, minutes),
+    def has_user(self, name: str) -> bool:
+        """Whether there is an account with this name."""
+        return self._one("SELECT 1 AS found FROM web_user WHERE name = %s", (name,)) is not None
+
+    def failures(self, keys: Sequence[str], minutes: int) -> dict[str, int]:
+        """Failed sign-ins counted under each key in its current window of `minutes`."""
+        hashed = {digest(key): key for key in keys}
+        with self._pool.connection() as con:
+            rows: list[dict[str, Any]] = con.execute(  # type: ignore[assignment]
+                "SELECT key_hash, failures FROM sign_in_failure WHERE key_hash = ANY(%s) "
+                "AND window_start > now() - make_interval(mins => %s)",
+                (list(hashed), minutes),
+            ).fetchall()
+        found = {hashed[r["key_hash"]]: int(r["failures"]) for r in rows}
+        return {key: found.get(key, 0) for key in keys}
+
+    def count_failure(self, keys: Sequence[str], minutes: int) -> None:
+        """Count one failed sign-in under each key (a window starts at its first failure)."""
+        with self._pool.connection() as con:
+            for key in keys:
+                con.execute(
+                    "INSERT INTO sign_in_failure AS f (key_hash, window_start, failures) "
+                    "VALUES (%s, now(), 1) ON CONFLICT (key_hash) DO UPDATE SET "
+                    "failures = CASE WHEN f.window_start > now() - make_interval(mins => %s) "
+                    "THEN f.failures + 1 ELSE 1 END, "
+                    "window_start = CASE WHEN f.window_start > now() - make_interval(mins => %s) "
+                    "THEN f.window_start ELSE now() END",
+                    (digest(key), minutes, minutes),
+                )
+
+    def forget_failures(self, keys: Sequence[str]) -> None:
+        """Forget the failures counted under these keys (after a sign-in succeeds)."""
+        self._run(
+            "DELETE FROM sign_in_failure WHERE key_hash = ANY(%s)", ([digest(k) for k in keys],)
         )
-        return int(row["n"]) if row else 0
 
     def create_session(self, user: User, hours: float) -> str:
         """A new session's secret id, valid for `hours`."""
@@ -141,6 +181,47 @@ class PostgresAccountStore:
     def end_session(self, session_id: str) -> None:
         """End a session (sign out)."""
         self._run("DELETE FROM web_session WHERE session_hash = %s", (digest(session_id),))
+
+    def end_sessions(self, name: str) -> int:
+        """End every session of a user; how many there were."""
+        with self._pool.connection() as con:
+            done = con.execute(
+                "DELETE FROM web_session "
+                "WHERE user_id = (SELECT user_id FROM web_user WHERE name = %s)",
+                (name,),
+            )
+            return done.rowcount
+
+    def reset_password(self, name: str, password: str) -> int:
+        """Give a user a new password and end their sessions; how many sessions ended.
+
+        ValueError if there is no such user or the password is too short.
+        """
+        if len(password) < 12:
+            raise ValueError("a password needs at least 12 characters")
+        with self._pool.connection() as con, con.transaction():
+            changed = con.execute(
+                "UPDATE web_user SET password_hash = %s WHERE name = %s",
+                (hash_password(password), name),
+            )
+            if changed.rowcount != 1:
+                raise ValueError(f"no user called {name!r}")
+            ended = con.execute(
+                "DELETE FROM web_session "
+                "WHERE user_id = (SELECT user_id FROM web_user WHERE name = %s)",
+                (name,),
+            )
+            return ended.rowcount
+
+    def remove_user(self, name: str) -> None:
+        """Remove a user with their sessions and API tokens (ValueError if there is none).
+
+        The audit log keeps its entries about them.
+        """
+        with self._pool.connection() as con:
+            done = con.execute("DELETE FROM web_user WHERE name = %s", (name,))
+            if done.rowcount != 1:
+                raise ValueError(f"no user called {name!r}")
 
     def create_token(self, name: str, label: str) -> str:
         """A new API bearer token for the user (shown once; only its hash is kept)."""

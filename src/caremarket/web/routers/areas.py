@@ -126,7 +126,8 @@ async def list_areas(request: Request, state: StateDep) -> Response:
     return await cached(request, state.cache, ("areas",), build)
 
 
-@router.get("/{area_code}", response_model=AreaFigures, summary="Key figures for one area")
+# `:path`: a locality's name (its code here) may hold "/" (sent as %2F, which arrives decoded).
+@router.get("/{area_code:path}", response_model=AreaFigures, summary="Key figures for one area")
 async def get_area(
     request: Request,
     state: StateDep,

@@ -19,6 +19,15 @@ from caremarket.web.deps import (
 from caremarket.web.pages import check_csrf, render
 from caremarket.web.responses import JSON, Body, json_bytes, send
 from caremarket.web.schemas import AuditList, Me
+from caremarket.web.sign_in_throttle import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
+    device_cookie,
+    new_device,
+    read_device,
+    throttle_limits,
+    throttled,
+)
 from caremarket.web.viewer import PUBLIC, Viewer
 
 router = APIRouter(tags=["auth"])
@@ -53,16 +62,25 @@ def signin(
     if not check_csrf(request, state, csrf_token):
         raise HTTPException(403, "the form expired: reload the page and sign in again")
     settings = state.settings
-    locked = (
-        accounts.recent_failures(name, settings.sign_in_lockout_minutes)
-        >= settings.sign_in_attempts
+    minutes = settings.sign_in_lockout_minutes
+    device = read_device(request.cookies.get(DEVICE_COOKIE), state.signer)
+    limits = throttle_limits(
+        name,
+        request.client.host if request.client else "unknown",
+        device,
+        per_account=settings.sign_in_attempts,
+        per_address=settings.sign_in_attempts_per_address,
     )
+    locked = throttled(limits, accounts.failures(list(limits), minutes))
     user = None if locked else accounts.verify_password(name, password)
     if user is None:
-        detail: dict[str, object] = {"name": name, "locked": locked}
-        accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), detail)
+        if not locked:
+            accounts.count_failure(list(limits), minutes)
+            # Failures against names nobody has are only counted: they would fill the log.
+            if accounts.has_user(name):
+                accounts.audit(AuditEvent.SIGN_IN_FAILED, Viewer(name=name), {"name": name})
         error = (
-            f"Too many failed attempts: try again in {settings.sign_in_lockout_minutes} minutes."
+            f"Too many failed attempts: try again in {minutes} minutes."
             if locked
             else "That name and password do not match."
         )
@@ -76,6 +94,7 @@ def signin(
             error=error,
             status_code=429 if locked else 401,
         )
+    accounts.forget_failures([key for key in limits if key.startswith("device:")])
     accounts.audit(AuditEvent.SIGN_IN, user.viewer(), {"via": "form"})
     secret = accounts.create_session(user, state.settings.session_hours)
     response = RedirectResponse(safe_next(next), status_code=303)
@@ -86,6 +105,14 @@ def signin(
         samesite="lax",
         secure=state.settings.secure_cookies,
         max_age=int(state.settings.session_hours * 3600),
+    )
+    response.set_cookie(
+        DEVICE_COOKIE,
+        device_cookie((device or new_device()).signed_in(user.name), state.signer),
+        httponly=True,
+        samesite="strict",
+        secure=state.settings.secure_cookies,
+        max_age=DEVICE_DAYS * 24 * 3600,
     )
     return response
 

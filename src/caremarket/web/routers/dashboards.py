@@ -257,7 +257,10 @@ def sector_dashboard(
     )
 
 
-@router.get("/dashboards/locality/{locality}", response_class=HTMLResponse, include_in_schema=False)
+# `:path`: a locality's name may hold "/" (sent as %2F, which arrives decoded).
+@router.get(
+    "/dashboards/locality/{locality:path}", response_class=HTMLResponse, include_in_schema=False
+)
 def locality_dashboard(
     request: Request, state: StateDep, viewer: ViewerDep, locality: str, as_of: AsOf = None
 ) -> Response:
