@@ -134,9 +134,10 @@ class Ledger:
         elif unknown is not None:
             text = "not known"
         elif value is None:
-            # A row with no value: the engine could not know it; no row, or a sector the
-            # metric does not describe: nothing to measure.
-            text = "n/a" if row is None or not metric.applies_to(sector) else "not known"
+            # A row with no value: the engine could not know it; no row, a sector the metric
+            # does not describe, or nothing behind it (a share of no locations): n/a.
+            nothing = row is None or n == 0 or not metric.applies_to(sector)
+            text = "n/a" if nothing else "not known"
         else:
             text = number(value, metric.unit)
         found = Figure(
