@@ -30,7 +30,7 @@ def _figures(db: str) -> list[dict[str, object]]:
         app, ["figures", "--db", db, "--la", "Rutland", "--as-of", "2026-12-31", "--format", "json"]
     )
     assert shown.exit_code == 0, shown.output
-    records: list[dict[str, object]] = json.loads(shown.output)
+    records: list[dict[str, object]] = json.loads(shown.stdout)
     return records
 
 
