@@ -79,7 +79,7 @@ def training_rows(
         if cutoff not in memo:
             memo[cutoff] = features_at(histories, cutoff, parameters)
         outcome = outcomes_after(histories, cutoff, known_by)
-        rows = memo[cutoff].join(outcome, on="location_id", how="inner")
+        rows = memo[cutoff].join(outcome, on="location_id", how="inner").sort("location_id")
         frames.append(rows.with_columns(cutoff=pl.lit(cutoff)))
     if not frames:
         return pl.DataFrame()
@@ -158,8 +158,10 @@ def run_backtest(
             memo[cutoff] = features_at(histories, cutoff, parameters)
         now = memo[cutoff]
         outcome = outcomes_after(histories, cutoff)
-        test = now.join(outcome, on="location_id", how="inner").with_columns(
-            fold=pl.col("location_id").map_elements(fold_of, return_dtype=pl.Int64)
+        test = (
+            now.join(outcome, on="location_id", how="inner")
+            .sort("location_id")
+            .with_columns(fold=pl.col("location_id").map_elements(fold_of, return_dtype=pl.Int64))
         )
         train = training_rows(histories, cutoff, parameters, memo)
         counts.append(

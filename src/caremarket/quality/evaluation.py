@@ -18,21 +18,34 @@ Measure = Callable[[FloatArray, FloatArray], float]
 
 
 def roc_auc(outcome: FloatArray, score: FloatArray) -> float:
-    """Area under the ROC curve (ties count one half)."""
-    from sklearn.metrics import roc_auc_score
+    """Area under the ROC curve (ties count one half), from average ranks."""
+    from scipy.stats import rankdata
 
-    if outcome.min() == outcome.max():
+    positives = float(outcome.sum())
+    negatives = len(outcome) - positives
+    if positives == 0 or negatives == 0:
         return float("nan")
-    return float(roc_auc_score(outcome, score))
+    ranks = rankdata(score)
+    return float(
+        (ranks[outcome == 1].sum() - positives * (positives + 1) / 2) / (positives * negatives)
+    )
 
 
 def average_precision(outcome: FloatArray, score: FloatArray) -> float:
-    """Average precision (area under the precision-recall curve, step-wise)."""
-    from sklearn.metrics import average_precision_score
+    """Average precision: precision at each distinct threshold weighted by the recall gained.
 
-    if outcome.max() == 0:
+    The same step-wise definition as scikit-learn's `average_precision_score`.
+    """
+    positives = float(outcome.sum())
+    if positives == 0:
         return float("nan")
-    return float(average_precision_score(outcome, score))
+    order = np.argsort(-score, kind="stable")
+    ranked, hits = score[order], outcome[order]
+    last = np.r_[np.flatnonzero(np.diff(ranked)), len(ranked) - 1]
+    true_positives = np.cumsum(hits)[last]
+    precision = true_positives / (last + 1)
+    recall = true_positives / positives
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
 def precision_top_tenth(outcome: FloatArray, score: FloatArray) -> float:

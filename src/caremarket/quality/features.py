@@ -320,7 +320,9 @@ def features_at(histories: Histories, cutoff: date, parameters: WarningParameter
     )
     frame = _provider_features(frame, cutoff)
     frame = _local_features(frame, histories.assessments, cutoff)
-    return frame.select("location_id", *[pl.col(n).cast(pl.Float64) for n in FEATURE_NAMES])
+    return frame.select("location_id", *[pl.col(n).cast(pl.Float64) for n in FEATURE_NAMES]).sort(
+        "location_id"
+    )
 
 
 def _provider_features(frame: pl.DataFrame, cutoff: date) -> pl.DataFrame:

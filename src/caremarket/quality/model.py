@@ -115,6 +115,7 @@ class BoostedWarning:
     columns: tuple[str, ...] = FEATURE_NAMES
     seed: int = 0
     _model: Any = field(default=None, repr=False)
+    _used: tuple[str, ...] = ()
 
     def fit(self, features: pl.DataFrame, outcome: FloatArray) -> BoostedWarning:
         """Fit shallow boosted trees, calibrated on three folds."""
@@ -128,14 +129,25 @@ class BoostedWarning:
             l2_regularization=1.0,
             random_state=self.seed,
         )
+        # Columns (almost) constant cannot split, and upset the binning of a calibration fold.
+        self._used = tuple(c for c in self.columns if _varied(features[c]))
         self._model = CalibratedClassifierCV(trees, method="isotonic", cv=3)
-        self._model.fit(matrix(features, self.columns), outcome)
+        self._model.fit(matrix(features, self._used), outcome)
         return self
 
     def predict(self, features: pl.DataFrame) -> FloatArray:
         """Probabilities of a next rating worse than Good."""
-        found: FloatArray = self._model.predict_proba(matrix(features, self.columns))[:, 1]
+        found: FloatArray = self._model.predict_proba(matrix(features, self._used))[:, 1]
         return found
+
+
+def _varied(column: pl.Series, least: int = 20) -> bool:
+    """Whether at least `least` known values differ from the commonest one."""
+    known = column.drop_nulls()
+    if known.n_unique() < 2:
+        return False
+    commonest = int(known.value_counts(sort=True)["count"][0])
+    return known.len() - commonest >= least
 
 
 @dataclass

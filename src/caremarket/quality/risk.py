@@ -131,6 +131,7 @@ def warn(
     now = features_at(histories, as_of, parameters)
     if scope is not None:
         now = now.filter(pl.col("location_id").is_in(scope))
+    now = now.sort("location_id")
     probability = model.predict(now) if now.height else np.array([], dtype=np.float64)
     parts, names = model.contributions(now) if now.height else (np.zeros((0, 0)), [])
     values = now.select(names).to_numpy() if now.height else np.zeros((0, 0))
