@@ -115,7 +115,6 @@ class BoostedWarning:
     columns: tuple[str, ...] = FEATURE_NAMES
     seed: int = 0
     _model: Any = field(default=None, repr=False)
-    _used: tuple[str, ...] = ()
 
     def fit(self, features: pl.DataFrame, outcome: FloatArray) -> BoostedWarning:
         """Fit shallow boosted trees, calibrated on three folds."""
@@ -129,25 +128,23 @@ class BoostedWarning:
             l2_regularization=1.0,
             random_state=self.seed,
         )
-        # Columns (almost) constant cannot split, and upset the binning of a calibration fold.
-        self._used = tuple(c for c in self.columns if _varied(features[c]))
         self._model = CalibratedClassifierCV(trees, method="isotonic", cv=3)
-        self._model.fit(matrix(features, self._used), outcome)
+        self._model.fit(_filled(features, self.columns), outcome)
         return self
 
     def predict(self, features: pl.DataFrame) -> FloatArray:
         """Probabilities of a next rating worse than Good."""
-        found: FloatArray = self._model.predict_proba(matrix(features, self._used))[:, 1]
+        found: FloatArray = self._model.predict_proba(_filled(features, self.columns))[:, 1]
         return found
 
 
-def _varied(column: pl.Series, least: int = 20) -> bool:
-    """Whether at least `least` known values differ from the commonest one."""
-    known = column.drop_nulls()
-    if known.n_unique() < 2:
-        return False
-    commonest = int(known.value_counts(sort=True)["count"][0])
-    return known.len() - commonest >= least
+def _filled(features: pl.DataFrame, columns: Sequence[str]) -> FloatArray:
+    """The matrix with unknowns as -1, below every feature's range (trees split them off).
+
+    Left as NaN, scikit-learn 1.9's binning fails on a calibration fold in which a
+    column's known values are all one.
+    """
+    return np.nan_to_num(matrix(features, columns), nan=-1.0)
 
 
 @dataclass

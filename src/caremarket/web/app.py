@@ -27,6 +27,7 @@ from caremarket.web.routers import (
     map,
     metrics,
     providers,
+    quality,
     releases,
     signals,
 )
@@ -88,6 +89,7 @@ def create_app(
         dashboards,
         signals,
         interim_care,
+        quality,
         auth,
     ):
         app.include_router(module.router)
