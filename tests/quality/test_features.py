@@ -129,3 +129,14 @@ def test_outcome_is_the_next_rating_on_the_scale() -> None:
     assert found["next_rating"] == "requires_improvement"
     assert found["is_worse_than_good"] == 1.0
     assert outcomes_after(histories, date(2015, 6, 1), known_by=date(2016, 6, 1)).is_empty()
+
+
+def test_every_feature_and_rule_is_documented() -> None:
+    """docs/quality-warning.md names every declared feature and every input rule."""
+    from pathlib import Path
+
+    from caremarket.quality import InputRule
+
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "quality-warning.md").read_text()
+    for name in [*FEATURE_NAMES, *[r.value for r in InputRule]]:
+        assert f"`{name}`" in docs, name
