@@ -90,3 +90,18 @@ def test_no_public_route_shows_a_risk_score(site: Site, role: Role) -> None:
         leaked = [r for r in reasons if f'"{r}"' in body]
         assert not leaked, (url, leaked)
     assert walked > 10
+
+
+def test_local_assessments_beside_cqc_in_the_profile_for_the_council(site: Site) -> None:
+    """A council user sees the council's own assessments in a location's profile; others not."""
+    snap = site.app.state.caremarket.market.snapshot()
+    assessed = snap.gathered.inputs.local_assessments
+    assert assessed is not None and assessed.height
+    active = set(snap.locations["location_id"].to_list())
+    location_id = next(i for i in assessed["cqc_location_id"].to_list() if i in active)
+    council = site.council.get(f"/locations/{location_id}")
+    assert council.status_code == 200
+    assert 'id="local-assessments"' in council.text and "Rating history" in council.text
+    public = site.public.get(f"/locations/{location_id}")
+    assert public.status_code == 200
+    assert 'id="local-assessments"' not in public.text
