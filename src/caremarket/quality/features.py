@@ -216,46 +216,56 @@ def active_at(histories: Histories, cutoff: date) -> pl.DataFrame:
 def features_at(histories: Histories, cutoff: date, parameters: WarningParameters) -> pl.DataFrame:
     """location_id and every feature (Float64, null when unknown) as known at the cut-off."""
     places = active_at(histories, cutoff)
-    known = histories.ratings.filter(pl.col("publication_date") <= cutoff)
-    overall = known.filter(pl.col("key_question") == OVERALL)
-    score = pl.col("rating").replace_strict(RATING_SCORE, default=None, return_dtype=pl.Int64)
-    rated = (
-        overall.filter(pl.col("rating").is_in(list(RATING_SCORE)))
-        .with_columns(score=score)
-        .sort("location_id", "publication_date")
-    )
-    worse = (pl.col("score") >= 2).cast(pl.Int64)
-    history = rated.group_by("location_id").agg(
-        last_score=pl.col("score").last(),
-        last_rating=pl.col("rating").last(),
-        last_date=pl.col("publication_date").last(),
-        prev_score=pl.col("score").shift(1).last(),
-        is_inherited_rating=pl.col("inherited").fill_null(False).last().cast(pl.Float64),
-        num_ratings=pl.len().cast(pl.Float64),
-        num_downgrades=(pl.col("score").diff() > 0).sum().cast(pl.Float64),
-        num_successive_worse_than_good=worse.reverse().cum_min().sum().cast(pl.Float64),
-        is_ever_inadequate=(pl.col("score") == 3).any().cast(pl.Float64),
+    history = (
+        histories.rated.filter(pl.col("publication_date") <= cutoff)
+        .group_by("location_id")
+        .agg(pl.all().last())
+        .select(
+            "location_id",
+            "prev_score",
+            last_score="score",
+            last_rating="rating",
+            last_date="publication_date",
+            is_inherited_rating=pl.col("inherited").fill_null(False).cast(pl.Float64),
+            num_ratings=pl.col("num_ratings").cast(pl.Float64),
+            num_downgrades=pl.col("num_downgrades").cast(pl.Float64),
+            num_successive_worse_than_good=pl.col("num_successive_worse_than_good").cast(
+                pl.Float64
+            ),
+            is_ever_inadequate=pl.col("is_ever_inadequate").cast(pl.Float64),
+        )
     )
     unrated = (
-        overall.filter(pl.col("rating") == Rating.NOT_RATED.value)
+        histories.ratings.filter(
+            (pl.col("key_question") == OVERALL)
+            & (pl.col("rating") == Rating.NOT_RATED.value)
+            & (pl.col("publication_date") <= cutoff)
+        )
         .join(history.select("location_id", "last_date"), on="location_id", how="left")
         .filter(pl.col("last_date").is_null() | (pl.col("publication_date") > pl.col("last_date")))
         .group_by("location_id")
         .agg(num_unrated_inspections=pl.len().cast(pl.Float64))
     )
     questions = (
-        known.filter(
-            (pl.col("key_question") != OVERALL) & pl.col("rating").is_in(list(RATING_SCORE))
-        )
-        .with_columns(score=score)
-        .sort("publication_date")
+        histories.questions.filter(pl.col("publication_date") <= cutoff)
         .group_by("location_id", "key_question")
         .agg(pl.col("score").last())
     )
-    by_question = questions.group_by("location_id").agg(
-        safe=pl.col("score").filter(pl.col("key_question") == "safe").first(),
-        well_led=pl.col("score").filter(pl.col("key_question") == "well_led").first(),
-        num_key_questions_worse_than_good=(pl.col("score") >= 2).sum().cast(pl.Float64),
+    by_question = (
+        questions.group_by("location_id")
+        .agg(num_key_questions_worse_than_good=(pl.col("score") >= 2).sum().cast(pl.Float64))
+        .join(
+            questions.filter(pl.col("key_question") == "safe").select("location_id", safe="score"),
+            on="location_id",
+            how="left",
+        )
+        .join(
+            questions.filter(pl.col("key_question") == "well_led").select(
+                "location_id", well_led="score"
+            ),
+            on="location_id",
+            how="left",
+        )
     )
     intervals = {k: float(v) for k, v in parameters.reinspection_months.items()}
     frame = (

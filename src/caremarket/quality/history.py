@@ -109,13 +109,18 @@ class Histories:
       rating `not_rated`);
     - `locations`: one row per location (`LOCATION_SCHEMA`);
     - `assessments`: the council's own assessments (`ASSESSMENT_SCHEMA`);
-    - `counts`: how many rows or locations each `InputRule` touched.
+    - `counts`: how many rows or locations each `InputRule` touched;
+    - `rated`: the overall ratings on the four-point scale, oldest first per location,
+      each with what its history held up to and including it (see `_running`);
+    - `questions`: the key question ratings on the scale, oldest first, with `score`.
     """
 
     ratings: pl.DataFrame
     locations: pl.DataFrame
     assessments: pl.DataFrame
     counts: dict[InputRule, int]
+    rated: pl.DataFrame
+    questions: pl.DataFrame
 
     @property
     def first_date(self) -> object:
@@ -216,4 +221,42 @@ def prepare(
             pl.col("assessment_date").is_not_null()
         ),
         counts=counts,
+        rated=_running(rated),
+        questions=ratings.filter(
+            (pl.col("key_question") != OVERALL) & pl.col("rating").is_in(list(RATING_SCORE))
+        )
+        .with_columns(score=_score())
+        .sort("location_id", "key_question", "publication_date"),
+    )
+
+
+def _score() -> pl.Expr:
+    return pl.col("rating").replace_strict(RATING_SCORE, default=None, return_dtype=pl.Int64)
+
+
+def _running(rated: pl.DataFrame) -> pl.DataFrame:
+    """Each rating with its history up to it: previous score, ratings, downgrades, the run of
+    ratings worse than Good ending at it, and whether any was Inadequate.
+
+    Computed once, so the features at a cut-off are the last row on or before it.
+    """
+    location = "location_id"
+    ordered = rated.sort(location, "publication_date").with_columns(score=_score())
+    worse = (pl.col("score") >= 2).cast(pl.Int64)
+    return (
+        ordered.with_columns(
+            prev_score=pl.col("score").shift(1).over(location),
+            num_ratings=pl.int_range(1, pl.len() + 1).over(location),
+            _run=(1 - worse).cum_sum().over(location),
+        )
+        .with_columns(
+            num_downgrades=(pl.col("score") > pl.col("prev_score"))
+            .fill_null(False)
+            .cast(pl.Int64)
+            .cum_sum()
+            .over(location),
+            num_successive_worse_than_good=worse.cum_sum().over(location, "_run"),
+            is_ever_inadequate=(pl.col("score") == 3).cast(pl.Int64).cum_max().over(location),
+        )
+        .drop("_run")
     )

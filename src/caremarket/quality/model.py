@@ -60,50 +60,62 @@ def matrix(features: pl.DataFrame, columns: Sequence[str]) -> FloatArray:
 
 @dataclass
 class LogisticWarning:
-    """Regularised logistic regression on declared features; explains each probability."""
+    """Regularised logistic regression on declared features; explains each probability.
+
+    Unknowns are filled with the training median, and each feature that had unknowns
+    in training gets an "unknown" indicator column (done in Polars: fast on big stores).
+    """
 
     name: str = "logistic"
     columns: tuple[str, ...] = FEATURE_NAMES
     c: float = 0.001
     seed: int = 0
     _pipeline: Any = field(default=None, repr=False)
+    _medians: dict[str, float] = field(default_factory=dict, repr=False)
+    _flagged: tuple[str, ...] = field(default=(), repr=False)
+
+    def _design(self, features: pl.DataFrame) -> FloatArray:
+        """Filled features, then one unknown-indicator per flagged feature."""
+        filled = [pl.col(c).cast(pl.Float64).fill_null(self._medians[c]) for c in self.columns]
+        flags = [pl.col(c).is_null().cast(pl.Float64).alias(f"_unknown_{c}") for c in self._flagged]
+        return features.select(*filled, *flags).to_numpy().astype(np.float64)
 
     def fit(self, features: pl.DataFrame, outcome: FloatArray) -> LogisticWarning:
-        """Fit imputer, scaler and the penalised regression."""
-        from sklearn.impute import SimpleImputer
+        """Fit the fill values, the scaler and the penalised regression."""
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
+        medians = features.select([pl.col(c).cast(pl.Float64).median() for c in self.columns])
+        self._medians = {
+            c: float(v) if v is not None else 0.0 for c, v in medians.row(0, named=True).items()
+        }
+        nulls = features.select([pl.col(c).null_count() for c in self.columns]).row(0, named=True)
+        self._flagged = tuple(c for c in self.columns if nulls[c])
         self._pipeline = make_pipeline(
-            SimpleImputer(strategy="median", add_indicator=True, keep_empty_features=True),
-            StandardScaler(),
-            LogisticRegression(C=self.c, max_iter=2000, random_state=self.seed),
+            StandardScaler(), LogisticRegression(C=self.c, max_iter=2000, random_state=self.seed)
         )
-        self._pipeline.fit(matrix(features, self.columns), outcome)
+        self._pipeline.fit(self._design(features), outcome)
         return self
 
     def predict(self, features: pl.DataFrame) -> FloatArray:
         """Probabilities of a next rating worse than Good."""
-        found: FloatArray = self._pipeline.predict_proba(matrix(features, self.columns))[:, 1]
+        found: FloatArray = self._pipeline.predict_proba(self._design(features))[:, 1]
         return found
 
     def contributions(self, features: pl.DataFrame) -> tuple[FloatArray, list[str]]:
         """Each row's log-odds contributions per feature (unknown indicators added to theirs)."""
-        imputer, scaler, regression = (self._pipeline[i] for i in range(3))
-        standard = scaler.transform(imputer.transform(matrix(features, self.columns)))
-        parts = standard * regression.coef_[0]
+        scaler, regression = self._pipeline[0], self._pipeline[1]
+        parts = scaler.transform(self._design(features)) * regression.coef_[0]
         names = list(self.columns)
         totals = parts[:, : len(names)].copy()
-        missing = getattr(imputer, "indicator_", None)
-        if missing is not None:
-            for k, index in enumerate(missing.features_):
-                totals[:, index] += parts[:, len(names) + k]
+        for k, column in enumerate(self._flagged):
+            totals[:, names.index(column)] += parts[:, len(names) + k]
         return totals, names
 
     def weights(self) -> dict[str, float]:
         """Each feature's coefficient on the standardised scale."""
-        regression = self._pipeline[2]
+        regression = self._pipeline[1]
         return {name: float(w) for name, w in zip(self.columns, regression.coef_[0], strict=False)}
 
 

@@ -133,18 +133,12 @@ def warn(
         now = now.filter(pl.col("location_id").is_in(scope))
     now = now.sort("location_id")
     probability = model.predict(now) if now.height else np.array([], dtype=np.float64)
-    parts, names = model.contributions(now) if now.height else (np.zeros((0, 0)), [])
-    values = now.select(names).to_numpy() if now.height else np.zeros((0, 0))
-    reasons = []
-    for row in range(now.height):
-        top = [i for i in np.argsort(-parts[row], kind="stable")[:REASONS] if parts[row, i] > 0]
-        value = values[row]
-        reasons.append([reason_text(names[i], float(value[i])) for i in top])
+    reasons = _reasons(model, now)
     places = active_at(histories, as_of).select("location_id", "name", "provider_id", "la_code")
     scored = (
         now.with_columns(
             probability=pl.Series(probability, dtype=pl.Float64),
-            reasons=pl.Series(reasons, dtype=pl.List(pl.String)),
+            reasons=reasons,
         )
         .join(places, on="location_id", how="left")
         .join(_current(histories, as_of), on="location_id", how="left")
@@ -159,6 +153,33 @@ def warn(
         training_worse_than_good=int(y.sum()),
         weights=model.weights(),
     )
+
+
+def _reasons(model: LogisticWarning, now: pl.DataFrame) -> pl.Series:
+    """Each row's (at most) three features raising its log-odds most, in words."""
+    if not now.height:
+        return pl.Series("reasons", [], dtype=pl.List(pl.String))
+    parts, names = model.contributions(now)
+    values = now.select(names).to_numpy()
+    top = np.argsort(-parts, axis=1, kind="stable")[:, :REASONS]
+    rows = np.arange(now.height)[:, None]
+    raising = parts[rows, top] > 0
+    words: dict[tuple[int, float], str] = {}
+    columns = {}
+    for k in range(top.shape[1]):
+        texts: list[str | None] = []
+        for row in range(now.height):
+            if not raising[row, k]:
+                texts.append(None)
+                continue
+            index, value = int(top[row, k]), float(values[row, top[row, k]])
+            key = (index, value)
+            if key not in words:
+                words[key] = reason_text(names[index], value)
+            texts.append(words[key])
+        columns[f"r{k}"] = pl.Series(texts, dtype=pl.String)
+    frame = pl.DataFrame(columns)
+    return frame.select(reasons=pl.concat_list(list(columns)).list.drop_nulls()).to_series()
 
 
 def _lists(scored: pl.DataFrame, parameters: WarningParameters) -> pl.DataFrame:
