@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import polars as pl
-
 from caremarket.domain.area import Area
 from caremarket.figures import chosen_releases
 from caremarket.ingest.sources import DIRECTORY_PRECEDENCE
@@ -166,6 +164,3 @@ def council_assessments(store: Store, council: Area, as_of: date | None = None) 
     day = as_of or latest_rating_date(histories) or date.today()
     scope = council_scope(store, council, day)
     return beside_cqc(histories, day, scope)
-
-
-_ = pl

@@ -75,25 +75,29 @@ def risk(
         except NotEnoughHistory as error:
             raise _fail(str(error)) from None
     lists = {w.column: w.title for w in WATCH_LISTS}
-    records: list[dict[str, object]] = []
-    for row in warning.scored.head(top or warning.scored.height).to_dicts():
-        records.append(
-            {
-                "location_id": row["location_id"],
-                "name": row["name"],
-                "current_rating": row["current_rating"],
-                "rating_date": row["rating_date"],
-                "probability": round(float(row["probability"]), 3),
-                "reasons": row["reasons"],
-                "lists": [title for column, title in lists.items() if row[column]],
-            }
-        )
+    rows = warning.scored.head(top or warning.scored.height).to_dicts()
+    records: list[dict[str, object]] = [
+        {
+            "location_id": row["location_id"],
+            "name": row["name"],
+            "current_rating": row["current_rating"],
+            "rating_date": row["rating_date"],
+            "probability": round(float(row["probability"]), 3),
+            "reasons": row["reasons"],
+            "lists": [title for column, title in lists.items() if row[column]],
+        }
+        for row in rows
+    ]
     if output is OutputFormat.JSON:
         write_records(records, output)
         return
-    flat = [
-        {**r, "reasons": "; ".join(r["reasons"]), "lists": "; ".join(r["lists"])}  # type: ignore[arg-type]
-        for r in records
+    flat: list[dict[str, object]] = [
+        {
+            **r,
+            "reasons": "; ".join(row["reasons"]),
+            "lists": "; ".join(t for c, t in lists.items() if row[c]),
+        }
+        for r, row in zip(records, rows, strict=True)
     ]
     if output is OutputFormat.CSV:
         write_records(flat, output)
