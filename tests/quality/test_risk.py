@@ -61,3 +61,14 @@ def test_too_little_history_is_said(synthetic: Histories) -> None:
     """Before any outcome is known, the warning says what to load instead of guessing."""
     with pytest.raises(NotEnoughHistory, match="load releases with historic ratings"):
         warn(synthetic, date(2013, 1, 1), warning_parameters())
+
+
+def test_reasons_read_in_the_councils_words() -> None:
+    """Reasons name the feature and its value as a person reads it; unknowns say so."""
+    from caremarket.quality.model import reason_text
+
+    assert reason_text("local_assessment_score", 3.0) == "Council's own assessment: Inadequate"
+    assert reason_text("is_last_good", 0.0) == "Not last rated Good"
+    assert reason_text("is_safe_weaker", 1.0) == "Safe rated below overall"
+    assert reason_text("provider_share_worse_than_good", 0.5).endswith(": 50%")
+    assert reason_text("beds", float("nan")) == "Beds: unknown"

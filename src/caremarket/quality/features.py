@@ -167,9 +167,10 @@ FEATURES: tuple[Feature, ...] = (
     ),
     Feature(
         "local_assessment_score",
-        "Council assessment (0 Outstanding to 3 Inadequate)",
+        "Council's own assessment",
         A,
-        "the latest local assessment's rating as a score (unknown when none is loaded)",
+        "the latest local assessment's rating as a score, 0 Outstanding to 3 Inadequate "
+        "(unknown when none is loaded)",
     ),
     Feature(
         "is_local_worse_than_cqc",

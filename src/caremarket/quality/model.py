@@ -197,5 +197,8 @@ def reason_text(name: str, value: float | None) -> str:
         return f"{feature.label}: unknown"
     if feature.flag:
         return feature.label if value else f"Not {feature.label[0].lower()}{feature.label[1:]}"
+    if name == "local_assessment_score":
+        words = ("Outstanding", "Good", "Requires improvement", "Inadequate")
+        return f"{feature.label}: {words[min(3, max(0, round(value)))]}"
     shown = f"{value:.0%}" if name.startswith("provider_share") else f"{value:,.0f}"
     return f"{feature.label}: {shown}"
