@@ -58,6 +58,8 @@ def test_council_gets_ranked_services_with_reasons(site: Site) -> None:
     assert probabilities == sorted(probabilities, reverse=True)
     assert all(0 < p < 1 for p in probabilities)
     assert all(1 <= len(row["reasons"]) <= 3 for row in items)
+    shares = {g["by"]: g for g in found["good_or_outstanding"]}  # type: ignore[union-attr]
+    assert shares["CQC or local assessment"]["n"] >= shares["CQC"]["n"] > 0
     assert {r["rule"] for r in found["input_rules"]} >= {"undated_rating", "re_registered"}  # type: ignore[union-attr]
 
 

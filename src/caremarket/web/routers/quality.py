@@ -39,6 +39,7 @@ class QualityWarning(BaseModel):
     lists: list[dict[str, Any]]
     input_rules: list[dict[str, Any]]
     training_outcomes: int | None = None
+    good_or_outstanding: list[dict[str, Any]] = []
     items: list[dict[str, Any]]
 
 
@@ -77,9 +78,8 @@ def quality_warning(state: AppState, as_of: date | None) -> dict[str, Any]:
         warning = warn(histories, snap.as_of, warning_parameters(), scope=scope)
     except NotEnoughHistory as error:
         return {**base, "missing": [str(error)], "items": []}
-    local = beside_cqc(histories, snap.as_of, scope).services.select(
-        "location_id", "local_rating", "local_date"
-    )
+    assessed = beside_cqc(histories, snap.as_of, scope)
+    local = assessed.services.select("location_id", "local_rating", "local_date")
     places = snap.locations.select("location_id", "sectors", "locality", "district_name")
     scored = (
         warning.scored.join(local, on="location_id", how="left")
@@ -114,6 +114,19 @@ def quality_warning(state: AppState, as_of: date | None) -> dict[str, Any]:
         **base,
         "missing": [],
         "training_outcomes": warning.training_rows,
+        "good_or_outstanding": [
+            {"by": "CQC", "pct": assessed.pct_good_or_outstanding_cqc, "n": assessed.rated_cqc},
+            {
+                "by": "local assessment",
+                "pct": assessed.pct_good_or_outstanding_local,
+                "n": assessed.assessed_local,
+            },
+            {
+                "by": "CQC or local assessment",
+                "pct": assessed.pct_good_or_outstanding_combined,
+                "n": assessed.counted_combined,
+            },
+        ],
         "items": records(scored),
     }
 
