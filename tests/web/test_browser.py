@@ -254,3 +254,26 @@ def test_text_contrast(page: Page) -> None:
         if path == "/":
             wait_for_map(page)
         assert page.evaluate(CONTRAST) == [], path
+
+
+def test_council_quality_page(page: Page, site: Site) -> None:
+    """A council user sees services ranked with reasons, filters them and opens a profile."""
+    assert site.council.get("/api/v1/quality/risk").status_code == 200  # computed once, kept
+    sign_in(page, "council-" + suffix())
+    page.get_by_role("link", name="Quality early warning").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Quality early warning")
+    rows = page.locator("#quality-warning tbody tr")
+    everything = rows.count()
+    assert everything > 20
+    first = rows.first
+    expect(first.locator(".reasons li").first).not_to_be_empty()
+    shown = [float(t.rstrip("%")) for t in page.get_by_test_id("probability").all_inner_texts()]
+    assert shown == sorted(shown, reverse=True)
+    shot(page, "quality-warning-council")
+    page.get_by_label("Locality").select_option("North")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("#quality-warning caption")).not_to_have_text(f"{everything} services")
+    assert 0 < rows.count() < everything
+    name = rows.first.locator("a").inner_text()
+    rows.first.locator("a").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(name)

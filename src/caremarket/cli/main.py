@@ -9,6 +9,7 @@ from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
 from caremarket.cli.ingest_council import ingest_council_command
 from caremarket.cli.metrics import metrics_app
+from caremarket.cli.quality import quality_app
 from caremarket.cli.releases import releases
 from caremarket.cli.report import report_app
 from caremarket.cli.rounds import rounds_app
@@ -38,3 +39,4 @@ app.add_typer(users, name="users")
 app.add_typer(report_app, name="report")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(rounds_app, name="rounds")
+app.add_typer(quality_app, name="quality")

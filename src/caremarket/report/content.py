@@ -18,6 +18,7 @@ from caremarket.report.chapters.economy import economy
 from caremarket.report.chapters.intentions import intentions
 from caremarket.report.chapters.introduction import introduction, strategic_context
 from caremarket.report.chapters.localities import localities
+from caremarket.report.chapters.quality_warning import quality_warning
 from caremarket.report.chapters.sectors import sectors
 from caremarket.report.chapters.supply import supply
 from caremarket.report.chapters.workforce import workforce
@@ -88,6 +89,9 @@ def build_edition(
         localities(ctx),
         intentions(ctx),
     ]
+    if policy is None and inputs.quality_warning is not None:
+        # Internal editions only, before the commissioning intentions.
+        sections.insert(len(sections) - 1, quality_warning(ctx, inputs.quality_warning))
     if previous is not None:
         sections.insert(2, _changes_section(previous, ledger))
     sources = release_sources(inputs.gathered, extra_releases)

@@ -15,6 +15,7 @@ from caremarket.domain.client_group import ClientGroup
 from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.domain.sector import Sector
 from caremarket.metrics import Level
+from caremarket.quality import Warning
 from caremarket.report.formatting import long_date
 from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
@@ -72,6 +73,7 @@ class ReportInputs:
     boundary_release_ids: tuple[str, ...] = ()
     trend: tuple[TrendPoint, ...] = ()
     narrative: pl.DataFrame | None = None
+    quality_warning: Warning | None = None  # internal editions only
 
 
 @dataclass(slots=True)

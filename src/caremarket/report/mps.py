@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +15,7 @@ from caremarket.analysis import Gathered, gather
 from caremarket.domain.area import Area, districts_of
 from caremarket.domain.freshness import edition_too_old
 from caremarket.figures import council_figures
+from caremarket.quality import NotEnoughHistory, Warning
 from caremarket.report.content import build_edition
 from caremarket.report.context import ReportInputs, TrendPoint
 from caremarket.report.diff import read_previous, write_figures
@@ -157,6 +158,16 @@ def edition_inputs(
     return inputs, boundary_releases
 
 
+def internal_warning(store: Store, council: Area, inputs: ReportInputs) -> Warning | None:
+    """The quality early warning for the internal edition (None when histories are too thin)."""
+    from caremarket.early_warning import council_warning
+
+    try:
+        return council_warning(store, council, inputs.gathered.inputs.as_of)
+    except NotEnoughHistory:
+        return None
+
+
 def file_stem(council: Area, edition: str, public: bool) -> str:
     """The edition's file name without suffix: norfolk-mps-2026[-public]."""
     slug = "-".join(council.name.lower().replace(",", "").replace("'", "").split())
@@ -191,6 +202,8 @@ def write_mps(
             "release, choose an earlier --edition, or give --allow-stale to publish it with "
             "a notice of the data's age on the cover"
         )
+    if not public:
+        inputs = replace(inputs, quality_warning=internal_warning(store, council, inputs))
     say("Building the content")
     built = build_edition(
         inputs,

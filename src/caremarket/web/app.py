@@ -28,6 +28,7 @@ from caremarket.web.routers import (
     map,
     metrics,
     providers,
+    quality,
     releases,
     signals,
 )
@@ -95,6 +96,7 @@ def create_app(
         dashboards,
         signals,
         interim_care,
+        quality,
         auth,
     ):
         app.include_router(module.router)

@@ -94,6 +94,21 @@ def profile(
     }
 
 
+def local_assessments(
+    state: AppState, viewer: Viewer, location_id: str, as_of: date | None
+) -> list[dict[str, Any]]:
+    """The council's own assessments of a location, newest first (council users only)."""
+    rows = snapshot(state, as_of).gathered.inputs.local_assessments if viewer.is_council else None
+    if rows is None:
+        return []
+    mine = rows.filter(pl.col("cqc_location_id") == location_id)
+    return records(
+        mine.sort("assessment_date", descending=True).select(
+            "assessment_date", "rating", "scale", "rating_as_given"
+        )
+    )
+
+
 @router.get(
     "/api/v1/locations", response_model=LocationPage, summary="Care locations, filtered and paged"
 )
@@ -153,4 +168,5 @@ def location_page(
         "location.html",
         data=data,
         title=data["location"]["name"] or location_id,
+        local_assessments=local_assessments(state, viewer, location_id, as_of),
     )
