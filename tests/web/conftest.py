@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -137,3 +138,15 @@ def live_url(site: Site) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str], Any]]:
+    """Every (path, methods, route) of an app, routers included through `include_router` too
+    (FastAPI keeps those as included-router entries, not as routes of the app)."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            context = getattr(route, "include_context", None)
+            yield from app_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
+        elif hasattr(route, "path"):
+            yield prefix + route.path, set(getattr(route, "methods", None) or ()), route

@@ -3,35 +3,22 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from caremarket.web.viewer import Role
 
-from .conftest import Site
+from .conftest import Site, app_routes
 from .test_roles import _samples
 
 RISK = "/api/v1/quality/risk"
-
-
-def _routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str]]]:
-    """Every (path, methods) of the app, routers included through `include_router` too."""
-    for route in routes:
-        inner = getattr(route, "original_router", None)
-        if inner is not None:
-            context = getattr(route, "include_context", None)
-            yield from _routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
-        elif hasattr(route, "path"):
-            yield prefix + route.path, set(getattr(route, "methods", None) or ())
 
 
 def _public_urls(site: Site) -> list[str]:
     """Every GET route with its path parameters filled in every sample way."""
     samples = _samples(site)
     urls: list[str] = []
-    for path, methods in _routes(list(site.app.routes)):
+    for path, methods, _ in app_routes(list(site.app.routes)):
         if "GET" not in methods or path.startswith("/static"):
             continue
         found = [path]
