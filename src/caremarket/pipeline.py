@@ -16,6 +16,7 @@ import polars as pl
 from caremarket.domain.area import Area, council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
 from caremarket.ingest.cells import DateOrder
+from caremarket.ingest.completeness import completeness_policy, shrink_problem, unterminated_line
 from caremarket.ingest.council.folder import council_files, extract_hash, read_council_file
 from caremarket.ingest.council.manifest import read_context
 from caremarket.ingest.coverage import release_coverage
@@ -102,12 +103,16 @@ def ingest_file(
     options: ReadOptions = ReadOptions(),
     *,
     lenient: bool = False,
+    accept_shrink: bool = False,
     progress: Progress | None = None,
 ) -> IngestResult:
     """Load one release: atomic (all or nothing) and idempotent (same file, no change).
 
     Strict by default: any data problem stops the load. Lenient: the rows
-    without problems load and the problems come back in the result.
+    without problems load and the problems come back in the result. A
+    release that looks incomplete (a CSV whose last line has no newline, or
+    far fewer rows than the previous release of the same source and
+    councils) is refused unless `accept_shrink`, whether lenient or not.
     """
     say = progress or (lambda _: None)
     say("hashing")
@@ -116,14 +121,78 @@ def ingest_file(
     if known is not None:
         return known
     say("reading")
+    incomplete: list[DataProblem] = []
+    if not accept_shrink and detect_format(path) is FileFormat.CSV:
+        cut = unterminated_line(path)
+        incomplete += [cut] if cut is not None else []
     parsed = read_release(path, options)
-    blocking = [p for p in parsed.problems if p.file_level or not lenient]
+    _refuse_future(parsed, path.name, options.load_date)
+    blocking = incomplete + [p for p in parsed.problems if p.file_level or not lenient]
     if blocking:
         raise DataProblemError(blocking)
     say("loading")
     release, tables = _release(parsed, digest, path.name)
+    if not accept_shrink:
+        shrunk = _shrink(store, parsed, tables["release_coverage"], path.name)
+        if shrunk is not None:
+            raise DataProblemError([shrunk])
     store.load(release, tables)
     return _loaded(path.name, release, parsed)
+
+
+def _refuse_future(parsed: Parsed, file_name: str, load_date: date) -> None:
+    """Refuse a release dated after the load date, whatever its adapter found."""
+    if parsed.release_date > load_date:
+        raise DataProblemError(
+            [
+                DataProblem(
+                    ProblemCode.FUTURE_RELEASE,
+                    file_name,
+                    f"a release date on or before the load date {load_date.isoformat()}",
+                    value=parsed.release_date.isoformat(),
+                )
+            ]
+        )
+
+
+def _shrink(
+    store: Store, parsed: Parsed, coverage: pl.DataFrame, file_name: str
+) -> DataProblem | None:
+    """A problem if the release has far fewer rows than the previous one like it.
+
+    "Like it" is the same source covering the same councils; the previous one
+    is the latest dated on or before this release (else the earliest after it).
+    """
+    found = store.query(
+        "SELECT release_id, release_date, rows FROM release WHERE source_id = ?",
+        [parsed.source.id],
+    )
+    covered = store.query(
+        """
+        SELECT c.release_id, c.la_code FROM release_coverage c JOIN release r USING (release_id)
+        WHERE r.source_id = ?
+        """,
+        [parsed.source.id],
+    )
+    by_release: dict[str, set[str]] = {}
+    for release_id, la_code in covered.iter_rows():
+        by_release.setdefault(release_id, set()).add(la_code)
+    councils = set(coverage["la_code"].to_list())
+    alike = [
+        r for r in found.iter_rows(named=True) if by_release.get(r["release_id"], set()) == councils
+    ]
+    if not alike:
+        return None
+    before = [r for r in alike if r["release_date"] <= parsed.release_date]
+    previous = (
+        max(before, key=lambda r: (r["release_date"], r["rows"]))
+        if before
+        else min(alike, key=lambda r: r["release_date"])
+    )
+    share = completeness_policy().max_row_drop_share
+    return shrink_problem(
+        file_name, parsed.rows, int(previous["rows"]), previous["release_id"], share
+    )
 
 
 def _already_loaded(store: Store, digest: str, file_name: str) -> IngestResult | None:

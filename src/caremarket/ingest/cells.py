@@ -16,8 +16,6 @@ import polars as pl
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.workbook import RawTable
 
-_MAX_PROBLEMS_PER_COLUMN = 1000
-
 
 class DateOrder(StrEnum):
     """How a file writes dates as text."""
@@ -35,8 +33,8 @@ def problems_where(
     code: ProblemCode,
     expected: str,
 ) -> list[DataProblem]:
-    """A problem for each row where `bad` holds, quoting that row's value."""
-    indices = bad.arg_true().head(_MAX_PROBLEMS_PER_COLUMN).to_list()
+    """A problem for each row where `bad` holds, quoting that row's value (every one, no cap)."""
+    indices = bad.fill_null(False).arg_true().to_list()
     return [
         DataProblem(code, table.file, expected, table.file_row(i), column, values[i])
         for i in indices
@@ -118,26 +116,55 @@ _ISO = r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?\s*$"
 
 
 def date_order(values: pl.Series) -> DateOrder | None:
-    """The one date order a file's text dates fit; None if they fit both (all days <= 12)."""
+    """The one date order a file's text dates fit; None if they fit both (all days <= 12).
+
+    Only a real date votes: `13/05/2026` votes day first, `05/13/2026` month
+    first, and a date that is impossible either way (`31/02/2026`) does not
+    vote at all, so one bad cell cannot turn how the rest of the file is read.
+    Should both orders get votes, the larger side wins and the others are
+    reported as bad dates when the column is read.
+    """
     present = values.drop_nulls()
     slashed = present.filter(present.str.contains(_SLASHED)).str.extract_groups(_SLASHED)
     if slashed.is_empty():
         return DateOrder.ISO
-    first = slashed.struct.field("1").cast(pl.Int32)
-    second = slashed.struct.field("2").cast(pl.Int32)
-    day_first = bool((first > 12).any())
-    month_first = bool((second > 12).any())
-    if day_first and not month_first:
-        return DateOrder.DAY_FIRST
-    if month_first and not day_first:
-        return DateOrder.MONTH_FIRST
-    if not day_first and not month_first:
+    parts = pl.DataFrame(
+        {
+            "a": slashed.struct.field("1").cast(pl.Int32),
+            "b": slashed.struct.field("2").cast(pl.Int32),
+            "y": slashed.struct.field("3").cast(pl.Int32),
+        }
+    )
+    counts = parts.group_by("a", "b", "y").len()
+    day_votes = month_votes = 0
+    for a, b, y, count in counts.iter_rows():
+        as_day_first = _real_date(y, b, a)
+        as_month_first = _real_date(y, a, b)
+        if as_day_first and not as_month_first:
+            day_votes += count
+        elif as_month_first and not as_day_first:
+            month_votes += count
+    if day_votes == 0 and month_votes == 0:
         return None
-    return DateOrder.DAY_FIRST  # both: impossible dates get their own problems below
+    return DateOrder.MONTH_FIRST if month_votes > day_votes else DateOrder.DAY_FIRST
 
 
-def dates(table: RawTable, column: str, order: DateOrder) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of dates, ISO or slashed text in the file's one date order."""
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def dates(
+    table: RawTable, column: str, order: DateOrder, *, not_after: date | None = None
+) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of dates, ISO or slashed text in the file's one date order.
+
+    With `not_after` (the load date), a date later than it is a problem too:
+    a release cannot hold what has not happened yet.
+    """
     values = text(table, column)
     day, month = ("1", "2") if order is not DateOrder.MONTH_FIRST else ("2", "1")
     parts = pl.DataFrame(
@@ -167,6 +194,17 @@ def dates(table: RawTable, column: str, order: DateOrder) -> tuple[pl.Series, li
         DateOrder.MONTH_FIRST: "a date such as 05/29/2026 (this file writes month first)",
     }[order]
     problems = problems_where(table, column, bad, values, ProblemCode.BAD_DATE, expected)
+    if not_after is not None:
+        future = parsed > not_after
+        problems += problems_where(
+            table,
+            column,
+            future,
+            values,
+            ProblemCode.FUTURE_DATE,
+            f"a date on or before the load date {not_after.isoformat()}",
+        )
+        parsed = pl.select(pl.when(future).then(None).otherwise(parsed)).to_series()
     return parsed.alias(column), problems
 
 

@@ -141,7 +141,7 @@ def _date_order_problems(
     problems: list[DataProblem] = []
     for earlier, later in template.date_order:
         bad = (frame[later] < frame[earlier]).fill_null(False)
-        for index in bad.arg_true().head(1000).to_list():
+        for index in bad.arg_true().to_list():
             problems.append(
                 DataProblem(
                     ProblemCode.DATES_OUT_OF_ORDER,
@@ -159,7 +159,7 @@ def _one_of_problems(table: RawTable, frame: pl.DataFrame, template: Template) -
     problems: list[DataProblem] = []
     for group in template.one_of:
         blank = pl.all_horizontal(frame[c].is_null() for c in group)
-        rows = frame.select(blank).to_series().arg_true().head(1000).to_list()
+        rows = frame.select(blank).to_series().arg_true().to_list()
         problems += [
             DataProblem(
                 ProblemCode.MISSING_VALUE,

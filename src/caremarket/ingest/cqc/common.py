@@ -50,10 +50,17 @@ def social_care(location_type: pl.Series, category: pl.Series) -> pl.Series:
 def release_date_or_problem(
     file: str, dates: pl.Series | None, options: ReadOptions, what: str
 ) -> tuple[date, str, DataProblem | None]:
-    """The release date: --release-date if given, else `what` found in the file."""
+    """The release date: --release-date if given, else `what` found in the file.
+
+    A release dated after the load date is refused: it cannot have happened yet.
+    """
     if options.release_date is not None:
+        if options.release_date > options.load_date:
+            return date.min, "", future_release(file, options.release_date, options.load_date)
         return options.release_date, "release date given by the user", None
     found = latest(dates) if dates is not None else None
+    if found is not None and found > options.load_date:
+        return date.min, "", future_release(file, found, options.load_date)
     if found is not None:
         return found, f"release date from {what}", None
     problem = DataProblem(
@@ -62,3 +69,13 @@ def release_date_or_problem(
         f"{what} in the file, or --release-date",
     )
     return date.min, "", problem
+
+
+def future_release(file: str, found: date, load_date: date) -> DataProblem:
+    """The problem of a release that would be dated after the load date."""
+    return DataProblem(
+        ProblemCode.FUTURE_RELEASE,
+        file,
+        f"a release date on or before the load date {load_date.isoformat()}",
+        value=found.isoformat(),
+    )

@@ -86,7 +86,7 @@ class HscaActiveLocationsAdapter:
             problems.extend(result[1])
             return result[0]
 
-        published = take(cells.dates(table, "Publication Date", order))
+        published = take(cells.dates(table, "Publication Date", order, not_after=options.load_date))
         started = take(cells.dates(table, "Location HSCA start date", order))
         beds = take(cells.whole_number(table, "Care homes beds"))
         latitude = take(cells.number(table, "Location Latitude"))

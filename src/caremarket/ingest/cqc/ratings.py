@@ -77,7 +77,9 @@ class LatestRatingsAdapter:
         )
         if order_problems:
             raise DataProblemError(order_problems)
-        published, date_problems = cells.dates(table, "Publication Date", order)
+        published, date_problems = cells.dates(
+            table, "Publication Date", order, not_after=options.load_date
+        )
         rating, rating_problems = cells.choice(
             table, "Latest Rating", RATING_WORDS, code=ProblemCode.UNKNOWN_RATING
         )

@@ -108,7 +108,7 @@ class PostcodeLookupAdapter:
         )
         latitude, longitude, position_problems, how = _positions(table, by_lower, found[2])
         problems += position_problems
-        repeated = (postcode.is_not_null() & ~postcode.is_first_distinct()).arg_true().head(1000)
+        repeated = (postcode.is_not_null() & ~postcode.is_first_distinct()).arg_true()
         problems += [
             DataProblem(
                 ProblemCode.DUPLICATE_ID,
@@ -160,7 +160,7 @@ def _pattern_problems(
     table: RawTable, column: str, values: pl.Series, pattern: str, code: ProblemCode, what: str
 ) -> list[DataProblem]:
     raw = cells.text(table, column)
-    bad = (values.is_not_null() & ~values.str.contains(pattern)).arg_true().head(1000)
+    bad = (values.is_not_null() & ~values.str.contains(pattern)).arg_true()
     return [
         DataProblem(code, table.file, what, row=table.file_row(i), column=column, value=raw[i])
         for i in bad.to_list()
