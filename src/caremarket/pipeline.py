@@ -17,7 +17,12 @@ from caremarket.domain.area import Area, council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.completeness import completeness_policy, shrink_problem, unterminated_line
-from caremarket.ingest.council.folder import council_files, extract_hash, read_council_file
+from caremarket.ingest.council.folder import (
+    council_files,
+    extract_hash,
+    missing_files,
+    read_council_file,
+)
 from caremarket.ingest.council.manifest import read_context
 from caremarket.ingest.coverage import release_coverage
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
@@ -162,7 +167,11 @@ def _shrink(
 
     "Like it" is the same source covering the same councils; the previous one
     is the latest dated on or before this release (else the earliest after it).
+    Only sources whose releases are whole snapshots are checked.
     """
+    policy = completeness_policy()
+    if parsed.source.id not in policy.checked_sources:
+        return None
     found = store.query(
         "SELECT release_id, release_date, rows FROM release WHERE source_id = ?",
         [parsed.source.id],
@@ -189,10 +198,10 @@ def _shrink(
         if before
         else min(alike, key=lambda r: r["release_date"])
     )
-    share = completeness_policy().max_row_drop_share
     return shrink_problem(
-        file_name, parsed.rows, int(previous["rows"]), previous["release_id"], share
-    )
+        file_name, parsed.rows, int(previous["rows"]), previous["release_id"],
+        policy.max_row_drop_share,
+    )  # fmt: skip
 
 
 def _already_loaded(store: Store, digest: str, file_name: str) -> IngestResult | None:
@@ -262,11 +271,12 @@ class CouncilIngestResult:
     la_name: str
     files: tuple[IngestResult, ...]
     ignored: tuple[str, ...] = ()
+    missing: tuple[DataProblem, ...] = ()
 
     @property
     def problems(self) -> tuple[DataProblem, ...]:
-        """The problems of every file (rows left out of a lenient load)."""
-        return tuple(p for f in self.files for p in f.problems)
+        """The problems of every file (rows left out of a lenient load), then files missing."""
+        return tuple(p for f in self.files for p in f.problems) + self.missing
 
 
 FileProgress = Callable[[str, str], None]
@@ -281,6 +291,7 @@ def ingest_council(
     extract_date: date | None = None,
     date_order: DateOrder | None = None,
     lenient: bool = False,
+    load_date: date | None = None,
     progress: FileProgress | None = None,
 ) -> CouncilIngestResult:
     """Load a council's extract folder in one transaction: every new file, or none.
@@ -299,6 +310,7 @@ def ingest_council(
         extract_date=extract_date or context.extract_date,
         date_order=date_order,
         localities=_localities(store, context.la_code),
+        location_ids=_location_ids(store),
     )
     paths, ignored = council_files(directory)
     if not paths:
@@ -313,11 +325,14 @@ def ingest_council(
         )
     results: list[IngestResult] = []
     pending: list[tuple[str, str, Parsed]] = []
+    present: set[str] = set()
     refused: list[DataProblem] = []
     for path in paths:
         say(path.name, "hashing")
         digest = extract_hash(path)
         known = _already_loaded(store, digest, path.name)
+        if known is not None:
+            present.add(known.source_id)
         if known is not None or digest in {d for _, d, _ in pending}:
             results.append(
                 known or IngestResult(path.name, Outcome.ALREADY_LOADED, "", "", None, 0)
@@ -325,7 +340,10 @@ def ingest_council(
             continue
         say(path.name, "reading")
         try:
-            pending.append((path.name, digest, read_council_file(path, context)))
+            parsed = read_council_file(path, context)
+            _refuse_future(parsed, path.name, load_date or date.today())
+            present.add(parsed.source.id)
+            pending.append((path.name, digest, parsed))
         except DataProblemError as error:
             refused += error.problems
     found = [p for _, _, parsed in pending for p in parsed.problems]
@@ -341,7 +359,14 @@ def ingest_council(
         context.la_name,
         tuple(sorted(results, key=lambda r: r.file)),
         tuple(p.name for p in ignored),
+        missing_files(directory.name, present),
     )
+
+
+def _location_ids(store: Store) -> frozenset[str]:
+    """The CQC location ids of every loaded release (empty when none is loaded)."""
+    found = store.query("SELECT DISTINCT location_id FROM location")
+    return frozenset(found["location_id"].drop_nulls().to_list())
 
 
 def _localities(store: Store, la_code: str) -> frozenset[str]:

@@ -77,6 +77,30 @@ def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
     return parsed.alias(column), problems
 
 
+# The shape of a UK postcode in the ONS form (ONSPD `pcds`), and Girobank's GIR 0AA.
+POSTCODE_SHAPE = r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}|GIR 0AA)$"
+
+
+def normal_postcodes(values: pl.Series) -> pl.Series:
+    """Postcodes in the ONS form: upper case, one space before the three-character inward code."""
+    compact = pl.col("raw").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+    length = compact.str.len_chars()
+    spaced = pl.concat_str([compact.str.slice(0, length - 3), pl.lit(" "), compact.str.slice(-3)])
+    normal = pl.when(length >= 5).then(spaced).when(length > 0).then(compact).otherwise(None)
+    return pl.DataFrame({"raw": values}).select(normal.alias("postcode")).to_series()
+
+
+def postcode(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of postcodes in the ONS form (`ln11aa` -> `LN1 1AA`); a problem where none fits."""
+    values = text(table, column)
+    normal = normal_postcodes(values)
+    bad = values.is_not_null() & ~normal.str.contains(POSTCODE_SHAPE).fill_null(False)
+    problems = problems_where(
+        table, column, bad, values, ProblemCode.UNKNOWN_POSTCODE, "a UK postcode such as LN1 1AA"
+    )
+    return normal.alias(column), problems
+
+
 def flag(
     table: RawTable, column: str, *, blank: bool | None = False
 ) -> tuple[pl.Series, list[DataProblem]]:

@@ -23,6 +23,7 @@ class CompletenessPolicy:
     """How much smaller than the previous release a new one may be."""
 
     max_row_drop_share: float
+    checked_sources: frozenset[str]
     source_date: str
     reference: str
 
@@ -36,7 +37,10 @@ def completeness_policy() -> CompletenessPolicy:
     value = float(share["value"])
     if not 0 <= value <= 1:
         raise ValueError(f"completeness.yaml: max_row_drop_share must be 0 to 1, got {value}")
-    return CompletenessPolicy(value, str(share["source_date"]), share["reference"]["title"])
+    checked = frozenset(str(s) for s in document["checked_sources"]["value"])
+    return CompletenessPolicy(
+        value, checked, str(share["source_date"]), share["reference"]["title"]
+    )
 
 
 def unterminated_line(path: Path) -> DataProblem | None:

@@ -6,11 +6,12 @@ expected; the message texts are public API (users grep for them).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from caremarket.domain.csv_cell import csv_dict_writer
 
 
 class ProblemCode(StrEnum):
@@ -178,7 +179,7 @@ def write_problem_report(problems: Iterable[DataProblem], path: Path) -> int:
     fields = ["code", "title", "file", "row", "column", "value", "expected", "message"]
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer = csv_dict_writer(handle, fields)
         writer.writeheader()
         for problem in problems:
             row = asdict(problem)

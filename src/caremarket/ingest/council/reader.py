@@ -18,6 +18,7 @@ from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, find_header
 from caremarket.ingest.council.context import CouncilContext
 from caremarket.ingest.council.template import Field, FieldType, Template
+from caremarket.ingest.council.templates import CQC_LOCATION_ID
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.workbook import FileFormat, RawTable, Workbook
 
@@ -62,6 +63,8 @@ def check_table(table: RawTable, template: Template, context: CouncilContext) ->
         if field.name == "locality" and context.localities:
             values, more = _locality(table, values, context.localities)
             found += more
+        if field.name == "cqc_location_id" and context.location_ids:
+            found += _unknown_locations(table, values, context.location_ids)
         if field.required:
             found += cells.required(table, field.name, field.expected)
         if field.default is not None:
@@ -126,6 +129,22 @@ def _locality(
         table, "locality", bad, values, ProblemCode.UNKNOWN_VALUE, expected
     )
     return mapped, problems
+
+
+def _unknown_locations(
+    table: RawTable, values: pl.Series, location_ids: frozenset[str]
+) -> list[DataProblem]:
+    """A problem for each CQC location id that no loaded CQC release holds."""
+    well_formed = values.str.contains(f"^(?:{CQC_LOCATION_ID})$").fill_null(False)
+    bad = well_formed & ~values.is_in(list(location_ids))
+    return cells.problems_where(
+        table,
+        "cqc_location_id",
+        bad,
+        values,
+        ProblemCode.UNKNOWN_LOCATION,
+        "the id of a CQC location in a loaded CQC release (load the CQC release first)",
+    )
 
 
 def _key_problems(table: RawTable, frame: pl.DataFrame, template: Template) -> list[DataProblem]:

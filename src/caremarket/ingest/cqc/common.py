@@ -12,9 +12,11 @@ from caremarket.domain.rating import (
     NORATING_BY_WORD,
     RATING_BY_WORD,
 )
+from caremarket.ingest import cells
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.cells import latest
 from caremarket.ingest.problem import DataProblem, ProblemCode
+from caremarket.ingest.workbook import RawTable
 
 RATING_WORDS: dict[str, str | None] = {
     **{word: rating.value for word, rating in RATING_BY_WORD.items()},
@@ -38,6 +40,23 @@ def la_codes(names: pl.Series) -> pl.Series:
         area = find_council(name)
         lookup[name] = area.code if area is not None else None
     return names.replace_strict(lookup, default=None, return_dtype=pl.String).alias("la_code")
+
+
+def council_codes(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
+    """GSS codes of the councils a column names, with a problem for each name not found."""
+    names = cells.text(table, column)
+    codes = la_codes(names)
+    bad = names.is_not_null() & codes.is_null()
+    problems = cells.problems_where(
+        table,
+        column,
+        bad,
+        names,
+        ProblemCode.UNKNOWN_AREA,
+        "an English county or unitary council's name as in the ONS list of areas, "
+        "e.g. Lincolnshire",
+    )
+    return codes, problems
 
 
 def social_care(location_type: pl.Series, category: pl.Series) -> pl.Series:

