@@ -271,12 +271,12 @@ class CouncilIngestResult:
     la_name: str
     files: tuple[IngestResult, ...]
     ignored: tuple[str, ...] = ()
-    missing: tuple[DataProblem, ...] = ()
+    missing: tuple[DataProblem, ...] = ()  # a problem per expected template with no file
 
     @property
     def problems(self) -> tuple[DataProblem, ...]:
-        """The problems of every file (rows left out of a lenient load), then files missing."""
-        return tuple(p for f in self.files for p in f.problems) + self.missing
+        """The problems of every file (rows left out of a lenient load)."""
+        return tuple(p for f in self.files for p in f.problems)
 
 
 FileProgress = Callable[[str, str], None]

@@ -96,8 +96,10 @@ def ingest_council_command(
         console.print(f"{count} problem(s) written to {target}")
         raise typer.Exit(code=1) from None
     _show(console, result, directory)
-    if result.problems:
-        count = write_problem_report(result.problems, target)
+    for missing in result.missing:
+        console.print(f"[yellow]missing[/yellow] {missing.message}", highlight=False)
+    if result.problems or result.missing:
+        count = write_problem_report(result.problems + result.missing, target)
         rows = len({(p.file, p.row) for p in result.problems if p.row is not None})
         console.print(
             f"[yellow]{rows} row(s) left out[/yellow], {count} problem(s) written to {target}:"
