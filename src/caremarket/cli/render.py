@@ -11,7 +11,7 @@ from enum import StrEnum
 from rich.console import Console
 from rich.table import Table
 
-from caremarket.domain.csv_cell import csv_writer, safe_cell
+from caremarket.domain.csv_cell import csv_writer
 
 
 class OutputFormat(StrEnum):
@@ -51,7 +51,7 @@ def write_records(
         writer = csv_writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for record in records:
-            writer.writerow([_text(safe_cell(record[c])) for c in columns])
+            writer.writerow([_text(record[c]) for c in columns])
         return
     table = Table(title=title or None, show_lines=False)
     for column in columns:

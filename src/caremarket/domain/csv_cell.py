@@ -5,7 +5,8 @@ is read by Excel, LibreOffice and Google Sheets as a formula, so a provider
 named `=HYPERLINK(...)` in a release would run when a council officer opens
 a CSV the project wrote. Following OWASP's CSV injection guidance, such a
 cell is written with a leading single quote, which spreadsheets show as text.
-Numbers are left as numbers: `-3` as a number is not a formula.
+Numbers are left as numbers, and so is text that is only a signed number
+(`-3`): a spreadsheet reads it as that number, never as a formula.
 
 Every CSV the project writes goes through `csv_writer` or `csv_dict_writer`.
 """
@@ -13,16 +14,23 @@ Every CSV the project writes goes through `csv_writer` or `csv_dict_writer`.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final, TextIO
 
 # OWASP, CSV Injection: https://owasp.org/www-community/attacks/CSV_Injection
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+# A signed number written as text (`-3`, `+1.5`, `-2e-05`) is read as that number, not run.
+_PLAIN_NUMBER: Final = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def safe_cell(value: object) -> object:
     """The value, with a leading `'` if it is text a spreadsheet would read as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.fullmatch(value)
+    ):
         return "'" + value
     return value
 
