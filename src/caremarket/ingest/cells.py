@@ -56,25 +56,53 @@ def required(table: RawTable, column: str, expected: str) -> list[DataProblem]:
     )
 
 
+# Numbers are read strictly: digits with an optional sign, thousands commas and
+# decimal point. No `inf`, `nan`, exponents (`1e3`) or hex; at most 15 digits
+# before the point, so every value is exact as a float and fits a whole number.
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})"
+_WHOLE_TEXT = rf"^\s*\+?{_DIGITS}(?:\.0*)?\s*$"
+_NUMBER_TEXT = rf"^\s*[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)\s*$"
+_MAX_DIGITS = 15
+
+
+def _strict(values: pl.Series, pattern: str) -> tuple[pl.Series, pl.Series]:
+    """The values parsed as numbers where they fit `pattern`, and where they do not."""
+    fits = values.str.contains(pattern).fill_null(False)
+    whole_part = values.str.replace_all(r"[,\s+-]", "").str.split(".").list.first()
+    fits = fits & (whole_part.str.replace(r"^0+", "").str.len_chars().fill_null(0) <= _MAX_DIGITS)
+    cleaned = pl.select(
+        pl.when(fits).then(values.str.replace_all(r"[,\s]", "")).otherwise(None)
+    ).to_series()
+    parsed = cleaned.cast(pl.Float64, strict=False)
+    bad = values.is_not_null() & (~fits | parsed.is_null())
+    return parsed, bad
+
+
 def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of whole numbers, e.g. care home beds."""
+    """A column of whole numbers, e.g. care home beds (at most 15 digits, no exponent)."""
     values = text(table, column)
-    parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    bad = values.is_not_null() & (parsed.is_null() | (parsed != parsed.floor()) | (parsed < 0))
+    parsed, bad = _strict(values, _WHOLE_TEXT)
     problems = problems_where(
-        table, column, bad, values, ProblemCode.NOT_A_WHOLE_NUMBER, "a whole number of 0 or more"
+        table,
+        column,
+        bad,
+        values,
+        ProblemCode.NOT_A_WHOLE_NUMBER,
+        "a whole number of 0 or more, in digits (such as 42)",
     )
     result = pl.when(bad).then(None).otherwise(parsed)
     return pl.select(result.cast(pl.Int64).alias(column)).to_series(), problems
 
 
 def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of decimal numbers, e.g. latitude."""
+    """A column of decimal numbers, e.g. latitude (digits and a point; no exponent)."""
     values = text(table, column)
-    parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    bad = values.is_not_null() & parsed.is_null()
-    problems = problems_where(table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number")
-    return parsed.alias(column), problems
+    parsed, bad = _strict(values, _NUMBER_TEXT)
+    problems = problems_where(
+        table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number in digits (such as 52.95)"
+    )
+    result = pl.when(bad).then(None).otherwise(parsed)
+    return pl.select(result.alias(column)).to_series(), problems
 
 
 # The shape of a UK postcode in the ONS form (ONSPD `pcds`), and Girobank's GIR 0AA.

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
@@ -21,6 +24,7 @@ import polars as pl
 import python_calamine
 
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
+from caremarket.ingest.spreadsheet_limits import check_file_size, check_ods, check_xlsx
 
 
 class FileFormat(StrEnum):
@@ -83,14 +87,16 @@ def _zip_format(path: Path) -> FileFormat:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as handle:  # a few bytes, however large it says
+                    mimetype = handle.read(100).decode("ascii", "replace").strip()
                 if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
                     return FileFormat.ODS
                 raise DataProblemError([_wrong_format(path.name, mimetype)])
             if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                 return FileFormat.XLSX
             raise DataProblemError([_wrong_format(path.name, "a zip archive")])
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError):  # fmt: skip
         raise DataProblemError(
             [
                 DataProblem(
@@ -143,8 +149,13 @@ class Workbook:
         # release and reading it parse the sheet once.
         self._sheets: dict[str, python_calamine.CalamineSheet] = {}
         if file_format is FileFormat.CSV:
+            check_file_size(path)
             self._text = _decode(path, encoding)
         elif file_format in (FileFormat.XLSX, FileFormat.XLS, FileFormat.ODS):
+            # Size and shape first: the parser would hold the whole grid in memory.
+            {FileFormat.XLSX: check_xlsx, FileFormat.ODS: check_ods}.get(
+                file_format, check_file_size
+            )(path)
             try:
                 self._book = python_calamine.CalamineWorkbook.from_path(str(path))
             except Exception as error:  # calamine raises several unrelated types
@@ -368,7 +379,12 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if not math.isfinite(value):
+            return repr(value)  # `inf` or `nan`: the typed readers say it is no number
+        if value.is_integer():
+            return str(int(value))
+        # Digits, never an exponent: 0.00005 is `0.00005`, not `5e-05`.
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):
