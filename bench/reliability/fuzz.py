@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Fuzzing the readers: damaged files made from the real samples, each read in a worker.
 
 Every case is a real sample (../shared/data) damaged one way: cut short, bytes
@@ -178,12 +179,12 @@ def _rezip(
     base: Base,
     change: Callable[[str, bytes], bytes | None],
     extra: Iterator[tuple[str, bytes]] = iter(()),
-) -> bytes:  # noqa: E501
+) -> bytes:
     out = io.BytesIO()
     with (
         zipfile.ZipFile(io.BytesIO(base.data)) as source,
         zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
-    ):  # noqa: E501
+    ):
         for info in source.infolist():
             data = source.read(info)
             changed = change(info.filename, data)
@@ -297,7 +298,7 @@ def worker() -> None:
             outcome = {"outcome": "problem", "detail": first.message if first else ""}
             if first is not None and first.file != path.name:
                 outcome = {"outcome": "traceback", "detail": f"problem names {first.file}"}
-        except Exception:  # noqa: BLE001  (counting them is the point)
+        except Exception:
             outcome = {"outcome": "traceback", "detail": traceback.format_exc(limit=-3)}
         else:
             rows = sum(t.height for t in parsed.tables.values())
@@ -323,13 +324,14 @@ class Figures:
 class Worker:
     """A worker process, restarted after it dies or is stopped."""
 
-    def __init__(self, memory_mb: int) -> None:
+    def __init__(self, memory_mb: int, src: Path) -> None:
         self.memory_kb = memory_mb * 1024
+        self.src = src
         self.process: subprocess.Popen[str] | None = None
 
     def start(self) -> subprocess.Popen[str]:
         if self.process is None or self.process.poll() is not None:
-            env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "POLARS_MAX_THREADS": "1"}
+            env = {**os.environ, "PYTHONPATH": str(self.src), "POLARS_MAX_THREADS": "1"}
             self.process = subprocess.Popen(
                 [sys.executable, __file__, "--worker"], stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env,
@@ -388,16 +390,27 @@ class Worker:
 
 
 def run(
-    samples: Path, count: int, seed: int, memory_mb: int, timeout: float, keep: Path | None
-) -> tuple[Figures, list[dict[str, str]]]:  # noqa: E501
+    samples: Path,
+    count: int,
+    seed: int,
+    memory_mb: int,
+    timeout: float,
+    keep: Path | None,
+    src: Path = ROOT / "src",
+    seconds: float | None = None,
+) -> tuple[Figures, list[dict[str, str]]]:
     """Run `count` cases; the figures and the cases that were not a problem or a load."""
     figures = Figures()
     bad: list[dict[str, str]] = []
     outcomes: Counter[str] = Counter()
     started = time.monotonic()
-    pool = Worker(memory_mb)
+    pool = Worker(memory_mb, src)
+    every = len(bases(samples))
     with tempfile.TemporaryDirectory(prefix="caremarket-fuzz-") as folder:
         for index, (base, mutation, data) in enumerate(cases(samples, count, seed)):
+            spent = time.monotonic() - started
+            if seconds is not None and index >= every and spent > seconds:
+                break  # the budget is spent, and every sample has been damaged once
             suffix = Path(base).suffix
             path = Path(folder) / f"case{index:05d}{suffix}"
             path.write_bytes(data)
@@ -413,13 +426,13 @@ def run(
                         "outcome": outcome,
                         "detail": detail,
                     }
-                )  # noqa: E501
+                )
                 if keep is not None:
                     keep.mkdir(parents=True, exist_ok=True)
                     (keep / path.name).write_bytes(data)
             path.unlink()
     pool.stop()
-    figures.files = count
+    figures.files = sum(outcomes.values())
     figures.problems = outcomes["problem"]
     figures.loads = outcomes["load"]
     figures.tracebacks = outcomes["traceback"]
@@ -436,9 +449,15 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--samples", type=Path, default=SAMPLES)
     parser.add_argument("--memory-mb", type=int, default=1024, help="stop a worker above this")
+    parser.add_argument(
+        "--seconds", type=float, help="start no case after this (each sample still once)"
+    )
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds a file may take")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     parser.add_argument("--keep", type=Path, help="keep the files that were not problem or load")
+    parser.add_argument(
+        "--src", type=Path, default=ROOT / "src", help="the caremarket source to read with"
+    )
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -446,7 +465,16 @@ def main() -> None:
         return
     if not args.samples.is_dir():
         sys.exit(f"needs the real samples in {args.samples}")
-    figures, bad = run(args.samples, args.cases, args.seed, args.memory_mb, args.timeout, args.keep)
+    figures, bad = run(
+        args.samples,
+        args.cases,
+        args.seed,
+        args.memory_mb,
+        args.timeout,
+        args.keep,
+        args.src,
+        args.seconds,
+    )
     print(f"files            {figures.files:>8,}")
     print(f"clear problems   {figures.problems:>8,}")
     print(f"correct loads    {figures.loads:>8,}")
@@ -460,7 +488,7 @@ def main() -> None:
     for case in bad[:20]:
         print(
             f"  case {case['case']} {case['base']} {case['mutation']}: {case['outcome']}: {case['detail'][-300:]}"
-        )  # noqa: E501
+        )
     if args.json is not None:
         args.json.write_text(json.dumps({**figures.__dict__, "bad": bad}, indent=2))
 

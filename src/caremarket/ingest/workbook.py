@@ -186,17 +186,10 @@ class Workbook:
         assert self._book is not None
         try:
             values = self._calamine_sheet(name).to_python(skip_empty_area=False)
-        except Exception as error:
-            raise DataProblemError(
-                [
-                    DataProblem(
-                        ProblemCode.TRUNCATED_FILE,
-                        self.file,
-                        f"a readable sheet `{name}`",
-                        value=str(error),
-                    )
-                ]
-            ) from None
+        except DataProblemError:
+            raise
+        except Exception as error:  # calamine raises several unrelated types
+            raise DataProblemError([self._unreadable(name, error)]) from None
         return Sheet(self.file, name, [[_cell_text(v) for v in row] for row in values])
 
     def head(self, name: str, rows: int = 12) -> list[list[str | None]]:
@@ -206,19 +199,34 @@ class Workbook:
             first = self._text[: _skip_lines(self._text, rows)]
             return [list(r) for r in _csv_rows(first, self.file, complete=False)][:rows]
         assert self._book is not None
-        sheet = self._calamine_sheet(name)
         out: list[list[str | None]] = []
-        for row in sheet.iter_rows():
-            out.append([_cell_text(v) for v in row])
-            if len(out) >= rows:
-                break
+        try:
+            for row in self._calamine_sheet(name).iter_rows():
+                out.append([_cell_text(v) for v in row])
+                if len(out) >= rows:
+                    break
+        except DataProblemError:
+            raise
+        except Exception as error:  # calamine raises several unrelated types
+            raise DataProblemError([self._unreadable(name, error)]) from None
         return out
 
     def _calamine_sheet(self, name: str) -> python_calamine.CalamineSheet:
         assert self._book is not None
         if name not in self._sheets:
-            self._sheets[name] = self._book.get_sheet_by_name(name)
+            try:
+                self._sheets[name] = self._book.get_sheet_by_name(name)
+            except Exception as error:  # calamine raises several unrelated types
+                raise DataProblemError([self._unreadable(name, error)]) from None
         return self._sheets[name]
+
+    def _unreadable(self, name: str, error: Exception) -> DataProblem:
+        return DataProblem(
+            ProblemCode.TRUNCATED_FILE,
+            self.file,
+            f"a readable sheet `{name}`",
+            value=str(error),
+        )
 
     def table(self, name: str, header_row: int) -> RawTable:
         """The sheet read as a table whose header is on `header_row` (1-based)."""
