@@ -288,7 +288,9 @@ def worker() -> None:
     from caremarket.ingest.problem import DataProblemError
     from caremarket.pipeline import read_release
 
-    options = ReadOptions(load_date=date(2026, 11, 29))
+    # The load date is fixed so a run is reproducible (older code has no such option).
+    fields = getattr(ReadOptions, "__dataclass_fields__", {})
+    options = ReadOptions(load_date=date(2026, 11, 29)) if "load_date" in fields else ReadOptions()
     for line in sys.stdin:
         path = Path(line.strip())
         try:
