@@ -187,3 +187,30 @@ def test_fuzzing_the_readers_with_damaged_real_samples(shared_data: Path, tmp_pa
     assert (figures["tracebacks"], figures["aborts"], figures["over_memory"]) == (0, 0, 0)
     assert figures["problems"] + figures["loads"] == figures["files"]
     assert figures["peak_mb"] <= 1024
+
+
+def test_a_far_cell_before_a_near_one_is_still_seen(tmp_path: Path) -> None:
+    """A row listing XFD1 before A1 (out of order) is refused like one in order."""
+    row = '<row r="1"><c r="XFD1" t="inlineStr"><is><t>x</t></is></c><c r="A1"><v>1</v></c></row>'
+    rows = "".join(_cell(f"A{r}", "y") for r in range(2, 1000))
+    with pytest.raises(DataProblemError) as error:
+        open_workbook(_xlsx(tmp_path / "unordered.xlsx", f"<sheetData>{row}{rows}</sheetData>"))
+    assert [p.code for p in error.value.problems] == [C.TOO_LARGE]
+
+
+def test_ods_rows_repeated_a_million_times_are_refused(shared_data: Path, tmp_path: Path) -> None:
+    """The real ASCOF .ods with its filled rows repeated 1,048,576 times is refused unparsed."""
+    source = shared_data / "nhs" / "ascof_timeseries_2015-16_to_2024-25.ods"
+    path = tmp_path / "repeated.ods"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            data = old.read(info)
+            if info.filename == "content.xml":
+                data = data.replace(
+                    b"<table:table-row", b'<table:table-row table:number-rows-repeated="1048576"', 5
+                )
+            new.writestr(info, data)
+    with pytest.raises(DataProblemError) as error:
+        open_workbook(path)
+    assert [p.code for p in error.value.problems] == [C.TOO_LARGE]
+    open_workbook(source)  # the real file itself is within the limits

@@ -31,6 +31,7 @@ _CHUNK = 1 << 20
 _OVERLAP = 64  # bytes kept from the last chunk, so a reference split across two is still seen
 _CELL_REF = re.compile(rb' r="([A-Z]{1,4})([0-9]{1,9})"')
 _ROW_REF = re.compile(rb'<row\b[^>]*? r="([0-9]{1,9})"')
+_WIDE_REF = re.compile(rb' r="[A-Z]{3}')
 _DIMENSION = re.compile(rb'<dimension\s+ref="([A-Z]{0,4})([0-9]{0,9}):?([A-Z]{0,4})([0-9]{0,9})"')
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
@@ -159,35 +160,79 @@ def _stream(archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str) -> Itera
 def _check_sheet(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, file: str, budget: _Budget, max_cells: int
 ) -> None:
-    """Refuse a sheet whose declared dimension or cell references make too large a grid."""
+    """Refuse a sheet whose declared dimension or cell references make too large a grid.
+
+    Cells come in column order within a row, so each row's last cell reference
+    gives its width (read once per row, not once per cell: a national file has
+    seven million cells). A reference with three letters (column 703 or more)
+    is looked for anywhere, so a far cell out of order is still seen.
+    """
     sheet = info.filename.rsplit("/", 1)[-1]
-    max_row = max_col = cells = 0
-    declared = 0
-    tail = b""
+    shape = _Shape()
+    pending = b""  # the part of a row not yet closed at the end of a chunk
     for chunk in _stream(archive, info, file):
         budget.spend(len(chunk))
-        text = tail + chunk
-        if not declared and (found := _DIMENSION.search(text)) is not None:
-            declared = _area(found.group(3) or found.group(1), found.group(4) or found.group(2))
-        columns = set(_CELL_REF.findall(text))
-        for letters, digits in columns:
-            max_col = max(max_col, _column(letters))
-            max_row = max(max_row, int(digits))
-        for digits in _ROW_REF.findall(text):
-            max_row = max(max_row, int(digits))
-        cells += chunk.count(b"<c ") + chunk.count(b"<c>")
-        tail = text[-_OVERLAP:]
-        grid = max(declared, max_row * max_col, cells)
-        if grid > max_cells:
+        text = pending + chunk
+        if not shape.declared and (found := _DIMENSION.search(text)) is not None:
+            shape.declared = _area(
+                found.group(3) or found.group(1), found.group(4) or found.group(2)
+            )
+        if _WIDE_REF.search(text) is not None:
+            shape.add_refs(_CELL_REF.findall(text))
+        rows = text.split(b"</row>")
+        pending = rows.pop()
+        for row in rows:
+            shape.add_row(row)
+        if len(pending) > _CHUNK * 4:  # a row without end: read its references the slow way
+            shape.add_refs(_CELL_REF.findall(pending))
+            pending = pending[-_OVERLAP:]
+        shape.cells += chunk.count(b"<c ") + chunk.count(b"<c>")
+        if shape.grid > max_cells:
             raise DataProblemError(
                 [
                     _too_large(
                         file,
                         f"a sheet of at most {max_cells:,} cells (from A1 to its last cell)",
-                        f"sheet {sheet}: {grid:,} cells",
+                        f"sheet {sheet}: {shape.grid:,} cells",
                     )
                 ]
             )
+    shape.add_row(pending)
+    if shape.grid > max_cells:
+        raise DataProblemError(
+            [
+                _too_large(
+                    file,
+                    f"a sheet of at most {max_cells:,} cells (from A1 to its last cell)",
+                    f"sheet {sheet}: {shape.grid:,} cells",
+                )
+            ]
+        )
+
+
+class _Shape:
+    """The furthest row and column a sheet's cells reach, its declared size and its cells."""
+
+    def __init__(self) -> None:
+        self.max_row = self.max_col = self.cells = self.declared = 0
+
+    @property
+    def grid(self) -> int:
+        return max(self.declared, self.max_row * self.max_col, self.cells)
+
+    def add_refs(self, refs: list[tuple[bytes, bytes]]) -> None:
+        for letters, digits in refs:
+            self.max_col = max(self.max_col, _column(letters))
+            self.max_row = max(self.max_row, int(digits))
+
+    def add_row(self, row: bytes) -> None:
+        found = _ROW_REF.search(row)
+        if found is not None:
+            self.max_row = max(self.max_row, int(found.group(1)))
+        last = row.rfind(b' r="')
+        ref = _CELL_REF.match(row, last) if last >= 0 else None
+        if ref is not None:
+            self.add_refs([(ref.group(1), ref.group(2))])
 
 
 def _check_ods_content(
