@@ -132,6 +132,7 @@ def ingest_file(
         incomplete += [cut] if cut is not None else []
     parsed = read_release(path, options)
     _refuse_future(parsed, path.name, options.load_date)
+    parsed.problems += _unknown_postcodes(store, parsed, path.name)
     blocking = incomplete + [p for p in parsed.problems if p.file_level or not lenient]
     if blocking:
         raise DataProblemError(blocking)
@@ -143,6 +144,46 @@ def ingest_file(
             raise DataProblemError([shrunk])
     store.load(release, tables)
     return _loaded(path.name, release, parsed)
+
+
+def _unknown_postcodes(store: Store, parsed: Parsed, file_name: str) -> list[DataProblem]:
+    """A problem for each location whose postcode a loaded postcode directory of its council lacks.
+
+    Checked only for councils a loaded ONS postcode release covers: elsewhere
+    nothing loaded can say a postcode does not exist. The location still loads
+    leniently (its postcode will place it nowhere); strictly the file is refused.
+    """
+    locations = parsed.tables.get("location")
+    if locations is None or not {"postcode", "la_code"} <= set(locations.columns):
+        return []
+    covered = store.query(
+        """
+        SELECT DISTINCT c.la_code FROM release_coverage c JOIN release r USING (release_id)
+        WHERE r.source_id = 'ons_postcodes'
+        """
+    )["la_code"]
+    if covered.is_empty():
+        return []
+    placed = locations.filter(
+        pl.col("la_code").is_in(covered.implode()) & pl.col("postcode").is_not_null()
+    )
+    if placed.is_empty():
+        return []
+    known = store.query(
+        "SELECT DISTINCT postcode FROM postcode WHERE postcode IN (SELECT unnest(?))",
+        [placed["postcode"].unique().to_list()],
+    )["postcode"]
+    unknown = placed.filter(~pl.col("postcode").is_in(known.implode()))
+    return [
+        DataProblem(
+            ProblemCode.UNKNOWN_POSTCODE,
+            file_name,
+            "a postcode in the loaded ONS postcode directory of the location's council",
+            column="postcode",
+            value=f"{row['postcode']} (location {row['location_id']})",
+        )
+        for row in unknown.iter_rows(named=True)
+    ]
 
 
 def _refuse_future(parsed: Parsed, file_name: str, load_date: date) -> None:

@@ -268,3 +268,25 @@ def test_a_misspelt_council_is_a_problem_not_a_silent_drop(
         unplaced = store.query("SELECT count(*) AS n FROM location WHERE la_code IS NULL")
     assert [(p.code, p.row) for p in result.problems] == [(C.UNKNOWN_AREA, r) for r in (2, 3, 4)]
     assert unplaced["n"][0] == 0
+
+
+def test_a_postcode_missing_from_the_loaded_directory_is_reported(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """With Norfolk's ONS postcodes loaded, a Norfolk location at `NR99 9ZZ` is reported."""
+    with (shared_data / "ons/onspd_2025-11_norfolk_postcodes_latlon.csv").open() as handle:
+        real = [r["pcd"] for r in csv.DictReader(handle) if r["pcd"].startswith("NR1 ")][:20]
+    rows = _rows(shared_data)[:40]
+    ids = sorted({r["Location ID"] for r in rows})
+    for row in rows:
+        row["Location Local Authority"] = "Norfolk"
+        index = ids.index(row["Location ID"])
+        row["Location Post Code"] = "NR99 9ZZ" if index == 0 else real[index % len(real)]
+    path = _write(tmp_path / "norfolk.csv", rows)
+    with DuckDBStore(tmp_path / "store.duckdb") as store:
+        ingest_file(store, shared_data / "ons/onspd_2025-11_norfolk_postcodes_latlon.csv", TODAY)
+        with pytest.raises(DataProblemError) as error:
+            ingest_file(store, path, TODAY)
+        result = ingest_file(store, path, TODAY, lenient=True)
+    assert [p.code for p in error.value.problems] == [C.UNKNOWN_POSTCODE]
+    assert [p.value for p in result.problems] == [f"NR99 9ZZ (location {ids[0]})"]
