@@ -214,3 +214,14 @@ def test_ods_rows_repeated_a_million_times_are_refused(shared_data: Path, tmp_pa
         open_workbook(path)
     assert [p.code for p in error.value.problems] == [C.TOO_LARGE]
     open_workbook(source)  # the real file itself is within the limits
+
+
+def test_a_damaged_xls_is_read_within_a_memory_limit(shared_data: Path, tmp_path: Path) -> None:
+    """The real ONS .xls with 3,592 bytes cut out (it asked for 20 GB) is a problem, not a crash."""
+    data = (shared_data / "ons" / "mid2020_population_estimates_uk_2021geography.xls").read_bytes()
+    path = tmp_path / "damaged.xls"
+    path.write_bytes(data[:154956] + data[154956 + 3592 :])
+    with pytest.raises(DataProblemError) as error:
+        open_workbook(path)
+    [problem] = error.value.problems
+    assert (problem.code, problem.file) == (C.TOO_LARGE, "damaged.xls")

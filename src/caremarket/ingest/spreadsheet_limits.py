@@ -46,6 +46,7 @@ class SpreadsheetLimits:
     max_uncompressed_bytes: int
     max_shared_strings_bytes: int
     max_cells: int
+    max_reader_memory_bytes: int
 
 
 @cache

@@ -23,8 +23,14 @@ from pathlib import Path
 import polars as pl
 import python_calamine
 
+from caremarket.ingest.isolated_workbook import Cells, read_isolated
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
-from caremarket.ingest.spreadsheet_limits import check_file_size, check_ods, check_xlsx
+from caremarket.ingest.spreadsheet_limits import (
+    check_file_size,
+    check_ods,
+    check_xlsx,
+    spreadsheet_limits,
+)
 
 
 class FileFormat(StrEnum):
@@ -148,6 +154,7 @@ class Workbook:
         # calamine parses a whole sheet to open it: keep it, so recognising a
         # release and reading it parse the sheet once.
         self._sheets: dict[str, python_calamine.CalamineSheet] = {}
+        self._cells: dict[str, Cells] | None = None  # .xls sheets, read in a fenced process
         if file_format is FileFormat.CSV:
             check_file_size(path)
             self._text = _decode(path, encoding)
@@ -156,6 +163,11 @@ class Workbook:
             {FileFormat.XLSX: check_xlsx, FileFormat.ODS: check_ods}.get(
                 file_format, check_file_size
             )(path)
+            if file_format is FileFormat.XLS:
+                # No cheap shape check for the binary format: read it in a fenced process.
+                memory = spreadsheet_limits().max_reader_memory_bytes
+                self._cells = read_isolated(path, memory)
+                return
             try:
                 self._book = python_calamine.CalamineWorkbook.from_path(str(path))
             except Exception as error:  # calamine raises several unrelated types
@@ -175,6 +187,8 @@ class Workbook:
     @property
     def sheet_names(self) -> list[str]:
         """The names of the sheets; a CSV has one sheet named after the file."""
+        if self._cells is not None:
+            return list(self._cells)
         if self._book is None:
             return [self.file]
         return list(self._book.sheet_names)
@@ -183,6 +197,9 @@ class Workbook:
         """Every row of a sheet as text cells."""
         if self._text is not None:
             return Sheet(self.file, name, _csv_rows(self._text, self.file))
+        if self._cells is not None:
+            rows = self._cells.get(name, [])
+            return Sheet(self.file, name, [[_cell_text(v) for v in row] for row in rows])
         assert self._book is not None
         try:
             values = self._calamine_sheet(name).to_python(skip_empty_area=False)
@@ -198,6 +215,8 @@ class Workbook:
             # Only the first rows: splitting a whole national file per adapter is slow.
             first = self._text[: _skip_lines(self._text, rows)]
             return [list(r) for r in _csv_rows(first, self.file, complete=False)][:rows]
+        if self._cells is not None:
+            return [[_cell_text(v) for v in row] for row in self._cells.get(name, [])[:rows]]
         assert self._book is not None
         out: list[list[str | None]] = []
         try:
