@@ -16,7 +16,13 @@ import polars as pl
 from caremarket.domain.area import Area, council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
 from caremarket.ingest.cells import DateOrder
-from caremarket.ingest.council.folder import council_files, extract_hash, read_council_file
+from caremarket.ingest.completeness import completeness_policy, shrink_problem, unterminated_line
+from caremarket.ingest.council.folder import (
+    council_files,
+    extract_hash,
+    missing_files,
+    read_council_file,
+)
 from caremarket.ingest.council.manifest import read_context
 from caremarket.ingest.coverage import release_coverage
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
@@ -105,12 +111,16 @@ def ingest_file(
     options: ReadOptions = ReadOptions(),
     *,
     lenient: bool = False,
+    accept_shrink: bool = False,
     progress: Progress | None = None,
 ) -> IngestResult:
     """Load one release: atomic (all or nothing) and idempotent (same file, no change).
 
     Strict by default: any data problem stops the load. Lenient: the rows
-    without problems load and the problems come back in the result.
+    without problems load and the problems come back in the result. A
+    release that looks incomplete (a CSV whose last line has no newline, or
+    far fewer rows than the previous release of the same source and
+    councils) is refused unless `accept_shrink`, whether lenient or not.
     """
     say = progress or (lambda _: None)
     say("hashing")
@@ -119,14 +129,123 @@ def ingest_file(
     if known is not None:
         return known
     say("reading")
+    incomplete: list[DataProblem] = []
+    if not accept_shrink and detect_format(path) is FileFormat.CSV:
+        cut = unterminated_line(path)
+        incomplete += [cut] if cut is not None else []
     parsed = read_release(path, options)
-    blocking = [p for p in parsed.problems if p.file_level or not lenient]
+    _refuse_future(parsed, path.name, options.load_date)
+    parsed.problems += _unknown_postcodes(store, parsed, path.name)
+    blocking = incomplete + [p for p in parsed.problems if p.file_level or not lenient]
     if blocking:
         raise DataProblemError(blocking)
     say("loading")
     release, tables = _release(parsed, digest, path.name)
+    if not accept_shrink:
+        shrunk = _shrink(store, parsed, tables["release_coverage"], path.name)
+        if shrunk is not None:
+            raise DataProblemError([shrunk])
     store.load(release, tables)
     return _loaded(path.name, release, parsed)
+
+
+def _unknown_postcodes(store: Store, parsed: Parsed, file_name: str) -> list[DataProblem]:
+    """A problem for each location whose postcode a loaded postcode directory of its council lacks.
+
+    Checked only for councils a loaded ONS postcode release covers: elsewhere
+    nothing loaded can say a postcode does not exist. The location still loads
+    leniently (its postcode will place it nowhere); strictly the file is refused.
+    """
+    locations = parsed.tables.get("location")
+    if locations is None or not {"postcode", "la_code"} <= set(locations.columns):
+        return []
+    covered = store.query(
+        """
+        SELECT DISTINCT c.la_code FROM release_coverage c JOIN release r USING (release_id)
+        WHERE r.source_id = 'ons_postcodes'
+        """
+    )["la_code"]
+    if covered.is_empty():
+        return []
+    placed = locations.filter(
+        pl.col("la_code").is_in(covered.implode()) & pl.col("postcode").is_not_null()
+    )
+    if placed.is_empty():
+        return []
+    known = store.query(
+        "SELECT DISTINCT postcode FROM postcode WHERE postcode IN (SELECT unnest(?))",
+        [placed["postcode"].unique().to_list()],
+    )["postcode"]
+    unknown = placed.filter(~pl.col("postcode").is_in(known.implode()))
+    return [
+        DataProblem(
+            ProblemCode.UNKNOWN_POSTCODE,
+            file_name,
+            "a postcode in the loaded ONS postcode directory of the location's council",
+            column="postcode",
+            value=f"{row['postcode']} (location {row['location_id']})",
+        )
+        for row in unknown.iter_rows(named=True)
+    ]
+
+
+def _refuse_future(parsed: Parsed, file_name: str, load_date: date) -> None:
+    """Refuse a release dated after the load date, whatever its adapter found."""
+    if parsed.release_date > load_date:
+        raise DataProblemError(
+            [
+                DataProblem(
+                    ProblemCode.FUTURE_RELEASE,
+                    file_name,
+                    f"a release date on or before the load date {load_date.isoformat()}",
+                    value=parsed.release_date.isoformat(),
+                )
+            ]
+        )
+
+
+def _shrink(
+    store: Store, parsed: Parsed, coverage: pl.DataFrame, file_name: str
+) -> DataProblem | None:
+    """A problem if the release has far fewer rows than the previous one like it.
+
+    "Like it" is the same source covering the same councils; the previous one
+    is the latest dated on or before this release (else the earliest after it).
+    Only sources whose releases are whole snapshots are checked.
+    """
+    policy = completeness_policy()
+    if parsed.source.id not in policy.checked_sources:
+        return None
+    found = store.query(
+        "SELECT release_id, release_date, rows FROM release WHERE source_id = ?",
+        [parsed.source.id],
+    )
+    covered = store.query(
+        """
+        SELECT c.release_id, c.la_code FROM release_coverage c JOIN release r USING (release_id)
+        WHERE r.source_id = ?
+        """,
+        [parsed.source.id],
+    )
+    by_release: dict[str, set[str]] = {}
+    for release_id, la_code in covered.iter_rows():
+        by_release.setdefault(release_id, set()).add(la_code)
+    councils = set(coverage["la_code"].to_list())
+    alike = [
+        r for r in found.iter_rows(named=True) if by_release.get(r["release_id"], set()) == councils
+    ]
+    if not alike:
+        return None
+    before = [r for r in alike if r["release_date"] <= parsed.release_date]
+    previous = (
+        max(before, key=lambda r: (r["release_date"], r["rows"]))
+        if before
+        else min(alike, key=lambda r: r["release_date"])
+    )
+    return shrink_problem(
+        file_name, parsed.rows, int(previous["rows"]), previous["release_id"],
+        policy.max_row_drop_share,
+    )  # fmt: skip
 
 
 def _already_loaded(store: Store, digest: str, file_name: str) -> IngestResult | None:
@@ -200,6 +319,7 @@ class CouncilIngestResult:
     la_name: str
     files: tuple[IngestResult, ...]
     ignored: tuple[str, ...] = ()
+    missing: tuple[DataProblem, ...] = ()  # a problem per expected template with no file
 
     @property
     def problems(self) -> tuple[DataProblem, ...]:
@@ -219,6 +339,7 @@ def ingest_council(
     extract_date: date | None = None,
     date_order: DateOrder | None = None,
     lenient: bool = False,
+    load_date: date | None = None,
     progress: FileProgress | None = None,
 ) -> CouncilIngestResult:
     """Load a council's extract folder in one transaction: every new file, or none.
@@ -237,6 +358,7 @@ def ingest_council(
         extract_date=extract_date or context.extract_date,
         date_order=date_order,
         localities=_localities(store, context.la_code),
+        location_ids=_location_ids(store),
     )
     paths, ignored = council_files(directory)
     if not paths:
@@ -251,11 +373,14 @@ def ingest_council(
         )
     results: list[IngestResult] = []
     pending: list[tuple[str, str, Parsed]] = []
+    present: set[str] = set()
     refused: list[DataProblem] = []
     for path in paths:
         say(path.name, "hashing")
         digest = extract_hash(path)
         known = _already_loaded(store, digest, path.name)
+        if known is not None:
+            present.add(known.source_id)
         if known is not None or digest in {d for _, d, _ in pending}:
             results.append(
                 known or IngestResult(path.name, Outcome.ALREADY_LOADED, "", "", None, 0)
@@ -263,7 +388,10 @@ def ingest_council(
             continue
         say(path.name, "reading")
         try:
-            pending.append((path.name, digest, read_council_file(path, context)))
+            parsed = read_council_file(path, context)
+            _refuse_future(parsed, path.name, load_date or date.today())
+            present.add(parsed.source.id)
+            pending.append((path.name, digest, parsed))
         except DataProblemError as error:
             refused += error.problems
     found = [p for _, _, parsed in pending for p in parsed.problems]
@@ -279,7 +407,14 @@ def ingest_council(
         context.la_name,
         tuple(sorted(results, key=lambda r: r.file)),
         tuple(p.name for p in ignored),
+        missing_files(directory.name, present),
     )
+
+
+def _location_ids(store: Store) -> frozenset[str]:
+    """The CQC location ids of every loaded release (empty when none is loaded)."""
+    found = store.query("SELECT DISTINCT location_id FROM location")
+    return frozenset(found["location_id"].drop_nulls().to_list())
 
 
 def _localities(store: Store, la_code: str) -> frozenset[str]:

@@ -12,7 +12,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from caremarket.cli.options import WAITING, DbOption, date_option
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.cells import DateOrder
-from caremarket.ingest.problem import DataProblemError, write_problem_report
+from caremarket.ingest.problem import DataProblemError, problem_summary, write_problem_report
 from caremarket.pipeline import IngestResult, Outcome, ingest_file
 from caremarket.store.versions import writing
 
@@ -37,6 +37,14 @@ def ingest(
         bool,
         typer.Option(
             "--lenient", help="Load the good rows and write the problems to a CSV report."
+        ),
+    ] = False,
+    accept_shrink: Annotated[
+        bool,
+        typer.Option(
+            "--accept-shrink",
+            help="Load a release even if it looks cut short: far fewer rows than the previous "
+            "release of the same source and councils, or no newline at the end of a CSV.",
         ),
     ] = False,
     report: Annotated[
@@ -65,7 +73,9 @@ def ingest(
                 progress.update(overall, description=f"{name}: {stage}")
 
             try:
-                result = ingest_file(store, path, options, lenient=lenient, progress=say)
+                result = ingest_file(
+                    store, path, options, lenient=lenient, accept_shrink=accept_shrink, progress=say
+                )
             except DataProblemError as error:
                 failed += 1
                 console.print(f"[red]not loaded[/red] {path}: {error}")
@@ -92,4 +102,9 @@ def _report(console: Console, result: IngestResult, path: Path, report: Path | N
     if result.problems:
         target = report or Path.cwd() / (path.name + ".problems.csv")
         count = write_problem_report(result.problems, target)
-        console.print(f"[yellow]{count} row(s) left out[/yellow]: problems written to {target}")
+        rows = len({(p.file, p.row) for p in result.problems if p.row is not None})
+        console.print(
+            f"[yellow]{rows} row(s) left out[/yellow], {count} problem(s) written to {target}:"
+        )
+        for line in problem_summary(result.problems):
+            console.print(f"  {line}", markup=False, highlight=False)

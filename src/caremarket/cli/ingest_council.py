@@ -14,7 +14,7 @@ from caremarket.cli.options import WAITING, DbOption, date_option
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
-from caremarket.ingest.problem import DataProblemError, write_problem_report
+from caremarket.ingest.problem import DataProblemError, problem_summary, write_problem_report
 from caremarket.pipeline import CouncilIngestResult, ingest_council
 from caremarket.store.versions import writing
 
@@ -96,9 +96,16 @@ def ingest_council_command(
         console.print(f"{count} problem(s) written to {target}")
         raise typer.Exit(code=1) from None
     _show(console, result, directory)
-    if result.problems:
-        count = write_problem_report(result.problems, target)
-        console.print(f"[yellow]{count} row(s) left out[/yellow]: problems written to {target}")
+    for missing in result.missing:
+        console.print(f"[yellow]missing[/yellow] {missing.message}", highlight=False)
+    if result.problems or result.missing:
+        count = write_problem_report(result.problems + result.missing, target)
+        rows = len({(p.file, p.row) for p in result.problems if p.row is not None})
+        console.print(
+            f"[yellow]{rows} row(s) left out[/yellow], {count} problem(s) written to {target}:"
+        )
+        for line in problem_summary(result.problems):
+            console.print(f"  {line}", markup=False, highlight=False)
 
 
 def _show(console: Console, result: CouncilIngestResult, directory: Path) -> None:

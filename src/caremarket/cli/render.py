@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections.abc import Sequence
@@ -11,6 +10,8 @@ from enum import StrEnum
 
 from rich.console import Console
 from rich.table import Table
+
+from caremarket.domain.csv_cell import csv_writer
 
 
 class OutputFormat(StrEnum):
@@ -47,7 +48,7 @@ def write_records(
         return
     columns = list(records[0]) if records else []
     if output is OutputFormat.CSV:
-        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer = csv_writer(sys.stdout, lineterminator="\n")
         writer.writerow(columns)
         for record in records:
             writer.writerow([_text(record[c]) for c in columns])

@@ -28,6 +28,8 @@ class ReadOptions:
     date_order: DateOrder | None = None
     encoding: str = "utf-8"
     la_code: str | None = None
+    # The day of the load: no date in a release, nor the release itself, may be after it.
+    load_date: date = field(default_factory=date.today)
 
 
 @dataclass(slots=True)

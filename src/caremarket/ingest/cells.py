@@ -16,8 +16,6 @@ import polars as pl
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.workbook import RawTable
 
-_MAX_PROBLEMS_PER_COLUMN = 1000
-
 
 class DateOrder(StrEnum):
     """How a file writes dates as text."""
@@ -35,8 +33,8 @@ def problems_where(
     code: ProblemCode,
     expected: str,
 ) -> list[DataProblem]:
-    """A problem for each row where `bad` holds, quoting that row's value."""
-    indices = bad.arg_true().head(_MAX_PROBLEMS_PER_COLUMN).to_list()
+    """A problem for each row where `bad` holds, quoting that row's value (every one, no cap)."""
+    indices = bad.fill_null(False).arg_true().to_list()
     return [
         DataProblem(code, table.file, expected, table.file_row(i), column, values[i])
         for i in indices
@@ -58,25 +56,77 @@ def required(table: RawTable, column: str, expected: str) -> list[DataProblem]:
     )
 
 
+# Numbers are read strictly: digits with an optional sign, thousands commas and
+# decimal point. No `inf`, `nan`, exponents (`1e3`) or hex; at most 15 digits
+# before the point, so every value is exact as a float and fits a whole number.
+_DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})"
+_WHOLE_TEXT = rf"^\s*\+?{_DIGITS}(?:\.0*)?\s*$"
+_NUMBER_TEXT = rf"^\s*[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)\s*$"
+_MAX_DIGITS = 15
+
+
+def _strict(values: pl.Series, pattern: str) -> tuple[pl.Series, pl.Series]:
+    """The values parsed as numbers where they fit `pattern`, and where they do not."""
+    fits = values.str.contains(pattern).fill_null(False)
+    whole_part = values.str.replace_all(r"[,\s+-]", "").str.split(".").list.first()
+    fits = fits & (whole_part.str.replace(r"^0+", "").str.len_chars().fill_null(0) <= _MAX_DIGITS)
+    cleaned = pl.select(
+        pl.when(fits).then(values.str.replace_all(r"[,\s]", "")).otherwise(None)
+    ).to_series()
+    parsed = cleaned.cast(pl.Float64, strict=False)
+    bad = values.is_not_null() & (~fits | parsed.is_null())
+    return parsed, bad
+
+
 def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of whole numbers, e.g. care home beds."""
+    """A column of whole numbers, e.g. care home beds (at most 15 digits, no exponent)."""
     values = text(table, column)
-    parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    bad = values.is_not_null() & (parsed.is_null() | (parsed != parsed.floor()) | (parsed < 0))
+    parsed, bad = _strict(values, _WHOLE_TEXT)
     problems = problems_where(
-        table, column, bad, values, ProblemCode.NOT_A_WHOLE_NUMBER, "a whole number of 0 or more"
+        table,
+        column,
+        bad,
+        values,
+        ProblemCode.NOT_A_WHOLE_NUMBER,
+        "a whole number of 0 or more, in digits (such as 42)",
     )
     result = pl.when(bad).then(None).otherwise(parsed)
     return pl.select(result.cast(pl.Int64).alias(column)).to_series(), problems
 
 
 def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of decimal numbers, e.g. latitude."""
+    """A column of decimal numbers, e.g. latitude (digits and a point; no exponent)."""
     values = text(table, column)
-    parsed = values.str.replace_all(",", "").cast(pl.Float64, strict=False)
-    bad = values.is_not_null() & parsed.is_null()
-    problems = problems_where(table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number")
-    return parsed.alias(column), problems
+    parsed, bad = _strict(values, _NUMBER_TEXT)
+    problems = problems_where(
+        table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number in digits (such as 52.95)"
+    )
+    result = pl.when(bad).then(None).otherwise(parsed)
+    return pl.select(result.alias(column)).to_series(), problems
+
+
+# The shape of a UK postcode in the ONS form (ONSPD `pcds`), and Girobank's GIR 0AA.
+POSTCODE_SHAPE = r"^(?:[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}|GIR 0AA)$"
+
+
+def normal_postcodes(values: pl.Series) -> pl.Series:
+    """Postcodes in the ONS form: upper case, one space before the three-character inward code."""
+    compact = pl.col("raw").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
+    length = compact.str.len_chars()
+    spaced = pl.concat_str([compact.str.slice(0, length - 3), pl.lit(" "), compact.str.slice(-3)])
+    normal = pl.when(length >= 5).then(spaced).when(length > 0).then(compact).otherwise(None)
+    return pl.DataFrame({"raw": values}).select(normal.alias("postcode")).to_series()
+
+
+def postcode(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of postcodes in the ONS form (`ln11aa` -> `LN1 1AA`); a problem where none fits."""
+    values = text(table, column)
+    normal = normal_postcodes(values)
+    bad = values.is_not_null() & ~normal.str.contains(POSTCODE_SHAPE).fill_null(False)
+    problems = problems_where(
+        table, column, bad, values, ProblemCode.UNKNOWN_POSTCODE, "a UK postcode such as LN1 1AA"
+    )
+    return normal.alias(column), problems
 
 
 def flag(
@@ -118,26 +168,55 @@ _ISO = r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?\s*$"
 
 
 def date_order(values: pl.Series) -> DateOrder | None:
-    """The one date order a file's text dates fit; None if they fit both (all days <= 12)."""
+    """The one date order a file's text dates fit; None if they fit both (all days <= 12).
+
+    Only a real date votes: `13/05/2026` votes day first, `05/13/2026` month
+    first, and a date that is impossible either way (`31/02/2026`) does not
+    vote at all, so one bad cell cannot turn how the rest of the file is read.
+    Should both orders get votes, the larger side wins and the others are
+    reported as bad dates when the column is read.
+    """
     present = values.drop_nulls()
     slashed = present.filter(present.str.contains(_SLASHED)).str.extract_groups(_SLASHED)
     if slashed.is_empty():
         return DateOrder.ISO
-    first = slashed.struct.field("1").cast(pl.Int32)
-    second = slashed.struct.field("2").cast(pl.Int32)
-    day_first = bool((first > 12).any())
-    month_first = bool((second > 12).any())
-    if day_first and not month_first:
-        return DateOrder.DAY_FIRST
-    if month_first and not day_first:
-        return DateOrder.MONTH_FIRST
-    if not day_first and not month_first:
+    parts = pl.DataFrame(
+        {
+            "a": slashed.struct.field("1").cast(pl.Int32),
+            "b": slashed.struct.field("2").cast(pl.Int32),
+            "y": slashed.struct.field("3").cast(pl.Int32),
+        }
+    )
+    counts = parts.group_by("a", "b", "y").len()
+    day_votes = month_votes = 0
+    for a, b, y, count in counts.iter_rows():
+        as_day_first = _real_date(y, b, a)
+        as_month_first = _real_date(y, a, b)
+        if as_day_first and not as_month_first:
+            day_votes += count
+        elif as_month_first and not as_day_first:
+            month_votes += count
+    if day_votes == 0 and month_votes == 0:
         return None
-    return DateOrder.DAY_FIRST  # both: impossible dates get their own problems below
+    return DateOrder.MONTH_FIRST if month_votes > day_votes else DateOrder.DAY_FIRST
 
 
-def dates(table: RawTable, column: str, order: DateOrder) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of dates, ISO or slashed text in the file's one date order."""
+def _real_date(year: int, month: int, day: int) -> bool:
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def dates(
+    table: RawTable, column: str, order: DateOrder, *, not_after: date | None = None
+) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of dates, ISO or slashed text in the file's one date order.
+
+    With `not_after` (the load date), a date later than it is a problem too:
+    a release cannot hold what has not happened yet.
+    """
     values = text(table, column)
     day, month = ("1", "2") if order is not DateOrder.MONTH_FIRST else ("2", "1")
     parts = pl.DataFrame(
@@ -167,6 +246,17 @@ def dates(table: RawTable, column: str, order: DateOrder) -> tuple[pl.Series, li
         DateOrder.MONTH_FIRST: "a date such as 05/29/2026 (this file writes month first)",
     }[order]
     problems = problems_where(table, column, bad, values, ProblemCode.BAD_DATE, expected)
+    if not_after is not None:
+        future = parsed > not_after
+        problems += problems_where(
+            table,
+            column,
+            future,
+            values,
+            ProblemCode.FUTURE_DATE,
+            f"a date on or before the load date {not_after.isoformat()}",
+        )
+        parsed = pl.select(pl.when(future).then(None).otherwise(parsed)).to_series()
     return parsed.alias(column), problems
 
 

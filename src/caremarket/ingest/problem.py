@@ -6,11 +6,12 @@ expected; the message texts are public API (users grep for them).
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+
+from caremarket.domain.csv_cell import csv_dict_writer
 
 
 class ProblemCode(StrEnum):
@@ -42,6 +43,12 @@ class ProblemCode(StrEnum):
     REVERSED_WINDOW = "reversed-window"
     NEGATIVE_NUMBER = "negative-number"
     UNKNOWN_POSTCODE = "unknown-postcode"
+    FUTURE_DATE = "future-date"
+    FUTURE_RELEASE = "future-release"
+    SHRUNK_RELEASE = "shrunk-release"
+    UNKNOWN_LOCATION = "unknown-location"
+    MISSING_FILE = "missing-file"
+    TOO_LARGE = "too-large"
 
 
 TITLES: dict[ProblemCode, str] = {
@@ -71,6 +78,12 @@ TITLES: dict[ProblemCode, str] = {
     ProblemCode.REVERSED_WINDOW: "Window closes before it opens",
     ProblemCode.NEGATIVE_NUMBER: "Negative number",
     ProblemCode.UNKNOWN_POSTCODE: "Unknown postcode",
+    ProblemCode.FUTURE_DATE: "Date in the future",
+    ProblemCode.FUTURE_RELEASE: "Release dated in the future",
+    ProblemCode.SHRUNK_RELEASE: "Release much smaller than the last",
+    ProblemCode.UNKNOWN_LOCATION: "Unknown CQC location",
+    ProblemCode.MISSING_FILE: "Expected file missing",
+    ProblemCode.TOO_LARGE: "File too large or too big a shape",
 }
 
 # Problems that make the whole file unreadable: no row can be loaded, even leniently.
@@ -85,6 +98,9 @@ FILE_LEVEL = frozenset(
         ProblemCode.AMBIGUOUS_DATE_ORDER,
         ProblemCode.NO_RELEASE_DATE,
         ProblemCode.BAD_FRONT_MATTER,
+        ProblemCode.FUTURE_RELEASE,
+        ProblemCode.SHRUNK_RELEASE,
+        ProblemCode.TOO_LARGE,
     }
 )
 
@@ -137,8 +153,25 @@ class DataProblemError(Exception):
         self.problems = tuple(problems)
         shown = "\n".join(f"  - {p.message}" for p in self.problems[:20])
         more = len(self.problems) - 20
-        tail = f"\n  ... and {more} more" if more > 0 else ""
+        tail = ""
+        if more > 0:
+            summary = "\n".join(f"    {line}" for line in problem_summary(self.problems))
+            tail = f"\n  ... and {more} more; in all:\n{summary}"
         super().__init__(f"{len(self.problems)} data problem(s):\n{shown}{tail}")
+
+
+def problem_summary(problems: Iterable[DataProblem]) -> list[str]:
+    """One line per file, column and kind of problem, with how many there are."""
+    counts: dict[tuple[str, str, str], int] = {}
+    for problem in problems:
+        key = (problem.file, problem.column or "(whole file)", problem.title.lower())
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        f"{file}, column `{column}`: {count:,} x {title}"
+        if column != "(whole file)"
+        else f"{file}: {count:,} x {title}"
+        for (file, column, title), count in sorted(counts.items())
+    ]
 
 
 def write_problem_report(problems: Iterable[DataProblem], path: Path) -> int:
@@ -146,7 +179,7 @@ def write_problem_report(problems: Iterable[DataProblem], path: Path) -> int:
     fields = ["code", "title", "file", "row", "column", "value", "expected", "message"]
     count = 0
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=fields)
+        writer = csv_dict_writer(handle, fields)
         writer.writeheader()
         for problem in problems:
             row = asdict(problem)

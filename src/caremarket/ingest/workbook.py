@@ -10,17 +10,27 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 
 import polars as pl
 import python_calamine
 
+from caremarket.ingest.isolated_workbook import Cells, read_isolated
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
+from caremarket.ingest.spreadsheet_limits import (
+    check_file_size,
+    check_ods,
+    check_xlsx,
+    spreadsheet_limits,
+)
 
 
 class FileFormat(StrEnum):
@@ -83,14 +93,16 @@ def _zip_format(path: Path) -> FileFormat:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
-                mimetype = archive.read("mimetype").decode("ascii", "replace").strip()
+                with archive.open("mimetype") as handle:  # a few bytes, however large it says
+                    mimetype = handle.read(100).decode("ascii", "replace").strip()
                 if mimetype == "application/vnd.oasis.opendocument.spreadsheet":
                     return FileFormat.ODS
                 raise DataProblemError([_wrong_format(path.name, mimetype)])
             if "[Content_Types].xml" in names and any(n.startswith("xl/") for n in names):
                 return FileFormat.XLSX
             raise DataProblemError([_wrong_format(path.name, "a zip archive")])
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError,
+            RuntimeError):  # fmt: skip
         raise DataProblemError(
             [
                 DataProblem(
@@ -142,9 +154,20 @@ class Workbook:
         # calamine parses a whole sheet to open it: keep it, so recognising a
         # release and reading it parse the sheet once.
         self._sheets: dict[str, python_calamine.CalamineSheet] = {}
+        self._cells: dict[str, Cells] | None = None  # .xls sheets, read in a fenced process
         if file_format is FileFormat.CSV:
+            check_file_size(path)
             self._text = _decode(path, encoding)
         elif file_format in (FileFormat.XLSX, FileFormat.XLS, FileFormat.ODS):
+            # Size and shape first: the parser would hold the whole grid in memory.
+            {FileFormat.XLSX: check_xlsx, FileFormat.ODS: check_ods}.get(
+                file_format, check_file_size
+            )(path)
+            if file_format is FileFormat.XLS:
+                # No cheap shape check for the binary format: read it in a fenced process.
+                memory = spreadsheet_limits().max_reader_memory_bytes
+                self._cells = read_isolated(path, memory)
+                return
             try:
                 self._book = python_calamine.CalamineWorkbook.from_path(str(path))
             except Exception as error:  # calamine raises several unrelated types
@@ -164,6 +187,8 @@ class Workbook:
     @property
     def sheet_names(self) -> list[str]:
         """The names of the sheets; a CSV has one sheet named after the file."""
+        if self._cells is not None:
+            return list(self._cells)
         if self._book is None:
             return [self.file]
         return list(self._book.sheet_names)
@@ -172,20 +197,16 @@ class Workbook:
         """Every row of a sheet as text cells."""
         if self._text is not None:
             return Sheet(self.file, name, _csv_rows(self._text, self.file))
+        if self._cells is not None:
+            rows = self._cells.get(name, [])
+            return Sheet(self.file, name, [[_cell_text(v) for v in row] for row in rows])
         assert self._book is not None
         try:
             values = self._calamine_sheet(name).to_python(skip_empty_area=False)
-        except Exception as error:
-            raise DataProblemError(
-                [
-                    DataProblem(
-                        ProblemCode.TRUNCATED_FILE,
-                        self.file,
-                        f"a readable sheet `{name}`",
-                        value=str(error),
-                    )
-                ]
-            ) from None
+        except DataProblemError:
+            raise
+        except Exception as error:  # calamine raises several unrelated types
+            raise DataProblemError([self._unreadable(name, error)]) from None
         return Sheet(self.file, name, [[_cell_text(v) for v in row] for row in values])
 
     def head(self, name: str, rows: int = 12) -> list[list[str | None]]:
@@ -194,20 +215,37 @@ class Workbook:
             # Only the first rows: splitting a whole national file per adapter is slow.
             first = self._text[: _skip_lines(self._text, rows)]
             return [list(r) for r in _csv_rows(first, self.file, complete=False)][:rows]
+        if self._cells is not None:
+            return [[_cell_text(v) for v in row] for row in self._cells.get(name, [])[:rows]]
         assert self._book is not None
-        sheet = self._calamine_sheet(name)
         out: list[list[str | None]] = []
-        for row in sheet.iter_rows():
-            out.append([_cell_text(v) for v in row])
-            if len(out) >= rows:
-                break
+        try:
+            for row in self._calamine_sheet(name).iter_rows():
+                out.append([_cell_text(v) for v in row])
+                if len(out) >= rows:
+                    break
+        except DataProblemError:
+            raise
+        except Exception as error:  # calamine raises several unrelated types
+            raise DataProblemError([self._unreadable(name, error)]) from None
         return out
 
     def _calamine_sheet(self, name: str) -> python_calamine.CalamineSheet:
         assert self._book is not None
         if name not in self._sheets:
-            self._sheets[name] = self._book.get_sheet_by_name(name)
+            try:
+                self._sheets[name] = self._book.get_sheet_by_name(name)
+            except Exception as error:  # calamine raises several unrelated types
+                raise DataProblemError([self._unreadable(name, error)]) from None
         return self._sheets[name]
+
+    def _unreadable(self, name: str, error: Exception) -> DataProblem:
+        return DataProblem(
+            ProblemCode.TRUNCATED_FILE,
+            self.file,
+            f"a readable sheet `{name}`",
+            value=str(error),
+        )
 
     def table(self, name: str, header_row: int) -> RawTable:
         """The sheet read as a table whose header is on `header_row` (1-based)."""
@@ -368,7 +406,12 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
+        if not math.isfinite(value):
+            return repr(value)  # `inf` or `nan`: the typed readers say it is no number
+        if value.is_integer():
+            return str(int(value))
+        # Digits, never an exponent: 0.00005 is `0.00005`, not `5e-05`.
+        return format(Decimal(repr(value)), "f")
     if isinstance(value, int):
         return str(value)
     if isinstance(value, datetime):

@@ -6,6 +6,7 @@ gets a title for screen readers, and every chart sits beside its table.
 
 from __future__ import annotations
 
+import html
 import json
 from functools import lru_cache
 from typing import Any
@@ -33,7 +34,7 @@ def _data(rows: list[dict[str, Any]]) -> alt.Data:
 def _svg(spec_json: str, title: str) -> str:
     svg: str = vl_convert.vegalite_to_svg(json.loads(spec_json))
     head, _, rest = svg.partition(">")
-    safe = title.replace("&", "&amp;").replace("<", "&lt;")
+    safe = html.escape(title, quote=True)  # the title sits in an attribute too
     return f'{head} role="img" aria-label="{safe}"><title>{safe}</title>{rest}'
 
 

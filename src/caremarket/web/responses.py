@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import gzip
 import hashlib
 import io
@@ -17,6 +16,8 @@ from typing import Any
 import polars as pl
 from fastapi import Request, Response
 from starlette.concurrency import run_in_threadpool
+
+from caremarket.domain.csv_cell import csv_dict_writer
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -53,7 +54,7 @@ def json_bytes(payload: Any) -> bytes:
 def csv_bytes(rows: Iterable[Mapping[str, Any]], columns: list[str]) -> bytes:
     """CSV with a header row; lists joined by semicolons."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer = csv_dict_writer(out, columns, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for row in rows:
         writer.writerow(

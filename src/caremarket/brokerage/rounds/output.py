@@ -5,13 +5,13 @@ Totals come from the independent checker, so what a user reads is what was check
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from caremarket.brokerage.rounds.check import Report
 from caremarket.brokerage.rounds.plan import Call, Plan, Route, Unplaced
 from caremarket.brokerage.rounds.problem import Problem
+from caremarket.domain.csv_cell import csv_writer
 
 
 def clock(minutes: float) -> str:
@@ -90,7 +90,7 @@ def write_csv(path: Path, problem: Problem, plan: Plan) -> None:
     """One row per call in round order, then one per unplaced visit with its reason."""
     data = plan_to_json(problem, plan, Report())
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
+        writer = csv_writer(handle)
         writer.writerow(
             [
                 "carer_id",

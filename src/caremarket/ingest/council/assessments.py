@@ -49,7 +49,7 @@ class LocalAssessmentsAdapter(TemplateAdapter):
             bad.append(unknown)
             if unknown and words is not None:
                 expected[index] = f"a rating in the {scale} scale: " + ", ".join(words)
-        for index in [i for i, b in enumerate(bad) if b][:1000]:
+        for index in [i for i, b in enumerate(bad) if b]:
             problems.append(
                 DataProblem(
                     ProblemCode.UNKNOWN_RATING,

@@ -16,6 +16,7 @@ class CouncilContext:
     """The council an extract belongs to and what its files are checked against.
 
     `localities` are the council's planning localities (empty: not checked);
+    `location_ids` the CQC location ids of the loaded releases (empty: not checked);
     `scales` the rating scales local assessments may use, by lower-case name.
     """
 
@@ -24,6 +25,7 @@ class CouncilContext:
     extract_date: date | None = None
     synthetic: bool = False
     localities: frozenset[str] = frozenset()
+    location_ids: frozenset[str] = frozenset()
     scales: Mapping[str, Scale] = field(default_factory=lambda: dict(BUILT_IN_SCALES))
     date_order: DateOrder | None = None
     encoding: str = "utf-8"

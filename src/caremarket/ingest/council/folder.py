@@ -80,6 +80,32 @@ def council_files(directory: Path) -> tuple[list[Path], list[Path]]:
     return read, ignored
 
 
+def missing_files(folder: str, present: set[str]) -> tuple[DataProblem, ...]:
+    """A problem for each council template with no file in the folder, by template name.
+
+    Not a reason to refuse the folder (a council may load its files month by
+    month), but said, so a forgotten file is not mistaken for an empty one.
+    """
+    workforce = {WORKFORCE.source.id, SkillsForCareAdapter.source.id}
+    missing: list[DataProblem] = []
+    for template in TEMPLATES:
+        found = workforce if template is WORKFORCE else {template.source.id}
+        if present & found:
+            continue
+        named = (
+            "narrative/ or narrative.yaml" if template.name == FOLDER else f"{template.name}.csv"
+        )
+        missing.append(
+            DataProblem(
+                ProblemCode.MISSING_FILE,
+                f"{folder}/",
+                f"{named} (the {template.title.lower()} template; see docs/council-templates.md)",
+                value="no such file in the folder",
+            )
+        )
+    return tuple(missing)
+
+
 def is_narrative(path: Path) -> bool:
     """Whether the path is the extract's narrative (folder or YAML file)."""
     return path.name.lower() == FOLDER if path.is_dir() else path.name.lower() in YAML_NAMES

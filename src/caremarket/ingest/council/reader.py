@@ -18,6 +18,7 @@ from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, find_header
 from caremarket.ingest.council.context import CouncilContext
 from caremarket.ingest.council.template import Field, FieldType, Template
+from caremarket.ingest.council.templates import CQC_LOCATION_ID
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.workbook import FileFormat, RawTable, Workbook
 
@@ -62,6 +63,8 @@ def check_table(table: RawTable, template: Template, context: CouncilContext) ->
         if field.name == "locality" and context.localities:
             values, more = _locality(table, values, context.localities)
             found += more
+        if field.name == "cqc_location_id" and context.location_ids:
+            found += _unknown_locations(table, values, context.location_ids)
         if field.required:
             found += cells.required(table, field.name, field.expected)
         if field.default is not None:
@@ -128,6 +131,22 @@ def _locality(
     return mapped, problems
 
 
+def _unknown_locations(
+    table: RawTable, values: pl.Series, location_ids: frozenset[str]
+) -> list[DataProblem]:
+    """A problem for each CQC location id that no loaded CQC release holds."""
+    well_formed = values.str.contains(f"^(?:{CQC_LOCATION_ID})$").fill_null(False)
+    bad = well_formed & ~values.is_in(list(location_ids))
+    return cells.problems_where(
+        table,
+        "cqc_location_id",
+        bad,
+        values,
+        ProblemCode.UNKNOWN_LOCATION,
+        "the id of a CQC location in a loaded CQC release (load the CQC release first)",
+    )
+
+
 def _key_problems(table: RawTable, frame: pl.DataFrame, template: Template) -> list[DataProblem]:
     keys = [[f.name] for f in template.fields if f.unique]
     if template.primary_key and [*template.primary_key] not in keys:
@@ -141,7 +160,7 @@ def _date_order_problems(
     problems: list[DataProblem] = []
     for earlier, later in template.date_order:
         bad = (frame[later] < frame[earlier]).fill_null(False)
-        for index in bad.arg_true().head(1000).to_list():
+        for index in bad.arg_true().to_list():
             problems.append(
                 DataProblem(
                     ProblemCode.DATES_OUT_OF_ORDER,
@@ -159,7 +178,7 @@ def _one_of_problems(table: RawTable, frame: pl.DataFrame, template: Template) -
     problems: list[DataProblem] = []
     for group in template.one_of:
         blank = pl.all_horizontal(frame[c].is_null() for c in group)
-        rows = frame.select(blank).to_series().arg_true().head(1000).to_list()
+        rows = frame.select(blank).to_series().arg_true().to_list()
         problems += [
             DataProblem(
                 ProblemCode.MISSING_VALUE,

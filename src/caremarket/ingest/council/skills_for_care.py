@@ -176,10 +176,11 @@ def _value(text: str | None, metric: str) -> tuple[float | None, bool]:
         return None, True
     cleaned = text.strip().replace(",", "")
     percent = cleaned.endswith("%")
-    try:
-        number = float(cleaned.rstrip("%"))
-    except ValueError:
+    digits = cleaned.rstrip("%")
+    # Digits only: no `inf`, `nan`, exponents or numbers too long to be exact.
+    if not re.fullmatch(r"[+-]?(?:\d{1,15}(?:\.\d*)?|\.\d+)", digits):
         return None, False
+    number = float(digits)
     if metric == "jobs":
         return (number if number >= 0 and number == int(number) else None), number >= 0
     share = number / 100 if percent else number

@@ -31,7 +31,7 @@ from caremarket.ingest.cells import duplicate_problems
 from caremarket.ingest.cqc.common import (
     KEY_QUESTION_WORDS,
     RATING_WORDS,
-    la_codes,
+    council_codes,
     social_care,
 )
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
@@ -341,6 +341,9 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
     care_home, care_home_problems = cells.flag(table, "careHome", blank=None)
     problems += problems_registered + problems_deregistered + beds_problems
     problems += latitude_problems + longitude_problems + dormant_problems + care_home_problems
+    postcode, postcode_problems = cells.postcode(table, "postalCode")
+    la_code, area_problems = council_codes(table, "localAuthority")
+    problems += postcode_problems + area_problems
     problems += cells.required(table, "locationId", "a CQC location id such as 1-123456789")
     problems += duplicate_problems(table, ["locationId"], "locationId")
 
@@ -364,10 +367,11 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
                 cells.text(table, "postalAddressLine1"), cells.text(table, "postalAddressLine2")
             ),
             "town": cells.text(table, "postalAddressTownCity"),
-            "postcode": cells.text(table, "postalCode"),
+            "postcode": postcode,
             "latitude": latitude,
             "longitude": longitude,
             "la_name": cells.text(table, "localAuthority"),
+            "la_code": la_code,
             "region": cells.text(table, "region"),
             "registration_date": registered,
             "deregistration_date": deregistered,
@@ -382,7 +386,6 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
         },
     ).filter(keep)
     locations = locations.with_columns(
-        la_code=la_codes(locations["la_name"]),
         adult_social_care=social_care(
             locations["location_type"],
             locations["primary_inspection_category"],

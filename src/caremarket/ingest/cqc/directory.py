@@ -24,7 +24,7 @@ from caremarket.domain.sector import (
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
 from caremarket.ingest.cells import duplicate_problems
-from caremarket.ingest.cqc.common import la_codes
+from caremarket.ingest.cqc.common import council_codes
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import CQC_DIRECTORY
 from caremarket.ingest.workbook import FileFormat, Workbook
@@ -66,6 +66,9 @@ class CqcDirectoryAdapter:
         release_date, note = _release_date(table.file, produced_text, produced, options)
 
         problems: list[DataProblem] = []
+        postcode, postcode_problems = cells.postcode(table, "Postcode")
+        la_code, area_problems = council_codes(table, "Local authority")
+        problems += postcode_problems + area_problems
         problems += cells.required(table, LOCATION_ID, "a CQC location id such as 1-123456789")
         problems += duplicate_problems(table, [LOCATION_ID], LOCATION_ID)
         keep = cells.good_rows(table, problems)
@@ -78,8 +81,9 @@ class CqcDirectoryAdapter:
                 "provider_id": cells.text(table, PROVIDER_ID),
                 "name": cells.text(table, "Name"),
                 "address": cells.text(table, "Address"),
-                "postcode": cells.text(table, "Postcode"),
+                "postcode": postcode,
                 "la_name": cells.text(table, "Local authority"),
+                "la_code": la_code,
                 "region": cells.text(table, "Region"),
                 "care_home": pl.Series([bool(s & CARE_HOME_SECTORS) for s in sectors]),
                 "beds": pl.Series([None] * table.frame.height, dtype=pl.Int64),
@@ -93,7 +97,6 @@ class CqcDirectoryAdapter:
                 "_provider_name": cells.text(table, "Provider name"),
             }
         ).filter(keep)
-        locations = locations.with_columns(la_code=la_codes(locations["la_name"]))
         location_sector = (
             locations.select("location_id", sector="_sectors").explode("sector").drop_nulls()
         )
@@ -108,10 +111,6 @@ class CqcDirectoryAdapter:
             .select("provider_id", name="_provider_name")
         )
         locations = locations.drop("_sectors", "_groups", "_provider_name")
-        unknown = sorted(set(locations.filter(pl.col("la_code").is_null())["la_name"].drop_nulls()))
-        if unknown:
-            shown = ", ".join(unknown[:10]) + (" ..." if len(unknown) > 10 else "")
-            note += f"; local authorities not matched to a council: {shown}"
         return Parsed(
             source=self.source,
             release_date=release_date,

@@ -21,7 +21,7 @@ from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
 from caremarket.ingest.cells import duplicate_problems
 from caremarket.ingest.cqc.common import (
     RATING_WORDS,
-    la_codes,
+    council_codes,
     release_date_or_problem,
     social_care,
 )
@@ -86,7 +86,7 @@ class HscaActiveLocationsAdapter:
             problems.extend(result[1])
             return result[0]
 
-        published = take(cells.dates(table, "Publication Date", order))
+        published = take(cells.dates(table, "Publication Date", order, not_after=options.load_date))
         started = take(cells.dates(table, "Location HSCA start date", order))
         beds = take(cells.whole_number(table, "Care homes beds"))
         latitude = take(cells.number(table, "Location Latitude"))
@@ -100,6 +100,9 @@ class HscaActiveLocationsAdapter:
                 code=ProblemCode.UNKNOWN_RATING,
             )
         )  # fmt: skip
+        postcode_column = next(c for c in _POSTCODE_COLUMNS if c in table.frame.columns)
+        postcode = take(cells.postcode(table, postcode_column))
+        la_code = take(council_codes(table, "Location Local Authority"))
         problems += cells.required(table, "Location ID", "a CQC location id such as 1-123456789")
         problems += duplicate_problems(table, ["Location ID"], "Location ID")
         keep = cells.good_rows(table, problems)
@@ -107,7 +110,6 @@ class HscaActiveLocationsAdapter:
         def text(column: str) -> pl.Series:
             return cells.text(table, column)
 
-        postcode_column = next(c for c in _POSTCODE_COLUMNS if c in table.frame.columns)
         dual = text("Location Dual Registered")
         directorate = text("Location Inspection Directorate")
         category = text("Location Primary Inspection Category")
@@ -120,11 +122,11 @@ class HscaActiveLocationsAdapter:
                 "name": text("Location Name"),
                 "address": text("Location Street Address"),
                 "town": text("Location City"),
-                "postcode": text(postcode_column).str.to_uppercase(),
+                "postcode": postcode,
                 "latitude": latitude,
                 "longitude": longitude,
                 "la_name": la_name,
-                "la_code": la_codes(la_name),
+                "la_code": la_code,
                 "region": text("Location Region"),
                 "registration_date": started,
                 "dormant": dormant,
@@ -161,7 +163,7 @@ class HscaActiveLocationsAdapter:
                     "ownership_type": text("Provider Ownership Type"),
                     "companies_house_number": text("Provider Companies House Number"),
                     "charity_number": text("Provider Charity Number"),
-                    "postcode": text("Provider Postal Code"),
+                    "postcode": cells.normal_postcodes(text("Provider Postal Code")),
                     "la_name": text("Provider Local Authority"),
                 }
             )

@@ -19,7 +19,7 @@ from caremarket.ingest.cells import duplicate_problems
 from caremarket.ingest.cqc.common import (
     KEY_QUESTION_WORDS,
     RATING_WORDS,
-    la_codes,
+    council_codes,
     release_date_or_problem,
     social_care,
 )
@@ -77,14 +77,19 @@ class LatestRatingsAdapter:
         )
         if order_problems:
             raise DataProblemError(order_problems)
-        published, date_problems = cells.dates(table, "Publication Date", order)
+        published, date_problems = cells.dates(
+            table, "Publication Date", order, not_after=options.load_date
+        )
         rating, rating_problems = cells.choice(
             table, "Latest Rating", RATING_WORDS, code=ProblemCode.UNKNOWN_RATING
         )
         key_question, domain_problems = cells.choice(table, "Domain", KEY_QUESTION_WORDS)
         inherited, inherited_problems = cells.flag(table, "Inherited Rating (Y/N)")
         care_home, care_home_problems = cells.flag(table, "Care Home?", blank=None)
+        postcode, postcode_problems = cells.postcode(table, "Location Post Code")
+        la_code, area_problems = council_codes(table, "Location Local Authority")
         problems += date_problems + rating_problems + domain_problems
+        problems += postcode_problems + area_problems
         problems += inherited_problems + care_home_problems
         problems += cells.required(table, "Location ID", "a CQC location id such as 1-123456789")
         for column in ("Service / Population Group", "Domain"):
@@ -102,8 +107,9 @@ class LatestRatingsAdapter:
                 "name": text["Location Name"],
                 "address": text.get("Location Street Address"),
                 "town": text.get("Location City"),
-                "postcode": text.get("Location Post Code"),
+                "postcode": postcode,
                 "la_name": text["Location Local Authority"],
+                "la_code": la_code,
                 "region": text.get("Location Region"),
                 "care_home": care_home,
                 "location_type": text.get("Location Type"),
@@ -119,10 +125,9 @@ class LatestRatingsAdapter:
 
         locations = rows.unique("location_id", keep="first", maintain_order=True).select(
             "location_id", "provider_id", "name", "address", "town", "postcode", "la_name",
-            "region", "care_home", "location_type", "primary_inspection_category",
+            "la_code", "region", "care_home", "location_type", "primary_inspection_category",
         )  # fmt: skip
         locations = locations.with_columns(
-            la_code=la_codes(locations["la_name"]),
             adult_social_care=social_care(
                 locations["location_type"], locations["primary_inspection_category"]
             ),
@@ -193,7 +198,7 @@ def _providers(workbook: Workbook, fallback: pl.DataFrame) -> pl.DataFrame:
         {
             "provider_id": cells.text(table, "Provider ID"),
             "name": cells.text(table, "Provider Name"),
-            "postcode": cells.text(table, "Provider Post Code"),
+            "postcode": cells.normal_postcodes(cells.text(table, "Provider Post Code")),
             "la_name": cells.text(table, "Provider Local Authority"),
         }
     ).filter(pl.col("provider_id").is_not_null())

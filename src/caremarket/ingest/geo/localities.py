@@ -88,7 +88,7 @@ class LocalitiesAdapter:
                 row=table.file_row(i),
                 column="district_code" if "district_code" in table.frame.columns else None,
             )
-            for i in neither.arg_true().head(1000).to_list()
+            for i in neither.arg_true().to_list()
         ]
         frame = pl.DataFrame(
             {
@@ -142,8 +142,6 @@ def _district_problems(
                 value=code,
             )
         )
-        if len(problems) >= 1000:
-            break
     return problems
 
 
@@ -162,7 +160,7 @@ def _placed_twice(table: RawTable, frame: pl.DataFrame) -> list[DataProblem]:
                 column=column,
                 value=r[column],
             )
-            for r in again.head(1000).iter_rows(named=True)
+            for r in again.iter_rows(named=True)
         ]
     return problems
 

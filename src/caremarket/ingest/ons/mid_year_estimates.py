@@ -185,7 +185,7 @@ def _read_wide(table: RawTable, year: int, sex: str) -> tuple[pl.DataFrame, list
 
 
 def _duplicate_codes(table: RawTable, codes: pl.Series) -> list[DataProblem]:
-    repeated = (codes.is_not_null() & ~codes.is_first_distinct()).arg_true().head(1000)
+    repeated = (codes.is_not_null() & ~codes.is_first_distinct()).arg_true()
     return [
         DataProblem(
             ProblemCode.DUPLICATE_ID,
@@ -300,5 +300,5 @@ def _duplicate_problems(table: RawTable, duplicate: pl.DataFrame) -> list[DataPr
             column="GEOGRAPHY_CODE",
             value=r["area_code"],
         )
-        for r in duplicate.head(1000).iter_rows(named=True)
+        for r in duplicate.iter_rows(named=True)
     ]

@@ -114,7 +114,7 @@ class SnppAdapter:
                 row=r["row"],
                 column=str(r["year"]),
             )
-            for r in missing.head(1000).iter_rows(named=True)
+            for r in missing.iter_rows(named=True)
         ]
         long = long.filter(~pl.col("row").is_in(missing["row"].implode()))
         keys = ["area_code", "year", "sex"]
@@ -133,7 +133,7 @@ class SnppAdapter:
                 column="AREA_CODE",
                 value=r["area_code"],
             )
-            for r in repeated.unique("row", maintain_order=True).head(1000).iter_rows(named=True)
+            for r in repeated.unique("row", maintain_order=True).iter_rows(named=True)
         ]
         population = (
             single.join(bad, on=keys, how="anti")

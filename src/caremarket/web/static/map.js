@@ -57,14 +57,32 @@
     return response.json();
   }
 
+  // Every text from the API goes in through textContent or setAttribute: never innerHTML.
+  function el(tag, attributes, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attributes || {})) node.setAttribute(key, String(value));
+    for (const child of children) {
+      node.append(child instanceof Node ? child : document.createTextNode(String(child ?? "")));
+    }
+    return node;
+  }
+
+  function tooltip(text) {
+    return el("span", {}, text);
+  }
+
   function showArea(code, name) {
     const query = params({ metric: null, level: null, rating: null, locality: null });
     getJSON(`/api/v1/areas/${encodeURIComponent(code)}?${query}`).then((data) => {
       const body = document.getElementById("details-body");
       document.getElementById("details-hint").textContent = "";
       const items = data.figures.map((f) =>
-        `<li><span>${f.label}</span><strong data-metric="${f.metric}">${f.suppressed ? "*" : format(f.value, f.unit)}</strong></li>`).join("");
-      body.innerHTML = `<h3 id="area-name">${name}</h3><p>As at ${data.as_of}</p><ul class="details-list">${items}</ul>`;
+        el("li", {}, el("span", {}, f.label),
+          el("strong", { "data-metric": f.metric }, f.suppressed ? "*" : format(f.value, f.unit))));
+      body.replaceChildren(
+        el("h3", { id: "area-name" }, name),
+        el("p", {}, `As at ${data.as_of}`),
+        el("ul", { class: "details-list" }, ...items));
     }).catch((error) => { document.getElementById("details-body").textContent = error.message; });
   }
 
@@ -72,15 +90,13 @@
     const body = document.getElementById("details-body");
     document.getElementById("details-hint").textContent = "";
     const rating = (p.rating || "not_rated").replace(/_/g, " ");
-    body.innerHTML = `<h3>${escapeHtml(p.name || p.location_id)}</h3>
-      <ul class="details-list"><li><span>Provider</span><span>${escapeHtml(p.provider_name || "-")}</span></li>
-      <li><span>Rating</span><span>${rating}</span></li><li><span>Beds</span><span>${p.beds ?? "-"}</span></li>
-      <li><span>District</span><span>${escapeHtml(p.district_name || "-")}</span></li></ul>
-      <p><a href="/locations/${encodeURIComponent(p.location_id)}">Location profile</a></p>`;
-  }
-
-  function escapeHtml(text) {
-    return String(text).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+    const row = (label, value) => el("li", {}, el("span", {}, label), el("span", {}, value));
+    body.replaceChildren(
+      el("h3", {}, p.name || p.location_id),
+      el("ul", { class: "details-list" },
+        row("Provider", p.provider_name || "-"), row("Rating", rating),
+        row("Beds", p.beds ?? "-"), row("District", p.district_name || "-")),
+      el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.location_id)}` }, "Location profile")));
   }
 
   function drawAreas(collection) {
@@ -92,7 +108,7 @@
       style: (f) => ({ color: "#0b0c0c", weight: 1.2, fillOpacity: 0.75, fillColor: shade(f.properties.value, cuts) }),
       onEachFeature: (f, layer) => {
         const text = `${f.properties.area_name}: ${f.properties.suppressed ? "hidden (small number)" : format(f.properties.value, unit)}`;
-        layer.bindTooltip(escapeHtml(text));
+        layer.bindTooltip(tooltip(text));
         layer.on("click", () => showArea(f.properties.area_code, f.properties.area_name));
       },
     }).addTo(map);
@@ -100,20 +116,27 @@
     if (!fitted && collection.features.length) { map.fitBounds(areaLayer.getBounds()); fitted = true; }
     const legend = document.getElementById("legend");
     const label = collection.metadata.metric.label;
+    const swatch = (style) => { const node = el("span", { class: "swatch" }); Object.assign(node.style, style); return node; };
+    const dot = (style) => { const node = swatch(style); node.classList.add("dot"); return node; };
     const steps = SHADES.map((colour, i) => {
       const low = i === 0 ? "" : format(cuts[i - 1], unit);
       const high = i < cuts.length ? format(cuts[i], unit) : "";
-      return `<span><span class="swatch" style="background:${colour}"></span>${i === 0 ? "up to " + high : i === SHADES.length - 1 ? "over " + low : low + " to " + high}</span>`;
+      const text = i === 0 ? "up to " + high : i === SHADES.length - 1 ? "over " + low : low + " to " + high;
+      return el("span", {}, swatch({ background: colour }), text);
     });
-    const dots = Object.entries(RATING_COLOURS).map(([k, c]) => `<span><span class="swatch dot" style="background:${c}"></span>${k.replace(/_/g, " ")}</span>`);
+    const dots = Object.entries(RATING_COLOURS).map(([k, c]) => el("span", {}, dot({ background: c }), k.replace(/_/g, " ")));
     const yours = document.getElementById("map").dataset.provider
-      ? `<span><span class="swatch dot" style="border:3px solid #4c2c92"></span>your locations</span>` : "";
-    legend.innerHTML = `<strong>${label}</strong> ${cuts.length ? steps.join("") : ""} <strong>Locations</strong> ${dots.join("")}${yours}`;
+      ? [el("span", {}, dot({ border: "3px solid #4c2c92" }), "your locations")] : [];
+    legend.replaceChildren(el("strong", {}, label), " ", ...(cuts.length ? steps : []), " ",
+      el("strong", {}, "Locations"), " ", ...dots, ...yours);
     const tbody = document.querySelector("#areas-table tbody");
     document.getElementById("areas-caption").textContent = `${label} (${unit}), as at ${collection.metadata.as_of}`;
-    tbody.innerHTML = collection.features.map((f) =>
-      `<tr><th scope="row">${escapeHtml(f.properties.area_name)}</th><td>${f.properties.suppressed ? "*" : format(f.properties.value, unit)}</td>
-       <td><button type="button" class="linkish" data-code="${escapeHtml(f.properties.area_code)}" data-name="${escapeHtml(f.properties.area_name)}">Show figures</button></td></tr>`).join("");
+    tbody.replaceChildren(...collection.features.map((f) => el("tr", {},
+      el("th", { scope: "row" }, f.properties.area_name),
+      el("td", {}, f.properties.suppressed ? "*" : format(f.properties.value, unit)),
+      el("td", {}, el("button", {
+        type: "button", class: "linkish", "data-code": f.properties.area_code, "data-name": f.properties.area_name,
+      }, "Show figures")))));
   }
 
   function drawPoints(collection) {
@@ -129,7 +152,7 @@
         });
       },
       onEachFeature: (f, layer) => {
-        layer.bindTooltip(escapeHtml(f.properties.name || f.properties.location_id));
+        layer.bindTooltip(tooltip(f.properties.name || f.properties.location_id));
         layer.on("click", () => showLocation(f.properties));
       },
     }).addTo(map);
@@ -138,9 +161,9 @@
       .sort((a, b) => String(a.name).localeCompare(String(b.name)));
     document.getElementById("locations-summary").textContent =
       `List the ${named.length} locations shown`;
-    document.getElementById("locations-list").innerHTML = named.map((p) =>
-      `<li><a href="/locations/${encodeURIComponent(p.location_id)}">${escapeHtml(p.name || p.location_id)}</a>
-       ${(p.rating || "not_rated").replace(/_/g, " ")}, ${escapeHtml(p.district_name || "")}</li>`).join("");
+    document.getElementById("locations-list").replaceChildren(...named.map((p) => el("li", {},
+      el("a", { href: `/locations/${encodeURIComponent(p.location_id)}` }, p.name || p.location_id),
+      ` ${(p.rating || "not_rated").replace(/_/g, " ")}, ${p.district_name || ""}`)));
   }
 
   function refresh() {
