@@ -84,7 +84,15 @@ def solve_vrptw(problem: Problem, stop: StoppingCriterion, seed: int) -> Plan | 
     calls: dict[int, list[Call]] = {k: [] for k in range(len(problem.carers))}
     for route in result.best.routes():
         k = route.vehicle_type()
+        carer = problem.carers[k]
+        # PyVRP times in whole thousandths of a minute; re-time in exact minutes so that
+        # no call starts before the carer can arrive or before its window opens.
+        at, clock = carer.start_place, carer.shift_start
         for item in route.schedule():
             if item.is_client():
-                calls[k].append(Call(problem.visits[item.idx].id, 0, item.start_time / SCALE))
+                visit = problem.visits[item.idx]
+                arrival = clock + float(problem.travel[at, visit.place])
+                start = max(item.start_time / SCALE, arrival, visit.earliest)
+                calls[k].append(Call(visit.id, 0, start))
+                at, clock = visit.place, start + visit.needs[0].duration
     return Plan(tuple(Route(c.id, tuple(calls[k])) for k, c in enumerate(problem.carers)))
