@@ -143,13 +143,13 @@ def test_a_visit_no_carer_can_make_is_unplaced_with_the_reason() -> None:
 
 
 def test_a_call_never_starts_before_the_carer_can_arrive() -> None:
-    """Travel of 2 x sqrt(2) minutes is not rounded away: the call starts on arrival or later."""
+    """Travel of sqrt(2) minutes is not rounded away: the call starts on arrival or later."""
     problem = Problem(
         visits=(Visit("V0", "P000000", 1, 420.0, 422.0, (Need(frozenset(), 10),)),),
         carers=(Carer("C1", 0, 0, 420, 720, frozenset()),),
-        places=(Place("home", 0, 0), Place("p1", 2, 2)),
-        travel=np.array([[0.0, 2 * math.sqrt(2)], [2 * math.sqrt(2), 0.0]]),
+        places=(Place("home", 0, 0), Place("p1", 1, 1)),
+        travel=np.array([[0.0, math.sqrt(2)], [math.sqrt(2), 0.0]]),
     )
     plan = solve(problem, MaxIterations(20), seed=0)
     assert check(problem, plan).is_feasible, check(problem, plan).violations
-    assert plan.routes[0].calls[0].start >= 420.0 + 2 * math.sqrt(2)
+    assert plan.routes[0].calls[0].start >= 420.0 + math.sqrt(2)
