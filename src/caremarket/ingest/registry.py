@@ -10,6 +10,8 @@ from caremarket.ingest.cqc.ratings import LatestRatingsAdapter
 from caremarket.ingest.geo.boundaries import BoundariesAdapter
 from caremarket.ingest.geo.localities import LocalitiesAdapter
 from caremarket.ingest.geo.postcodes import PostcodeLookupAdapter
+from caremarket.ingest.nhs.ascof_open_data import AscofOpenDataAdapter
+from caremarket.ingest.nhs.ascof_tables import AscofTablesAdapter
 from caremarket.ingest.ons.mid_year_estimates import (
     MidYearEstimatesAdapter,
     NomisPopulationAdapter,
@@ -26,5 +28,7 @@ TABULAR_ADAPTERS: list[Adapter] = [
     SnppAdapter(),
     PostcodeLookupAdapter(),
     LocalitiesAdapter(),
+    AscofOpenDataAdapter(),
+    AscofTablesAdapter(),
 ]
 JSON_ADAPTERS: list[JsonAdapter] = [CqcApiAdapter(), BoundariesAdapter()]

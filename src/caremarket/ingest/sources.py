@@ -177,6 +177,15 @@ COUNCIL_NARRATIVE = Source(
     url="",
 )
 
+NHS_ASCOF = Source(
+    id="nhs_ascof",
+    title="Measures from the Adult Social Care Outcomes Framework (ASCOF)",
+    publisher="NHS England",
+    licence=Licence.OGL_3,
+    cadence="yearly",
+    url="https://digital.nhs.uk/data-and-information/publications/statistical/adult-social-care-outcomes-framework-ascof",
+)
+
 COUNCIL_SOURCES: tuple[Source, ...] = (
     COUNCIL_SERVICE_AGREEMENTS,
     COUNCIL_INTERIM_CARE_LIST,
@@ -197,6 +206,7 @@ SOURCES: tuple[Source, ...] = (
     ONS_BOUNDARIES,
     ONS_POSTCODES,
     COUNCIL_LOCALITIES,
+    NHS_ASCOF,
     *COUNCIL_SOURCES,
 )
 
