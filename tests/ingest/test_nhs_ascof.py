@@ -5,20 +5,20 @@ and on constructed files with one defect each."""
 from __future__ import annotations
 
 import csv
-import zipfile
 import xml.etree.ElementTree as ET
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
+from tests.conftest import SHARED_DATA
 
 from caremarket.domain.ascof import Numbering, find_measure
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.problem import DataProblemError, ProblemCode
 from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
-from tests.conftest import SHARED_DATA
 
 OPEN_DATA = "nhs/ascof_2020-21_open_data.xlsx"
 TABLES = "nhs/ascof_timeseries_2015-16_to_2024-25.ods"
