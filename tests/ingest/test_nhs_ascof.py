@@ -300,3 +300,22 @@ def test_time_series_constructed_sheet_loads(tmp_path: Path) -> None:
         row = store.query("SELECT la_code, measure_code, year, value FROM ascof_value").rows()
     assert row == [("E10000019", "2C", "2024-25", 588.1)]
     assert str(result.release_date) == "2025-03-31"
+
+
+def test_metric_names_the_release_of_each_year(loaded: DuckDBStore) -> None:
+    """Gathered for a council, the 2C metric gives both years and names both releases."""
+    from datetime import date
+
+    from caremarket.analysis import evaluate, gather
+    from caremarket.domain.area import council_named
+    from caremarket.metrics.outcomes import ASCOF_METRICS
+
+    gathered = gather(loaded, council_named("Lincolnshire"), date(2026, 1, 1))
+    value, rank = ASCOF_METRICS["2C"]
+    result = evaluate(gathered, value)
+    assert result.frame.select("period", "value").rows() == [("2020-21", 432.9), ("2024-25", 588.1)]
+    assert {r.file_name for r in result.releases} == {Path(OPEN_DATA).name, Path(TABLES).name}
+    # 2020-21 Northamptonshire is two councils on the 2025 list, neither with a value then.
+    ranks = evaluate(gathered, rank).frame.select("period", "value", "n").rows()
+    assert ranks[0] == ("2020-21", None, 8)
+    assert ranks[1][0] == "2024-25" and ranks[1][1] is not None
