@@ -22,6 +22,7 @@ AREA_COLUMNS: dict[str, str] = {
     "local_assessment": "la_code",
     "narrative_block": "la_code",
     "ascof_value": "la_code",
+    "ascfr_value": "la_code",
 }
 
 

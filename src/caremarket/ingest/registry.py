@@ -10,6 +10,8 @@ from caremarket.ingest.cqc.ratings import LatestRatingsAdapter
 from caremarket.ingest.geo.boundaries import BoundariesAdapter
 from caremarket.ingest.geo.localities import LocalitiesAdapter
 from caremarket.ingest.geo.postcodes import PostcodeLookupAdapter
+from caremarket.ingest.nhs.ascfr_activity import AscfrActivityAdapter
+from caremarket.ingest.nhs.ascfr_coded import AscfrCodedAdapter
 from caremarket.ingest.nhs.ascof_open_data import AscofOpenDataAdapter
 from caremarket.ingest.nhs.ascof_tables import AscofTablesAdapter
 from caremarket.ingest.ons.mid_year_estimates import (
@@ -30,5 +32,7 @@ TABULAR_ADAPTERS: list[Adapter] = [
     LocalitiesAdapter(),
     AscofOpenDataAdapter(),
     AscofTablesAdapter(),
+    AscfrActivityAdapter(),
+    AscfrCodedAdapter(),
 ]
 JSON_ADAPTERS: list[JsonAdapter] = [CqcApiAdapter(), BoundariesAdapter()]

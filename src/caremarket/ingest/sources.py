@@ -186,6 +186,15 @@ NHS_ASCOF = Source(
     url="https://digital.nhs.uk/data-and-information/publications/statistical/adult-social-care-outcomes-framework-ascof",
 )
 
+NHS_ASCFR = Source(
+    id="nhs_ascfr",
+    title="Adult Social Care Finance Return (ASC-FR)",
+    publisher="NHS England",
+    licence=Licence.OGL_3,
+    cadence="yearly",
+    url="https://digital.nhs.uk/data-and-information/publications/statistical/adult-social-care-activity-and-finance-report",
+)
+
 COUNCIL_SOURCES: tuple[Source, ...] = (
     COUNCIL_SERVICE_AGREEMENTS,
     COUNCIL_INTERIM_CARE_LIST,
@@ -207,6 +216,7 @@ SOURCES: tuple[Source, ...] = (
     ONS_POSTCODES,
     COUNCIL_LOCALITIES,
     NHS_ASCOF,
+    NHS_ASCFR,
     *COUNCIL_SOURCES,
 )
 

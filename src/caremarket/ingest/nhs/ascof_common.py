@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from caremarket.domain.area import GSS_CODE, Area, find_council
+from caremarket.domain.area import GSS_CODE, Area, england_areas, find_council
 
 MARKERS: dict[str, str] = {
     "[x]": "[x]: no data available",
@@ -67,7 +67,7 @@ class Councils:
             if area is not None and area.code == code.strip().upper():
                 return area
         if name:
-            area = find_council(name)
+            area = find_council(name) or _loose_names().get(_loose(name))
             if area is not None:
                 if code and code.strip() and code.strip() != area.code:
                     self.by_name[f"{name} ({code.strip()})"] = area.code
@@ -87,3 +87,15 @@ class Councils:
             gone = ", ".join(f"{v} ({k})" for k, v in sorted(self.abolished.items()))
             parts.append(f"left out, no council on the 2025 GSS list: {gone}")
         return "; ".join(parts)
+
+
+def _loose(name: str) -> str:
+    """A council name with hyphens, `the`, `borough` and `city of` taken out."""
+    text = re.sub(r"[-,&]", " ", name.lower()).replace(" and ", " ")
+    words = [w for w in text.split() if w not in {"the", "borough", "city", "of", "council"}]
+    return " ".join(words)
+
+
+def _loose_names() -> dict[str, Area]:
+    """Councils by loose name (`Stoke on Trent`, `Telford and the Wrekin`, `Bedford Borough`)."""
+    return {_loose(a.name): a for a in england_areas() if a.is_council}

@@ -10,7 +10,6 @@ from the file name (`2020-21`) or from --release-date.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -20,7 +19,8 @@ from caremarket.domain.ascof import find_measure, numbering_of_year
 from caremarket.ingest import cells
 from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
 from caremarket.ingest.nhs.ascof_common import EXPECTED_VALUE, Councils, read_cell
-from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
+from caremarket.ingest.nhs.financial_year import year_from
+from caremarket.ingest.problem import DataProblem, ProblemCode
 from caremarket.ingest.sources import NHS_ASCOF
 from caremarket.ingest.workbook import FileFormat, Workbook
 
@@ -41,29 +41,6 @@ _TYPES = {
     "base": "respondents",
     "margin of error": None,
 }
-_YEAR_IN_NAME = re.compile(r"(20\d\d)[-_ ](\d\d)(?!\d)")
-
-
-def year_from(file: str, options: ReadOptions) -> tuple[str, str]:
-    """The financial year the file describes and how it was found; DataProblemError if none."""
-    if options.release_date is not None:
-        day = options.release_date
-        start = day.year if day.month >= 4 else day.year - 1
-        return f"{start}-{(start + 1) % 100:02d}", "financial year from --release-date"
-    for found in _YEAR_IN_NAME.finditer(file):
-        start, end = int(found[1]), int(found[2])
-        if (start + 1) % 100 == end:
-            return f"{start}-{end:02d}", "financial year from the file name"
-    raise DataProblemError(
-        [
-            DataProblem(
-                ProblemCode.NO_RELEASE_DATE,
-                file,
-                "the financial year in the file name (e.g. ascof_2020-21.csv) or "
-                "--release-date on the last day of the year (e.g. 2021-03-31)",
-            )
-        ]
-    )
 
 
 class AscofOpenDataAdapter:
