@@ -116,7 +116,6 @@ class AscfrCodedAdapter:
                 value_name="value",
             )
             .with_columns(
-                line=pl.col("line"),
                 unit=pl.lit("GBP"),
                 value_note=pl.when(pl.col("value").is_null())
                 .then(pl.lit("blank in the release"))
