@@ -56,6 +56,7 @@ MISSING_HINTS: Mapping[Input, str] = {
     Input.POPULATION: "no ONS population estimates for the council: load a mid-year estimate",
     Input.PROJECTION: "no ONS sub-national population projection: load an SNPP release",
     Input.NATIONAL: "no release covering comparator councils: load a national release",
+    Input.ASCOF: "no ASCOF release covers the council: load NHS England's ASCOF tables",
 }
 
 
@@ -172,6 +173,30 @@ def _population(
     return rows.select("area_code", "year", "sex", "age", "persons"), rows
 
 
+def _ascof(store: Store, council: Area, as_of: date) -> tuple[pl.DataFrame | None, pl.DataFrame]:
+    """ASCOF rows of the region's councils, each cell from the latest release giving it."""
+    if not _table_exists(store, "ascof_value"):
+        return None, pl.DataFrame()
+    codes = sorted(
+        a.code for a in england_areas() if a.is_council and a.region_code == council.region_code
+    )
+    rows = store.query(
+        """
+        SELECT a.*, r.source_id, r.source_title, r.release_date, r.licence, r.file_name
+        FROM ascof_value a JOIN release r USING (release_id)
+        WHERE a.la_code IN (SELECT unnest(?)) AND r.release_date <= ?
+        QUALIFY row_number() OVER (
+            PARTITION BY a.la_code, a.measure_code, a.breakdown, a.year
+            ORDER BY r.release_date DESC, r.loaded_at DESC) = 1
+        """,
+        [codes, as_of],
+    )
+    if rows.filter(pl.col("la_code") == council.code).is_empty():
+        return None, rows
+    used = rows.filter(pl.col("la_code") == council.code).unique("release_id")
+    return rows.drop("source_id", "source_title", "release_date", "licence", "file_name"), used
+
+
 def _districts(store: Store, council: Area, as_of: date) -> pl.DataFrame:
     localities = council_localities(store, council, as_of)
     by_district = (
@@ -250,6 +275,11 @@ def gather(
         if rows is not None:
             found[which.value] = rows
             releases[which] = used_releases(f"population {kind}s", release)
+
+    ascof, ascof_releases = _ascof(store, council, day)
+    if ascof is not None:
+        found["ascof"] = ascof
+        releases[Input.ASCOF] = used_releases("ASCOF outcomes", ascof_releases)
 
     regional, short = _comparators(store, council, day, national, comparators)
     if regional is not None:

@@ -379,6 +379,58 @@ NARRATIVE_BLOCK = Table(
     ("release_id", "section", "sector", "client_group", "locality", "position"),
 )
 
+ASCOF_VALUE = Table(
+    "ascof_value",
+    "An Adult Social Care Outcomes Framework measure for a council and year (NHS England).",
+    (
+        _RELEASE_ID,
+        _c("la_code", T, "GSS code of the council", required=True),
+        _c("la_name", T, "the council as the release names it"),
+        _c(
+            "measure_code",
+            T,
+            "the measure in the 2023-24 numbering (see caremarket.domain.ascof); "
+            "`old-<code>` for a measure retired then",
+            required=True,
+        ),
+        _c("published_code", T, "the code as the release prints it", required=True),
+        _c("breakdown", T, "`total`, or the age band or sex the release gives", required=True),
+        _c("year", T, "financial year, e.g. 2024-25", required=True),
+        _c("numerator", F, "null when the release gives none or withholds it"),
+        _c("denominator", F, "null when the release gives none or withholds it"),
+        _c("respondents", F, "survey respondents behind the value, for survey measures"),
+        _c("value", F, "the measure's outcome; null when unknown (see value_note), never 0"),
+        _c("unit", T, "percent, per 100,000 people or score", required=True),
+        _c("value_note", T, "why the value is null: the release's marker and its meaning"),
+    ),
+    ("release_id", "la_code", "measure_code", "breakdown", "year"),
+)
+
+ASCFR_VALUE = Table(
+    "ascfr_value",
+    "An Adult Social Care Finance Return figure for a council and year (NHS England).",
+    (
+        _RELEASE_ID,
+        _c("la_code", T, "GSS code of the council", required=True),
+        _c("la_name", T, "the council as the release names it"),
+        _c("year", T, "financial year, e.g. 2016-17", required=True),
+        _c("line", T, "the release's own id of the row (UUID), or its row number", required=True),
+        _c("measure", T, "e.g. activity, gross_current_expenditure", required=True),
+        _c("care_type", T, "as published; `code N` where its reference is not declared"),
+        _c("activity_provision", T, "in house or external, as published"),
+        _c("age_band", T),
+        _c("primary_support_reason", T),
+        _c("support_setting", T, "null where the release says not applicable (-)"),
+        _c("purpose", T, "short-term purpose; null where not applicable"),
+        _c("carer_support_type", T),
+        _c("data_type", T, "mandatory or voluntary return item"),
+        _c("value", F, "null when unknown (see value_note), never 0 for unknown"),
+        _c("unit", T, "GBP, or `activity as published` for the activity tables", required=True),
+        _c("value_note", T, "why the value is null, or the release's note (e.g. estimate)"),
+    ),
+    ("release_id", "line", "measure"),
+)
+
 TABLES: tuple[Table, ...] = (
     RELEASE,
     RELEASE_COVERAGE,
@@ -398,6 +450,8 @@ TABLES: tuple[Table, ...] = (
     FEE_RATE,
     LOCAL_ASSESSMENT,
     NARRATIVE_BLOCK,
+    ASCOF_VALUE,
+    ASCFR_VALUE,
 )
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}

@@ -21,6 +21,8 @@ AREA_COLUMNS: dict[str, str] = {
     "fee_rate": "la_code",
     "local_assessment": "la_code",
     "narrative_block": "la_code",
+    "ascof_value": "la_code",
+    "ascfr_value": "la_code",
 }
 
 

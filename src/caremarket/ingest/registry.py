@@ -10,6 +10,10 @@ from caremarket.ingest.cqc.ratings import LatestRatingsAdapter
 from caremarket.ingest.geo.boundaries import BoundariesAdapter
 from caremarket.ingest.geo.localities import LocalitiesAdapter
 from caremarket.ingest.geo.postcodes import PostcodeLookupAdapter
+from caremarket.ingest.nhs.ascfr_activity import AscfrActivityAdapter
+from caremarket.ingest.nhs.ascfr_coded import AscfrCodedAdapter
+from caremarket.ingest.nhs.ascof_open_data import AscofOpenDataAdapter
+from caremarket.ingest.nhs.ascof_tables import AscofTablesAdapter
 from caremarket.ingest.ons.mid_year_estimates import (
     MidYearEstimatesAdapter,
     NomisPopulationAdapter,
@@ -26,5 +30,9 @@ TABULAR_ADAPTERS: list[Adapter] = [
     SnppAdapter(),
     PostcodeLookupAdapter(),
     LocalitiesAdapter(),
+    AscofOpenDataAdapter(),
+    AscofTablesAdapter(),
+    AscfrActivityAdapter(),
+    AscfrCodedAdapter(),
 ]
 JSON_ADAPTERS: list[JsonAdapter] = [CqcApiAdapter(), BoundariesAdapter()]

@@ -177,6 +177,24 @@ COUNCIL_NARRATIVE = Source(
     url="",
 )
 
+NHS_ASCOF = Source(
+    id="nhs_ascof",
+    title="Measures from the Adult Social Care Outcomes Framework (ASCOF)",
+    publisher="NHS England",
+    licence=Licence.OGL_3,
+    cadence="yearly",
+    url="https://digital.nhs.uk/data-and-information/publications/statistical/adult-social-care-outcomes-framework-ascof",
+)
+
+NHS_ASCFR = Source(
+    id="nhs_ascfr",
+    title="Adult Social Care Finance Return (ASC-FR)",
+    publisher="NHS England",
+    licence=Licence.OGL_3,
+    cadence="yearly",
+    url="https://digital.nhs.uk/data-and-information/publications/statistical/adult-social-care-activity-and-finance-report",
+)
+
 COUNCIL_SOURCES: tuple[Source, ...] = (
     COUNCIL_SERVICE_AGREEMENTS,
     COUNCIL_INTERIM_CARE_LIST,
@@ -197,6 +215,8 @@ SOURCES: tuple[Source, ...] = (
     ONS_BOUNDARIES,
     ONS_POSTCODES,
     COUNCIL_LOCALITIES,
+    NHS_ASCOF,
+    NHS_ASCFR,
     *COUNCIL_SOURCES,
 )
 

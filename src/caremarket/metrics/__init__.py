@@ -3,7 +3,16 @@
 Importing the package registers every metric (see `registry.METRICS`).
 """
 
-from caremarket.metrics import change, demand, finance, quality, supply, waiting, workforce
+from caremarket.metrics import (
+    change,
+    demand,
+    finance,
+    outcomes,
+    quality,
+    supply,
+    waiting,
+    workforce,
+)
 from caremarket.metrics.registry import METRICS, Input, Level, Metric, Theme, Unit, get_metric
 
 __all__ = [
@@ -17,6 +26,7 @@ __all__ = [
     "demand",
     "finance",
     "get_metric",
+    "outcomes",
     "quality",
     "supply",
     "waiting",

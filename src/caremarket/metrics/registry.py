@@ -47,6 +47,8 @@ class Unit(StrEnum):
     DAYS = "days"
     MONTHS = "months"
     PER_1000 = "per 1,000 people"
+    PER_100000 = "per 100,000 people"
+    SCORE = "score"
     RANK = "rank"
 
 
@@ -60,6 +62,7 @@ class Theme(StrEnum):
     WAITING = "waiting"
     WORKFORCE = "workforce"
     DEMAND = "demand"
+    OUTCOMES = "outcomes"
 
 
 class Input(StrEnum):
@@ -75,6 +78,7 @@ class Input(StrEnum):
     POPULATION = "population"
     PROJECTION = "projection"
     NATIONAL = "national"
+    ASCOF = "ascof"
 
     @property
     def personal(self) -> bool:

@@ -1,0 +1,1 @@
+"""NHS England releases: the Adult Social Care Outcomes Framework (ASCOF)."""
