@@ -134,3 +134,16 @@ def test_lenient_still_refuses_a_file_level_problem(store: DuckDBStore, fixtures
             store, fixtures / "cqc_hsca" / "constructed_hsca_missing_column.csv", lenient=True
         )
     assert _counts(store)["release"] == 0
+
+
+def test_a_service_type_no_remaining_location_has_still_loads(
+    store: DuckDBStore, fixtures: Path, tmp_path: Path
+) -> None:
+    """Without its first location the file still loads: a flag column no location sets is
+    an empty membership, not a crash."""
+    lines = (fixtures / "cqc_hsca" / OK).read_text(encoding="utf-8").splitlines(keepends=True)
+    shorter = tmp_path / OK.replace("constructed", "constructed_shorter")
+    shorter.write_text("".join([lines[0], *lines[2:]]), encoding="utf-8")
+    result = ingest_file(store, shorter)
+    assert result.outcome is Outcome.LOADED
+    assert result.rows == len(lines) - 2

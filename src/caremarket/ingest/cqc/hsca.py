@@ -237,8 +237,12 @@ def _memberships(
         if target is None:
             continue
         flagged = cells.text(table, column).str.to_uppercase() == "Y"
+        chosen = ids.filter(flagged.fill_null(False)).cast(pl.String)
         parts.append(
-            pl.DataFrame({"location_id": ids.filter(flagged.fill_null(False)), name: target})
+            pl.DataFrame(
+                {"location_id": chosen, name: [target] * chosen.len()},
+                schema={"location_id": pl.String, name: pl.String},
+            )
         )
     if not parts:
         return pl.DataFrame(schema={"location_id": pl.String, name: pl.String})
