@@ -225,3 +225,21 @@ def test_a_damaged_xls_is_read_within_a_memory_limit(shared_data: Path, tmp_path
         open_workbook(path)
     [problem] = error.value.problems
     assert (problem.code, problem.file) == (C.TOO_LARGE, "damaged.xls")
+
+
+def test_scientific_notation_only_where_a_release_writes_it() -> None:
+    """ASC-FR's rounding residues (-2.32E-14) read as numbers where allowed; beds-style columns
+    still refuse exponents, and no exponent may overflow to infinity."""
+    import polars as pl
+
+    from caremarket.ingest import cells
+    from caremarket.ingest.workbook import RawTable
+
+    table = RawTable(
+        "f.csv", "f.csv", 1, pl.DataFrame({"v": ["-2.32E-14", "52.95", "1e999", "inf", "1e3"]})
+    )
+    loose, loose_problems = cells.number(table, "v", scientific=True)
+    assert loose.to_list()[:2] == [-2.32e-14, 52.95]
+    assert [p.value for p in loose_problems] == ["1e999", "inf"]
+    _, strict_problems = cells.number(table, "v")
+    assert [p.value for p in strict_problems] == ["-2.32E-14", "1e999", "inf", "1e3"]

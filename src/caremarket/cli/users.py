@@ -35,6 +35,13 @@ def _store(url: str | None, folder: Path | None) -> Iterator[PostgresAccountStor
             store.close()
 
 
+def _password(from_stdin: bool, prompt: str) -> str:
+    """A password from standard input's first line, or asked for twice without echo."""
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(typer.prompt(prompt, hide_input=True, confirmation_prompt=True))
+
+
 @users.command("add")
 def add(
     name: Annotated[str, typer.Argument(help="User name.")],
@@ -49,10 +56,7 @@ def add(
     accounts_dir: AccountsDirOption = None,
 ) -> None:
     """Add a council or provider user (the password is hashed with Argon2id)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin, "Password")
     with _store(accounts_url, accounts_dir) as store:
         try:
             user = store.add_user(name, password, role, provider_id)
@@ -120,10 +124,7 @@ def reset_password(
     accounts_dir: AccountsDirOption = None,
 ) -> None:
     """Give a user a new password and end their sessions (API tokens stay: see `revoke`)."""
-    if password_stdin:
-        password = sys.stdin.readline().rstrip("\n")
-    else:
-        password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
+    password = _password(password_stdin, "New password")
     with _store(accounts_url, accounts_dir) as store:
         try:
             ended = store.reset_password(name, password)

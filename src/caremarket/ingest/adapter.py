@@ -94,3 +94,12 @@ def find_header(rows: Sequence[Sequence[str | None]], must_have: Sequence[str]) 
         if wanted <= cells:
             return index + 1
     return None
+
+
+def sheet_with_header(workbook: Workbook, must_have: Sequence[str]) -> Match | None:
+    """The first sheet (and its header row) whose header has every name in `must_have`."""
+    for name in workbook.sheet_names:
+        row = find_header(workbook.head(name), must_have)
+        if row is not None:
+            return Match(name, row)
+    return None

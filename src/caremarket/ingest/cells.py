@@ -62,6 +62,9 @@ def required(table: RawTable, column: str, expected: str) -> list[DataProblem]:
 _DIGITS = r"(?:\d{1,3}(?:,\d{3})+|\d{1,15})"
 _WHOLE_TEXT = rf"^\s*\+?{_DIGITS}(?:\.0*)?\s*$"
 _NUMBER_TEXT = rf"^\s*[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)\s*$"
+# A release that writes some values in scientific notation (ASC-FR's rounding residues
+# such as -2.32E-14): a decimal with a short exponent, still finite.
+_SCIENTIFIC_TEXT = rf"^\s*[+-]?(?:{_DIGITS}(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{{1,3}})?\s*$"
 _MAX_DIGITS = 15
 
 
@@ -74,7 +77,7 @@ def _strict(values: pl.Series, pattern: str) -> tuple[pl.Series, pl.Series]:
         pl.when(fits).then(values.str.replace_all(r"[,\s]", "")).otherwise(None)
     ).to_series()
     parsed = cleaned.cast(pl.Float64, strict=False)
-    bad = values.is_not_null() & (~fits | parsed.is_null())
+    bad = values.is_not_null() & (~fits | parsed.is_null() | parsed.is_infinite().fill_null(False))
     return parsed, bad
 
 
@@ -94,10 +97,13 @@ def whole_number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProb
     return pl.select(result.cast(pl.Int64).alias(column)).to_series(), problems
 
 
-def number(table: RawTable, column: str) -> tuple[pl.Series, list[DataProblem]]:
-    """A column of decimal numbers, e.g. latitude (digits and a point; no exponent)."""
+def number(
+    table: RawTable, column: str, *, scientific: bool = False
+) -> tuple[pl.Series, list[DataProblem]]:
+    """A column of decimal numbers, e.g. latitude (digits and a point; an exponent only
+    where the release is known to write them: `scientific`)."""
     values = text(table, column)
-    parsed, bad = _strict(values, _NUMBER_TEXT)
+    parsed, bad = _strict(values, _SCIENTIFIC_TEXT if scientific else _NUMBER_TEXT)
     problems = problems_where(
         table, column, bad, values, ProblemCode.NOT_A_NUMBER, "a number in digits (such as 52.95)"
     )

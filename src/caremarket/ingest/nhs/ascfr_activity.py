@@ -15,7 +15,7 @@ from datetime import date
 import polars as pl
 
 from caremarket.ingest import cells
-from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
+from caremarket.ingest.adapter import Match, Parsed, ReadOptions, sheet_with_header
 from caremarket.ingest.nhs.ascof_common import Councils
 from caremarket.ingest.nhs.financial_year import year_from
 from caremarket.ingest.sources import NHS_ASCFR
@@ -45,11 +45,7 @@ class AscfrActivityAdapter:
 
     def recognise(self, workbook: Workbook) -> Match | None:
         """The sheet whose header has UUID, council name, care type, provision and value."""
-        for name in workbook.sheet_names:
-            row = find_header(workbook.head(name), _SIGNATURE)
-            if row is not None:
-                return Match(name, row)
-        return None
+        return sheet_with_header(workbook, _SIGNATURE)
 
     def read(self, workbook: Workbook, match: Match, options: ReadOptions) -> Parsed:
         """Every council's activity rows, labels as published."""

@@ -18,7 +18,7 @@ import polars as pl
 from caremarket.domain.area import find_council
 from caremarket.domain.ascfr import CODED_DIMENSIONS, decode, undecoded
 from caremarket.ingest import cells
-from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
+from caremarket.ingest.adapter import Match, Parsed, ReadOptions, sheet_with_header
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 from caremarket.ingest.sources import NHS_ASCFR
 from caremarket.ingest.workbook import FileFormat, Workbook
@@ -43,11 +43,7 @@ class AscfrCodedAdapter:
 
     def recognise(self, workbook: Workbook) -> Match | None:
         """The sheet whose header has FY_Ending, GEOGRAPHY_CODE and the *_KEY columns."""
-        for name in workbook.sheet_names:
-            row = find_header(workbook.head(name), _SIGNATURE)
-            if row is not None:
-                return Match(name, row)
-        return None
+        return sheet_with_header(workbook, _SIGNATURE)
 
     def read(self, workbook: Workbook, match: Match, options: ReadOptions) -> Parsed:
         """Every council's money rows, one per coded row and money column."""
@@ -81,7 +77,7 @@ class AscfrCodedAdapter:
         gone = sorted(c for c, a in known.items() if a is None or a.code != c)
         money = {}
         for column in MONEY:
-            parsed, money_problems = cells.number(table, column)
+            parsed, money_problems = cells.number(table, column, scientific=True)
             money[column] = parsed
             problems += money_problems
         keep = cells.good_rows(table, problems) & la_code.is_not_null()

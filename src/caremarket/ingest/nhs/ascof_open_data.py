@@ -17,7 +17,7 @@ import polars as pl
 
 from caremarket.domain.ascof import find_measure, numbering_of_year
 from caremarket.ingest import cells
-from caremarket.ingest.adapter import Match, Parsed, ReadOptions, find_header
+from caremarket.ingest.adapter import Match, Parsed, ReadOptions, sheet_with_header
 from caremarket.ingest.nhs.ascof_common import EXPECTED_VALUE, Councils, read_cell
 from caremarket.ingest.nhs.financial_year import year_from
 from caremarket.ingest.problem import DataProblem, ProblemCode
@@ -51,11 +51,7 @@ class AscofOpenDataAdapter:
 
     def recognise(self, workbook: Workbook) -> Match | None:
         """The sheet whose header has the ASCOF measure code, type and value columns."""
-        for name in workbook.sheet_names:
-            row = find_header(workbook.head(name), _SIGNATURE)
-            if row is not None:
-                return Match(name, row)
-        return None
+        return sheet_with_header(workbook, _SIGNATURE)
 
     def read(self, workbook: Workbook, match: Match, options: ReadOptions) -> Parsed:
         """Every council's measures, one row per measure x breakdown."""
