@@ -134,3 +134,12 @@ def test_demo_builds_loads_and_reports(tmp_path: Path) -> None:
         ).output
     )
     assert len(again) == len(releases)
+
+
+def test_problem_messages_keep_their_square_brackets(tmp_path: Path) -> None:
+    """A file name or value with [x] in it is printed as written, not read as markup."""
+    damaged = tmp_path / "ratings[x].csv"
+    damaged.write_text("Location ID,Location Name\n[x],y\n", encoding="utf-8")
+    shown = runner.invoke(app, ["ingest", "--db", str(tmp_path / "s.duckdb"), str(damaged)])
+    assert shown.exit_code == 1
+    assert "ratings[x].csv" in shown.output

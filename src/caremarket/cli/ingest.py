@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from caremarket.cli.options import WAITING, DbOption, date_option
@@ -78,7 +79,7 @@ def ingest(
                 )
             except DataProblemError as error:
                 failed += 1
-                console.print(f"[red]not loaded[/red] {path}: {error}")
+                console.print(f"[red]not loaded[/red] {escape(str(path))}: {escape(str(error))}")
                 progress.advance(overall)
                 continue
             _report(console, result, path, report if len(paths) == 1 else None)
@@ -98,7 +99,7 @@ def _report(console: Console, result: IngestResult, path: Path, report: Path | N
         f"{result.release_date}, {result.rows} rows, as {result.release_id}"
     )
     if result.note:
-        console.print(f"  [dim]{result.note}[/dim]")
+        console.print(f"  [dim]{escape(result.note)}[/dim]")
     if result.problems:
         target = report or Path.cwd() / (path.name + ".problems.csv")
         count = write_problem_report(result.problems, target)

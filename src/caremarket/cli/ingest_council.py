@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -92,12 +93,14 @@ def ingest_council_command(
         raise typer.BadParameter(str(error), param_hint="--la") from None
     except DataProblemError as error:
         count = write_problem_report(error.problems, target)
-        console.print(f"[red]nothing loaded[/red] from {directory}: {error}")
+        console.print(
+            f"[red]nothing loaded[/red] from {escape(str(directory))}: {escape(str(error))}"
+        )
         console.print(f"{count} problem(s) written to {target}")
         raise typer.Exit(code=1) from None
     _show(console, result, directory)
     for missing in result.missing:
-        console.print(f"[yellow]missing[/yellow] {missing.message}", highlight=False)
+        console.print(f"[yellow]missing[/yellow] {escape(missing.message)}", highlight=False)
     if result.problems or result.missing:
         count = write_problem_report(result.problems + result.missing, target)
         rows = len({(p.file, p.row) for p in result.problems if p.row is not None})
