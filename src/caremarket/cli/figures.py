@@ -12,10 +12,12 @@ from rich.console import Console
 from caremarket.cli.options import DbOption
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.domain.freshness import age_in_words, months_between
+from caremarket.domain.sector import CARE_HOMES
 from caremarket.figures import Breakdown, Figures, council_figures
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
 
+BEDDED = {"all", *(s.value for s in CARE_HOMES)}
 _HEADERS = {
     "client_group": "client group",
     "locations": "locations",
@@ -93,6 +95,8 @@ def print_figures(
     shown = []
     for record in records:
         row = {k: v for k, v in record.items() if k not in ("la_code", "la_name", "as_of", "note")}
+        if row["beds"] is None and row["sector"] not in BEDDED:
+            row["beds"] = "n/a"  # no beds to count outside care homes
         note = record.get("note")
         if isinstance(note, str):
             row["sector"] = f"{row['sector']} [{notes.setdefault(note, len(notes) + 1)}]"
