@@ -11,12 +11,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
+from typing import Any
 
-# A figure's data may be this many months older than the date asked for before
-# outputs warn (CQC publishes monthly: three months is three releases missed).
-WARN_AFTER_MONTHS = 3
-# An MPS edition refuses data more than this many months older than its year's start.
-REFUSE_EDITION_AFTER_MONTHS = 12
+import yaml
+
+
+def _limits() -> dict[str, Any]:
+    """The dated, referenced limits in `data/freshness.yaml`."""
+    text = resources.files("caremarket.domain.data").joinpath("freshness.yaml")
+    loaded: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return loaded
+
+
+# A figure's data may be this many months older than the date asked for before outputs
+# warn; an MPS edition refuses data this many months older than its year's start.
+WARN_AFTER_MONTHS: int = int(_limits()["warn_after_months"])
+REFUSE_EDITION_AFTER_MONTHS: int = int(_limits()["refuse_edition_after_months"])
 
 _DAYS_PER_MONTH = 365.25 / 12
 
