@@ -188,3 +188,16 @@ def test_devon_extract_lists_care_homes_only(store: DuckDBStore, shared_data: Pa
         _row(records, "care_home_nursing")["locations"] == 97
         or _row(records, "care_home_nursing")["locations"] is not None
     )
+
+
+def test_a_store_made_before_facts_were_kept_derives_them(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    """Opened read-only without a release_fact table, the figures derive the same facts."""
+    path = tmp_path / "before.duckdb"
+    with DuckDBStore(path) as made:
+        ingest_file(made, shared_data / API)
+        expected = council_figures(made, council("Devon")).records()
+        made._con.execute("DROP TABLE release_fact")  # tests only: a store from before
+    with DuckDBStore(path, read_only=True) as old:
+        assert council_figures(old, council("Devon")).records() == expected

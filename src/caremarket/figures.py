@@ -324,10 +324,18 @@ RATING_FACTS = frozenset({Fact.OVERALL_RATINGS, Fact.KEY_QUESTION_RATINGS, Fact.
 def _stored_facts(store: Store, release_ids: list[str]) -> pl.DataFrame:
     """Releases' recorded facts (release_id, la_code, fact, known, detail); derived from their
     rows for a release loaded before facts were kept."""
-    found = store.query(
-        "SELECT release_id, la_code, fact, known, detail FROM release_fact "
-        "WHERE release_id IN (SELECT unnest(?))",
-        [release_ids],
+    recorded = store.query(
+        "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'release_fact'"
+    )["n"][0]
+    # A store made before facts were kept, opened read-only, has no such table yet.
+    found = (
+        store.query(
+            "SELECT release_id, la_code, fact, known, detail FROM release_fact "
+            "WHERE release_id IN (SELECT unnest(?))",
+            [release_ids],
+        )
+        if recorded
+        else pl.DataFrame(schema={"release_id": pl.String, **FACT_SCHEMA})
     )
     frames = [found]
     for release_id in sorted(set(release_ids) - set(found["release_id"].to_list())):
