@@ -35,6 +35,11 @@ def _store(url: str | None, folder: Path | None) -> Iterator[PostgresAccountStor
             store.close()
 
 
+PasswordStdinOption = Annotated[
+    bool, typer.Option(help="Read the password from standard input instead of a prompt.")
+]
+
+
 def _password(from_stdin: bool, prompt: str) -> str:
     """A password from standard input's first line, or asked for twice without echo."""
     if from_stdin:
@@ -49,9 +54,7 @@ def add(
     provider_id: Annotated[
         str | None, typer.Option(help="For a provider: its CQC provider id (1-123456789).")
     ] = None,
-    password_stdin: Annotated[
-        bool, typer.Option(help="Read the password from standard input instead of a prompt.")
-    ] = False,
+    password_stdin: PasswordStdinOption = False,
     accounts_url: AccountsUrlOption = None,
     accounts_dir: AccountsDirOption = None,
 ) -> None:
@@ -117,9 +120,7 @@ def remove(
 @users.command("reset-password")
 def reset_password(
     name: Annotated[str, typer.Argument(help="User name.")],
-    password_stdin: Annotated[
-        bool, typer.Option(help="Read the password from standard input instead of a prompt.")
-    ] = False,
+    password_stdin: PasswordStdinOption = False,
     accounts_url: AccountsUrlOption = None,
     accounts_dir: AccountsDirOption = None,
 ) -> None:
