@@ -4,7 +4,7 @@ and figures out of the store through the pure metrics."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -113,8 +113,12 @@ def ingest_file(
     lenient: bool = False,
     accept_shrink: bool = False,
     progress: Progress | None = None,
+    download: Mapping[str, Any] | None = None,
 ) -> IngestResult:
     """Load one release: atomic (all or nothing) and idempotent (same file, no change).
+
+    `download` (listing, url, bytes, content_type, fetched_at) records where a
+    fetched file came from, in the same transaction as its rows.
 
     Strict by default: any data problem stops the load. Lenient: the rows
     without problems load and the problems come back in the result. A
@@ -141,6 +145,10 @@ def ingest_file(
         raise DataProblemError(blocking)
     say("loading")
     release, tables = _release(parsed, digest, path.name)
+    if download is not None:
+        tables["release_download"] = pl.DataFrame(
+            [{**download, "release_id": release["release_id"]}]
+        )
     if not accept_shrink:
         shrunk = _shrink(store, parsed, tables["release_coverage"], path.name)
         if shrunk is not None:

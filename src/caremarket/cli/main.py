@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from caremarket.cli.demo import demo
+from caremarket.cli.fetch import fetch, refresh
 from caremarket.cli.figures import figures
 from caremarket.cli.ingest import ingest
 from caremarket.cli.ingest_council import ingest_council_command
@@ -29,6 +30,8 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 app.command()(ingest)
+app.command()(fetch)
+app.command()(refresh)
 app.command("ingest-council")(ingest_council_command)
 app.add_typer(releases, name="releases")
 app.command()(figures)

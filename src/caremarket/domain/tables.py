@@ -97,6 +97,20 @@ RELEASE_FACT = Table(
     ("release_id", "la_code", "fact"),
 )
 
+RELEASE_DOWNLOAD = Table(
+    "release_download",
+    "Where a fetched release was downloaded from, and the file as it arrived.",
+    (
+        _RELEASE_ID,
+        _c("listing", T, "the listing it was found in (caremarket.fetch)", required=True),
+        _c("url", T, "the address the file was downloaded from", required=True),
+        _c("bytes", N, "the file's size as downloaded", required=True),
+        _c("content_type", T, "the type the server declared"),
+        _c("fetched_at", Kind.TIMESTAMP, required=True),
+    ),
+    ("release_id",),
+)
+
 LOCATION = Table(
     "location",
     "A CQC-registered location as a release describes it.",
@@ -435,6 +449,7 @@ TABLES: tuple[Table, ...] = (
     RELEASE,
     RELEASE_COVERAGE,
     RELEASE_FACT,
+    RELEASE_DOWNLOAD,
     LOCATION,
     PROVIDER,
     LOCATION_SECTOR,
