@@ -17,12 +17,14 @@ from pathlib import Path
 import httpx
 
 from caremarket.fetch.cache import cached_offers, release_folder
+from caremarket.fetch.cqc_api import ApiDeclaration, Counted, CqcApi, previous_snapshot
 from caremarket.fetch.download import Advance, Downloaded, download, extract_member, get_page
 from caremarket.fetch.listing import Listing, Offer, offers, pages_to_follow
 from caremarket.fetch.politeness import Politeness
 from caremarket.fetch.problem import FetchError
+from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.problem import DataProblemError
-from caremarket.pipeline import IngestResult, Outcome, ingest_file
+from caremarket.pipeline import IngestResult, Outcome, council, ingest_file
 from caremarket.store.store import Store
 
 
@@ -180,3 +182,59 @@ def listed_offline(folder: Path, listing: Listing) -> list[Offer]:
         like = f", named like {listing.example}" if listing.example else ""
         raise FetchError(f"{folder}: no {listing.title} file{like}")
     return found
+
+
+def fetch_council_records(
+    store: Store,
+    api: CqcApi,
+    declaration: ApiDeclaration,
+    council: str,
+    folder: Path,
+    counted: Counted | None = None,
+) -> Fetched:
+    """Snapshot a council's CQC API records (incrementally after the first) and load them."""
+    kept = folder / declaration.key
+    try:
+        previous = previous_snapshot(kept, council)
+        snapshot = api.snapshot(council, previous, counted)
+        if (
+            previous is not None
+            and not snapshot.fetched
+            and previous[1] == {str(r["locationId"]): r for r in snapshot.records}
+        ):
+            offer = Offer(previous[0].date(), declaration.base, council)
+            since = previous[0].strftime("%d %B %Y %H:%M UTC")
+            return Fetched(declaration.key, offer, Fate.ALREADY_LOADED, f"no change since {since}")
+        path = snapshot.write(kept)
+        offer = Offer(snapshot.fetched_at.date(), f"{declaration.base}/locations", path.name)
+        record = {
+            "listing": declaration.key,
+            "url": f"{declaration.base}/locations?localAuthority={council}",
+            "bytes": path.stat().st_size,
+            "content_type": "application/json",
+            "fetched_at": snapshot.fetched_at,
+        }
+        options = ReadOptions(release_date=snapshot.fetched_at.date())
+        result = ingest_file(store, path, options, download=record)
+    except (FetchError, DataProblemError) as error:
+        day = date.today()
+        return Fetched(declaration.key, Offer(day, declaration.base, council), Fate.NOT_LOADED,
+                       str(error))  # fmt: skip
+    fate = Fate.ALREADY_LOADED if result.outcome is Outcome.ALREADY_LOADED else Fate.LOADED
+    detail = f"{snapshot.fetched} of {len(snapshot.records)} records fetched now"
+    return Fetched(declaration.key, offer, fate, detail, result)
+
+
+def fetched_councils(store: Store) -> list[str]:
+    """The councils whose CQC API records were fetched into the store before, by name."""
+    frame = store.query(
+        "SELECT DISTINCT c.la_code FROM release_download d "
+        "JOIN release_coverage c USING (release_id) WHERE d.listing = 'cqc-api' ORDER BY 1"
+    )
+    names = []
+    for code in frame.get_column("la_code").to_list() if frame.height else []:
+        try:
+            names.append(council(code).name)
+        except ValueError:
+            continue
+    return names

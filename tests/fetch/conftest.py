@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 
@@ -25,6 +27,10 @@ class Route:
     served: int = 0
 
 
+Answer = Callable[[dict[str, str], dict[str, str]], tuple[int, object, dict[str, str]]]
+"""(query, headers) -> (status, JSON body, response headers)."""
+
+
 @dataclass
 class Publisher:
     """The server's routes and its address."""
@@ -32,6 +38,8 @@ class Publisher:
     base: str = ""
     routes: dict[str, Route] = field(default_factory=dict)
     requests: list[tuple[str, str]] = field(default_factory=list)
+    answers: dict[str, Answer] = field(default_factory=dict)
+    """Paths answered by a function of the query and headers (an API), by path without query."""
 
     def page(self, path: str, links: list[str]) -> None:
         """A listing page at `path` linking to `links` (relative or absolute)."""
@@ -53,6 +61,19 @@ class _Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         publisher = self.server.publisher  # type: ignore[attr-defined]
         publisher.requests.append((self.path, self.headers.get("Range", "")))
+        path, _, query = self.path.partition("?")
+        answer = publisher.answers.get(path)
+        if answer is not None:
+            status, body, headers = answer(dict(parse_qsl(query)), dict(self.headers.items()))
+            self.send_response(status)
+            for name, value in headers.items():
+                self.send_header(name, value)
+            encoded = json.dumps(body).encode()
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(encoded)))
+            self.end_headers()
+            self.wfile.write(encoded)
+            return
         route = publisher.routes.get(self.path)
         if route is None:
             self._send(404, b"<html><body>Page not found</body></html>", "text/html")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -19,9 +20,9 @@ from rich.progress import (
 )
 
 from caremarket.cli.options import WAITING, DbOption
+from caremarket.fetch.cqc_api import ApiDeclaration, CqcApi, api_declaration
 from caremarket.fetch.download import Advance, client
 from caremarket.fetch.listing import Catalogue, Listing, Offer, load_listings
-from caremarket.fetch.politeness import Politeness
 from caremarket.fetch.problem import FetchError
 from caremarket.fetching import (
     Fate,
@@ -30,16 +31,21 @@ from caremarket.fetching import (
     Window,
     chosen,
     fetch_and_load,
+    fetch_council_records,
+    fetched_councils,
     listed,
     listed_offline,
     newest_loaded,
 )
+from caremarket.store.store import Store
 from caremarket.store.versions import writing
+
+API = "cqc-api"
 
 SourcesArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        help="Sources to fetch, e.g. cqc-hsca cqc-ratings ons-snpp nhs-ascfr nhs-ascof "
+        help="Sources to fetch, e.g. cqc-hsca cqc-ratings ons-snpp nhs-ascfr nhs-ascof cqc-api "
         "(`caremarket fetch --list-sources` names them all).",
         show_default=False,
     ),
@@ -59,6 +65,28 @@ ListingsOption = Annotated[
         dir_okay=False,
     ),
 ]
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cqc-key",
+        envvar="CQC_SUBSCRIPTION_KEY",
+        help="Your CQC API subscription key (or $CQC_SUBSCRIPTION_KEY), for cqc-api.",
+        show_default=False,
+    ),
+]
+
+
+@dataclass
+class _Plan:
+    """What one run fetches and where it keeps it."""
+
+    listings: list[Listing]
+    window: Window
+    folder: Path
+    catalogue: Catalogue
+    from_folder: Path | None = None
+    councils: list[str] = field(default_factory=list)
+    api_key: str | None = None
 
 
 def fetch(
@@ -71,6 +99,11 @@ def fetch(
     until: Annotated[
         str | None, typer.Option(help="Take releases up to this month or day.")
     ] = None,
+    la: Annotated[
+        list[str] | None,
+        typer.Option("--la", help="For cqc-api: the council whose locations to fetch (repeat)."),
+    ] = None,
+    cqc_key: KeyOption = None,
     to: ToOption = None,
     from_folder: Annotated[
         Path | None,
@@ -92,63 +125,80 @@ def fetch(
     nothing, and a file already loaded changes nothing. Uses the network only
     when run without --from.
     """
-    console = Console(stderr=True)
     catalogue = _catalogue(listings)
     if list_sources:
-        _print_listings(catalogue.listings)
+        _print_listings(catalogue)
         return
-    chosen_listings = _chosen_listings(catalogue.listings, sources)
-    window = Window(since=_month_or_day(since, "--since"), until=_month_or_day(until, "--until"))
-    folder = to or db.parent / "releases"
-    _run(console, db, chosen_listings, window, folder, from_folder, catalogue.politeness)
+    keys = _known_keys(catalogue, sources)
+    if API in keys and not la:
+        raise typer.BadParameter("cqc-api needs the council: --la Devon", param_hint="--la")
+    if API in keys and from_folder is not None:
+        raise typer.BadParameter(
+            "cqc-api fetches from the API; a snapshot it wrote loads with `caremarket ingest`",
+            param_hint="--from",
+        )
+    plan = _Plan(
+        listings=[catalogue.listings[key] for key in keys if key != API],
+        window=Window(since=_month_or_day(since, "--since"), until=_month_or_day(until, "--until")),
+        folder=to or db.parent / "releases",
+        catalogue=catalogue,
+        from_folder=from_folder,
+        councils=list(la or []) if API in keys else [],
+        api_key=_api_key(cqc_key) if API in keys else None,
+    )
+    _run(Console(stderr=True), db, plan)
 
 
 def refresh(
     sources: SourcesArgument = None,
     db: DbOption = Path("caremarket.duckdb"),
+    cqc_key: KeyOption = None,
     to: ToOption = None,
     listings: ListingsOption = None,
 ) -> None:
     """Fetch and load what is new since the last run (safe to run from cron).
 
     Without sources, refreshes every source the store already holds a release
-    of. Exits 0 when there is nothing new, 1 when a release could not be loaded.
+    of, and the councils fetched before from the CQC API. Exits 0 when there is
+    nothing new, 1 when a release could not be loaded.
     """
     console = Console(stderr=True)
     catalogue = _catalogue(listings)
-    declared = catalogue.listings
-    if sources:
-        chosen_listings = _chosen_listings(declared, sources)
-    else:
-        with writing(db, waiting=lambda: console.print(WAITING)) as store:
-            chosen_listings = [
-                listing for listing in declared.values() if newest_loaded(store, listing.source_id)
-            ]
-        if not chosen_listings:
-            console.print(
-                "The store holds no release of a source that can be fetched; name the sources, "
-                "e.g.:"
-            )
-            console.print("caremarket refresh cqc-hsca cqc-ratings", soft_wrap=True, markup=False)
-            raise typer.Exit(code=2)
-    folder = to or db.parent / "releases"
-    _run(console, db, chosen_listings, Window(only_new=True), folder, None, catalogue.politeness)
+    with writing(db, waiting=lambda: console.print(WAITING)) as store:
+        keys = _known_keys(catalogue, sources) if sources else _held(store, catalogue)
+        councils = fetched_councils(store) if API in keys else []
+    if not keys:
+        console.print(
+            "The store holds no release of a source that can be fetched; name the sources, e.g.:"
+        )
+        console.print("caremarket refresh cqc-hsca cqc-ratings", soft_wrap=True, markup=False)
+        raise typer.Exit(code=2)
+    plan = _Plan(
+        listings=[catalogue.listings[key] for key in keys if key != API],
+        window=Window(only_new=True),
+        folder=to or db.parent / "releases",
+        catalogue=catalogue,
+        councils=councils,
+        api_key=_api_key(cqc_key) if councils else None,
+    )
+    _run(console, db, plan)
 
 
-def _run(
-    console: Console,
-    db: Path,
-    chosen_listings: list[Listing],
-    window: Window,
-    folder: Path,
-    from_folder: Path | None,
-    politeness: Politeness,
-) -> None:
+def _held(store: Store, catalogue: Catalogue) -> list[str]:
+    held = [
+        key
+        for key, listing in catalogue.listings.items()
+        if newest_loaded(store, listing.source_id)
+    ]
+    return held + ([API] if fetched_councils(store) else [])
+
+
+def _run(console: Console, db: Path, plan: _Plan) -> None:
     results: list[Fetched] = []
     failed = 0
     with (
         writing(db, waiting=lambda: console.print(WAITING)) as store,
-        client(politeness) as http,
+        client(plan.catalogue.politeness) as http,
         Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -169,23 +219,23 @@ def _run(
 
             return advance
 
-        reporter = Reporter(
-            say=lambda text: progress.console.print(f"[dim]{escape(text)}[/dim]"),
-            start_file=start_file,
-        )
-        for listing in chosen_listings:
+        def say(text: str) -> None:
+            progress.console.print(f"[dim]{escape(text)}[/dim]")
+
+        reporter = Reporter(say=say, start_file=start_file)
+        for listing in plan.listings:
             try:
                 offered = (
-                    listed_offline(from_folder, listing)
-                    if from_folder
-                    else listed(http, listing, politeness)
+                    listed_offline(plan.from_folder, listing)
+                    if plan.from_folder
+                    else listed(http, listing, plan.catalogue.politeness)
                 )
             except FetchError as error:
                 failed += 1
                 console.print(f"[red]not fetched[/red] {listing.key}: {escape(str(error))}")
                 continue
             loaded = newest_loaded(store, listing.source_id)
-            todo = chosen(offered, window, loaded)
+            todo = chosen(offered, plan.window, loaded)
             if not todo:
                 since = f" (newest loaded: {loaded.isoformat()})" if loaded else ""
                 console.print(f"{listing.key}: nothing new{since}")
@@ -194,11 +244,16 @@ def _run(
                 store,
                 listing,
                 todo,
-                folder,
-                None if from_folder else http,
+                plan.folder,
+                None if plan.from_folder else http,
                 reporter=reporter,
-                politeness=politeness,
+                politeness=plan.catalogue.politeness,
             )
+        if plan.councils:
+            declaration = _declaration(plan.catalogue)
+            api = CqcApi(http, declaration, plan.api_key or "", plan.catalogue.politeness)
+            for council in plan.councils:
+                results.append(_council(progress, store, api, declaration, council, plan.folder))
     for fetched in results:
         failed += fetched.fate is Fate.NOT_LOADED
         _print_fetched(console, fetched)
@@ -206,19 +261,37 @@ def _run(
         raise typer.Exit(code=1)
 
 
+def _council(
+    progress: Progress,
+    store: Store,
+    api: CqcApi,
+    declaration: ApiDeclaration,
+    council: str,
+    folder: Path,
+) -> Fetched:
+    task = progress.add_task(f"{escape(council)}: CQC API records", total=None)
+
+    def counted(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    try:
+        return fetch_council_records(store, api, declaration, council, folder, counted)
+    finally:
+        progress.remove_task(task)
+
+
 def _print_fetched(console: Console, fetched: Fetched) -> None:
     name = escape(fetched.offer.file_name)
     if fetched.fate is Fate.NOT_LOADED:
         console.print(f"[red]not loaded[/red] {name}: {escape(fetched.detail)}")
     elif fetched.fate is Fate.ALREADY_LOADED:
-        console.print(
-            f"[yellow]already loaded[/yellow] {name} as {fetched.detail} (nothing changed)"
-        )
+        console.print(f"[yellow]already loaded[/yellow] {name} (nothing changed)")
     elif fetched.result is not None:
         result = fetched.result
+        extra = f"; {escape(fetched.detail)}" if fetched.listing == API else ""
         console.print(
             f"[green]loaded[/green] {name}: {result.source_id} released {result.release_date}, "
-            f"{result.rows:,} rows, as {result.release_id}"
+            f"{result.rows:,} rows, as {result.release_id}{extra}"
         )
 
 
@@ -229,18 +302,36 @@ def _catalogue(path: Path | None) -> Catalogue:
         raise typer.BadParameter(str(error), param_hint="--listings") from None
 
 
-def _chosen_listings(declared: dict[str, Listing], keys: list[str] | None) -> list[Listing]:
+def _declaration(catalogue: Catalogue) -> ApiDeclaration:
+    try:
+        return api_declaration(catalogue.apis, catalogue.path)
+    except FetchError as error:
+        raise typer.BadParameter(str(error), param_hint="--listings") from None
+
+
+def _api_key(given: str | None) -> str:
+    if not given or not given.strip():
+        raise typer.BadParameter(
+            "the CQC API needs your subscription key (free from "
+            "https://api-portal.service.cqc.org.uk/): set $CQC_SUBSCRIPTION_KEY",
+            param_hint="--cqc-key",
+        )
+    return given.strip()
+
+
+def _known_keys(catalogue: Catalogue, keys: list[str] | None) -> list[str]:
+    known = [*catalogue.listings, *([API] if API in catalogue.apis else [])]
     if not keys:
         raise typer.BadParameter(
-            f"name at least one source: {', '.join(declared)}", param_hint="SOURCES"
+            f"name at least one source: {', '.join(known)}", param_hint="SOURCES"
         )
-    unknown = [key for key in keys if key not in declared]
+    unknown = [key for key in keys if key not in known]
     if unknown:
         raise typer.BadParameter(
-            f"no source {', '.join(unknown)}; the sources are {', '.join(declared)}",
+            f"no source {', '.join(unknown)}; the sources are {', '.join(known)}",
             param_hint="SOURCES",
         )
-    return [declared[key] for key in dict.fromkeys(keys)]
+    return list(dict.fromkeys(keys))
 
 
 def _month_or_day(text: str | None, option: str) -> date | None:
@@ -256,8 +347,11 @@ def _month_or_day(text: str | None, option: str) -> date | None:
     )
 
 
-def _print_listings(declared: dict[str, Listing]) -> None:
+def _print_listings(catalogue: Catalogue) -> None:
     out = Console()
-    for listing in declared.values():
+    for listing in catalogue.listings.values():
         out.print(f"[bold]{listing.key}[/bold]  {escape(listing.title)} ({listing.cadence})")
         out.print(f"  {listing.page}", soft_wrap=True, markup=False, highlight=False)
+    if API in catalogue.apis:
+        out.print(f"[bold]{API}[/bold]  {escape(str(catalogue.apis[API].get('title', '')))}")
+        out.print(f"  {catalogue.apis[API].get('base', '')}", soft_wrap=True, markup=False)

@@ -79,10 +79,13 @@ def packaged_listings() -> Path:
 
 @dataclass(frozen=True)
 class Catalogue:
-    """Every declared listing, and how politely to fetch from them."""
+    """Every declared listing and API, and how politely to fetch from them."""
 
     listings: dict[str, Listing]
     politeness: Politeness
+    apis: dict[str, dict[str, Any]]
+    """Declared APIs by key, as written (read by their clients, e.g. `cqc_api`)."""
+    path: Path
 
 
 def load_listings(path: Path | None = None) -> Catalogue:
@@ -98,6 +101,8 @@ def load_listings(path: Path | None = None) -> Catalogue:
     return Catalogue(
         {str(key): _listing(source, str(key), value) for key, value in entries.items()},
         _politeness(source, loaded.get("politeness") or {}),
+        apis=dict(loaded.get("apis") or {}),
+        path=source,
     )
 
 
