@@ -121,6 +121,22 @@ def chosen_releases(
     )
 
 
+# A location is counted when it is adult social care, not dormant and not deregistered by
+# the date; a dual-registered pair counts once, under its primary id.
+COUNT_ID = (
+    "CASE WHEN l.dual_registered AND l.primary_id IS NOT NULL THEN l.primary_id "
+    "ELSE l.location_id END"
+)
+
+
+def counted_on(day: str) -> str:
+    """The SQL condition on `location l` for a location counted on `day` (an SQL expression)."""
+    return (
+        "l.adult_social_care AND NOT coalesce(l.dormant, false) "
+        f"AND (l.deregistration_date IS NULL OR l.deregistration_date > {day})"
+    )
+
+
 def counted_locations(
     store: Store, as_of: date, directory: pl.DataFrame, ratings: pl.DataFrame
 ) -> pl.DataFrame:
@@ -136,12 +152,13 @@ def counted_locations(
         WITH chosen AS (SELECT * FROM chosen_pairs),
         located AS (
             SELECT l.release_id, l.la_code, l.location_id, l.provider_id, l.beds, l.postcode,
-                   l.name, l.care_home, l.latitude, l.longitude,
-                   CASE WHEN l.dual_registered AND l.primary_id IS NOT NULL
-                        THEN l.primary_id ELSE l.location_id END AS count_id
+                   l.name, l.care_home, l.latitude, l.longitude, """
+        + COUNT_ID
+        + """ AS count_id
             FROM location l JOIN chosen c ON l.release_id = c.release_id AND l.la_code = c.la_code
-            WHERE l.adult_social_care AND NOT coalesce(l.dormant, false)
-              AND (l.deregistration_date IS NULL OR l.deregistration_date > $as_of)
+            WHERE """
+        + counted_on("$as_of")
+        + """
         ),
         releases AS (SELECT DISTINCT release_id FROM chosen),
         sectors AS (
@@ -488,3 +505,12 @@ def national_figures(store: Store, as_of: date) -> pl.DataFrame:
             {"area_code": "la_code", "area_name": "la_name"}
         )
     return pl.concat(parts).rename({"area_code": "la_code", "area_name": "la_name"})
+
+
+def fact_known(store: Store, release_ids: list[str], la_code: str, fact: Fact) -> dict[str, bool]:
+    """Per release, whether it can tell `fact` about a council (as recorded at ingest)."""
+    facts = _stored_facts(store, release_ids).filter(
+        (pl.col("la_code") == la_code) & (pl.col("fact") == fact.value)
+    )
+    known = dict(zip(facts["release_id"].to_list(), facts["known"].to_list(), strict=True))
+    return {release_id: bool(known.get(release_id, False)) for release_id in release_ids}

@@ -7,6 +7,7 @@ import typer
 from caremarket.cli.demo import demo
 from caremarket.cli.fetch import fetch, refresh
 from caremarket.cli.figures import figures
+from caremarket.cli.history import history
 from caremarket.cli.ingest import ingest
 from caremarket.cli.ingest_council import ingest_council_command
 from caremarket.cli.metrics import metrics_app
@@ -35,6 +36,7 @@ app.command()(refresh)
 app.command("ingest-council")(ingest_council_command)
 app.add_typer(releases, name="releases")
 app.command()(figures)
+app.command()(history)
 app.command()(sources)
 app.command()(demo)
 app.command()(serve)

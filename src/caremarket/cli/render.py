@@ -55,7 +55,7 @@ def write_records(
         return
     table = Table(title=title or None, show_lines=False)
     for column in columns:
-        numeric = bool(records) and isinstance(records[0][column], int | float)
+        numeric = any(isinstance(r[column], int | float) for r in records)
         label = (headers or {}).get(column, column.replace("_", " "))
         table.add_column(label, justify="right" if numeric else "left")
     for record in records:
