@@ -44,6 +44,7 @@ test: lint typecheck system-packages
 bench: $(VENV)/.synced
 	$(BIN)/python bench/ingest/run.py
 	$(BIN)/python bench/report/run.py
+	$(BIN)/python bench/history/run.py
 
 bench-web: $(VENV)/.synced
 	$(BIN)/python bench/web/run.py
