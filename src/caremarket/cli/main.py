@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from caremarket.cli.backtest import backtest_app
 from caremarket.cli.demo import demo
 from caremarket.cli.fetch import fetch, refresh
 from caremarket.cli.figures import figures
@@ -45,3 +46,4 @@ app.add_typer(report_app, name="report")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(rounds_app, name="rounds")
 app.add_typer(quality_app, name="quality")
+app.add_typer(backtest_app, name="backtest")

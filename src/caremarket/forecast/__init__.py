@@ -1,0 +1,1 @@
+"""Projections and their track record: how well demand projections did in the past."""
