@@ -1,0 +1,1 @@
+"""Home-care zones: building blocks, their neighbours, and designs balanced in workload."""
