@@ -19,6 +19,7 @@ from caremarket.cli.rounds import rounds_app
 from caremarket.cli.serve import serve
 from caremarket.cli.sources import sources
 from caremarket.cli.users import users
+from caremarket.cli.zones import zones_app
 
 app = typer.Typer(
     name="caremarket",
@@ -47,3 +48,4 @@ app.add_typer(metrics_app, name="metrics")
 app.add_typer(rounds_app, name="rounds")
 app.add_typer(quality_app, name="quality")
 app.add_typer(backtest_app, name="backtest")
+app.add_typer(zones_app, name="zones")
