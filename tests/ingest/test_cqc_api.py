@@ -304,3 +304,14 @@ def test_release_date_option_wins() -> None:
     options = ReadOptions(release_date=date(2021, 4, 30))
     result = ingest_file(store, FIXTURES / "constructed_api_csv_ok.csv", options)
     assert result.release_date == date(2021, 4, 30)
+
+
+def test_manager_absent_after_the_load_date_is_a_problem() -> None:
+    """An absence dated after the load day cannot have begun: a problem naming row and column."""
+    options = ReadOptions(release_date=date(2020, 8, 1), load_date=date(2020, 9, 1))
+    with pytest.raises(DataProblemError) as caught:
+        ingest_file(
+            DuckDBStore(":memory:"), FIXTURES / "constructed_api_csv_ownership_change.csv", options
+        )
+    found = [(p.code, p.row, p.column, p.value) for p in caught.value.problems]
+    assert found == [(ProblemCode.FUTURE_DATE, 2, "registeredManagerAbsentDate", "14/09/2020")]
