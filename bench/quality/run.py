@@ -150,11 +150,15 @@ def national_section(rows: int, repeat: int) -> str:
     # And the API's signals an HSCA release lacks: every 10th location without its registered
     # manager (for 0-35 months), every 20th re-registered after a predecessor not loaded, and
     # every 50th the successor of another loaded location.
-    places = histories.locations.sort("location_id").with_row_index("_n").with_columns(
-        registered_manager_absent=pl.col("_n") % 10 == 0,
-        registered_manager_absent_date=pl.when(pl.col("_n") % 10 == 0).then(
-            pl.lit(day).dt.offset_by(pl.format("-{}mo", pl.col("_n") % 36))
-        ),
+    places = (
+        histories.locations.sort("location_id")
+        .with_row_index("_n")
+        .with_columns(
+            registered_manager_absent=pl.col("_n") % 10 == 0,
+            registered_manager_absent_date=pl.when(pl.col("_n") % 10 == 0).then(
+                pl.lit(day).dt.offset_by(pl.format("-{}mo", pl.col("_n") % 36))
+            ),
+        )
     )
     ids = places["location_id"].to_list()
     links = pl.DataFrame(

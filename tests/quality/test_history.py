@@ -58,7 +58,11 @@ def test_every_rule_is_counted() -> None:
         }
     )
     relationships = pl.DataFrame(
-        [_link("1-7", "1-6"), _link("1-8", "1-99", reason="Legal Entity Change")]
+        [
+            _link("1-7", "1-6"),
+            _link("1-8", "1-99", reason="Legal Entity Change"),
+            _link("1-1", "1-98", kind="successor"),  # a later registration not loaded
+        ]
     )
     found = prepare(ratings, locations, None, gap_months=42, relationships=relationships)
     assert found.counts == {
@@ -68,6 +72,7 @@ def test_every_rule_is_counted() -> None:
         InputRule.HISTORY_GAP: 1,
         InputRule.RE_REGISTERED: 1,
         InputRule.PREDECESSOR_NOT_LOADED: 1,
+        InputRule.SUCCESSOR_NOT_LOADED: 1,
         InputRule.RE_REGISTERED_BY_NAME: 1,
         InputRule.INHERITED_RATING: 3,  # 1-4 as marked; 1-5 and 1-7 from their old ids
     }

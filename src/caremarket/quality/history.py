@@ -75,6 +75,7 @@ class InputRule(StrEnum):
     HISTORY_GAP = "history_gap"
     RE_REGISTERED = "re_registered"
     PREDECESSOR_NOT_LOADED = "predecessor_not_loaded"
+    SUCCESSOR_NOT_LOADED = "successor_not_loaded"
     RE_REGISTERED_BY_NAME = "re_registered_by_name"
     INHERITED_RATING = "inherited_rating"
 
@@ -112,6 +113,10 @@ _RULES = {
         "a location CQC links to an earlier registration whose records are not loaded: its "
         "history is what CQC lists under the later id (for some, the earlier registration's "
         "ratings), it carries the ownership change from its registration date; links counted"
+    ),
+    InputRule.SUCCESSOR_NOT_LOADED: (
+        "a location CQC links to a later registration whose records are not loaded: scored as "
+        "itself until its own deregistration, its history carried nowhere; links counted"
     ),
     InputRule.RE_REGISTERED_BY_NAME: (
         "where CQC gives no link: a location id registered on or after the deregistration of "
@@ -277,9 +282,11 @@ def prepare(
     counts[InputRule.DUPLICATE_RATING] = before - dated.height
 
     loaded = pl.concat([dated["location_id"], places["location_id"]]).unique().implode()
-    linked = links.filter(pl.col("old_id").is_in(loaded))
+    old_known, new_known = pl.col("old_id").is_in(loaded), pl.col("location_id").is_in(loaded)
+    linked = links.filter(old_known & new_known)
     counts[InputRule.RE_REGISTERED] = linked.height
-    counts[InputRule.PREDECESSOR_NOT_LOADED] = links.height - linked.height
+    counts[InputRule.PREDECESSOR_NOT_LOADED] = links.filter(~old_known & new_known).height
+    counts[InputRule.SUCCESSOR_NOT_LOADED] = links.filter(old_known & ~new_known).height
     in_links = pl.concat([links["old_id"], links["location_id"]]).unique().implode()
     by_name = _re_registrations(places).filter(
         ~pl.col("old_id").is_in(in_links) & ~pl.col("location_id").is_in(in_links)
