@@ -27,6 +27,15 @@ def _table_exists(store: Store, table: str) -> bool:
     return bool(found["n"][0])
 
 
+def _has_column(store: Store, table: str, column: str) -> bool:
+    found = store.query(
+        "SELECT count(*) AS n FROM information_schema.columns "
+        "WHERE table_name = ? AND column_name = ?",
+        [table, column],
+    )
+    return bool(found["n"][0])
+
+
 def read_histories(store: Store, as_of: date | None = None) -> Histories:
     """Every loaded CQC rating, location and local assessment, the input rules applied."""
     day = as_of or date.max
@@ -38,8 +47,15 @@ def read_histories(store: Store, as_of: date | None = None) -> Histories:
         WHERE coalesce(x.service_group, 'Overall') = 'Overall'
         """
     )
+    # A store made before manager absence was kept (opened read-only) leaves it unknown.
+    manager = (
+        "l.registered_manager_absent, l.registered_manager_absent_date"
+        if _has_column(store, "location", "registered_manager_absent_date")
+        else "NULL::BOOLEAN AS registered_manager_absent, "
+        "NULL::DATE AS registered_manager_absent_date"
+    )
     locations = store.query(
-        """
+        f"""
         WITH sectors AS (
             SELECT release_id, location_id, list(DISTINCT sector) AS sectors
             FROM location_sector GROUP BY ALL),
@@ -47,7 +63,8 @@ def read_histories(store: Store, as_of: date | None = None) -> Histories:
             SELECT release_id, location_id, list(DISTINCT client_group) AS client_groups
             FROM location_client_group GROUP BY ALL)
         SELECT l.location_id, l.provider_id, l.name, l.postcode, l.la_code, l.beds,
-               l.registration_date, l.deregistration_date, s.sectors, g.client_groups
+               l.registration_date, l.deregistration_date, s.sectors, g.client_groups,
+               {manager}
         FROM location l JOIN release r USING (release_id)
         LEFT JOIN sectors s USING (release_id, location_id)
         LEFT JOIN groups g USING (release_id, location_id)
@@ -68,11 +85,22 @@ def read_histories(store: Store, as_of: date | None = None) -> Histories:
             FROM local_assessment
             """
         )
+    relationships = None
+    if _table_exists(store, "location_relationship"):
+        # CQC's links between registrations from every release, as ratings are: a link
+        # counts from the later registration's date, so a later release tells nothing early.
+        relationships = store.query(
+            """
+            SELECT DISTINCT location_id, related_location_id, relationship, reason
+            FROM location_relationship
+            """
+        )
     return prepare(
         ratings,
         locations,
         assessments,
         gap_months=warning_parameters().history_gap_months,
+        relationships=relationships,
     )
 
 

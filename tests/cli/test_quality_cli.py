@@ -79,3 +79,32 @@ def test_missing_store_is_a_clear_problem(tmp_path: Path) -> None:
                                  str(tmp_path / "none.duckdb")])  # fmt: skip
     assert result.exit_code == 2
     assert "no store at" in result.output
+
+
+@pytest.mark.shared
+def test_risk_counts_the_re_registrations_it_could_not_link(api_db: str) -> None:
+    """The extract's 194 HSCA predecessors are not loaded: the table counts each, not drops it."""
+    result = runner.invoke(app, ["quality", "risk", "--la", "Torbay", "--db", api_db])
+    assert result.exit_code == 0, result.output
+    assert "predecessor_not_loaded: 194" in result.output
+    assert "inherited_rating: 56" in result.output
+
+
+@pytest.mark.shared
+def test_store_made_before_manager_absence_was_kept(api_db: str, tmp_path: Path) -> None:
+    """A store without the manager columns and the relationship table still gives the warning."""
+    import shutil
+
+    import duckdb
+
+    old = tmp_path / "old.duckdb"
+    shutil.copy(api_db, old)
+    con = duckdb.connect(str(old))
+    con.execute("DROP TABLE location_relationship")
+    con.execute("ALTER TABLE location DROP COLUMN registered_manager_absent")
+    con.execute("ALTER TABLE location DROP COLUMN registered_manager_absent_date")
+    con.close()
+    result = runner.invoke(app, ["quality", "risk", "--la", "Torbay", "--db", str(old),
+                                 "--format", "json"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.output)) > 50

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import os
 from collections import Counter
 from datetime import date
@@ -180,6 +181,24 @@ def test_list_endpoint_summaries_are_refused() -> None:
         ("constructed_api_csv_bad_nested_row.csv", 4, "currentRatings", ProblemCode.UNKNOWN_VALUE),
         ("constructed_api_csv_bad_beds_row.csv", 3, "numberOfBeds", ProblemCode.NOT_A_WHOLE_NUMBER),
         ("constructed_api_csv_duplicate_id.csv", 4, "locationId", ProblemCode.DUPLICATE_ID),
+        (
+            "constructed_api_csv_relationship_without_id.csv",
+            3,
+            "relationships",
+            ProblemCode.MISSING_VALUE,
+        ),
+        (
+            "constructed_api_csv_relationship_unknown_type.csv",
+            3,
+            "relationships",
+            ProblemCode.UNKNOWN_VALUE,
+        ),
+        (
+            "constructed_api_csv_bad_manager_absent_date.csv",
+            4,
+            "registeredManagerAbsentDate",
+            ProblemCode.BAD_DATE,
+        ),
     ],
 )
 def test_one_bad_row_is_atomic(name: str, row: int, column: str, code: ProblemCode) -> None:
@@ -193,6 +212,80 @@ def test_one_bad_row_is_atomic(name: str, row: int, column: str, code: ProblemCo
     result = ingest_file(store, FIXTURES / name, lenient=True)
     assert [(p.code, p.row, p.column) for p in result.problems] == [(code, row, column)]
     assert store.query("SELECT count(*) FROM location").item() == 2
+
+
+def test_real_csv_manager_absence_and_relationships_match_raw(
+    real_csv: Path, real_store: DuckDBStore
+) -> None:
+    """Manager-absent dates and predecessor links equal an independent pandas + ast count."""
+    raw = pd.read_csv(real_csv, dtype=str, keep_default_na=False)
+    absent = raw[raw["registeredManagerAbsentDate"] != ""]
+    expected_dates = {
+        lid: pd.to_datetime(day, format="%d/%m/%Y").date()
+        for lid, day in zip(
+            absent["locationId"], absent["registeredManagerAbsentDate"], strict=True
+        )
+    }
+    got = real_store.query(
+        "SELECT location_id, registered_manager_absent_date FROM location "
+        "WHERE registered_manager_absent"
+    )
+    assert dict(got.iter_rows()) == expected_dates
+    present = real_store.query(
+        "SELECT count(*) FROM location WHERE NOT registered_manager_absent "
+        "AND registered_manager_absent_date IS NULL"
+    ).item()
+    assert present == len(raw) - len(absent)
+    links = {
+        (lid, e["relatedLocationId"], e["reason"])
+        for lid, text in zip(raw["locationId"], raw["relationships"], strict=True)
+        for e in ast.literal_eval(text)
+    }
+    stored = real_store.query(
+        "SELECT location_id, related_location_id, reason FROM location_relationship "
+        "WHERE relationship = 'predecessor'"
+    )
+    assert set(stored.iter_rows()) == links
+    assert len(links) == 194
+
+
+def test_ownership_change_and_manager_absence_load() -> None:
+    """A predecessor link and a manager-absent date load; other rows say the manager is present."""
+    store = DuckDBStore(":memory:")
+    ingest_file(store, FIXTURES / "constructed_api_csv_ownership_change.csv")
+    link = store.query("SELECT * EXCLUDE (release_id) FROM location_relationship").to_dicts()
+    assert link == [
+        {
+            "location_id": "1-000000001",
+            "related_location_id": "1-000000099",
+            "related_location_name": "Constructed Care Home 1 (old provider)",
+            "relationship": "predecessor",
+            "reason": "New Provider",
+        }
+    ]
+    managers = store.query(
+        "SELECT location_id, registered_manager_absent, registered_manager_absent_date "
+        "FROM location ORDER BY location_id"
+    ).rows()
+    assert managers == [
+        ("1-000000001", True, date(2020, 9, 14)),
+        ("1-000000002", False, None),
+        ("1-000000003", False, None),
+    ]
+
+
+def test_records_without_the_manager_key_leave_it_unknown(tmp_path: Path) -> None:
+    """Records that never carry registeredManagerAbsentDate store null (unknown), not false."""
+    record = json.loads((FIXTURES / "constructed_api_location_single.json").read_text())
+    with_key = DuckDBStore(":memory:")
+    ingest_file(with_key, FIXTURES / "constructed_api_location_single.json")
+    assert with_key.query("SELECT registered_manager_absent FROM location").item() is False
+    del record["registeredManagerAbsentDate"]
+    path = tmp_path / "constructed_api_location_no_manager_key.json"
+    path.write_text(json.dumps(record))
+    store = DuckDBStore(":memory:")
+    ingest_file(store, path)
+    assert store.query("SELECT registered_manager_absent FROM location").item() is None
 
 
 def test_second_load_is_already_loaded() -> None:
@@ -211,3 +304,14 @@ def test_release_date_option_wins() -> None:
     options = ReadOptions(release_date=date(2021, 4, 30))
     result = ingest_file(store, FIXTURES / "constructed_api_csv_ok.csv", options)
     assert result.release_date == date(2021, 4, 30)
+
+
+def test_manager_absent_after_the_load_date_is_a_problem() -> None:
+    """An absence dated after the load day cannot have begun: a problem naming row and column."""
+    options = ReadOptions(release_date=date(2020, 8, 1), load_date=date(2020, 9, 1))
+    with pytest.raises(DataProblemError) as caught:
+        ingest_file(
+            DuckDBStore(":memory:"), FIXTURES / "constructed_api_csv_ownership_change.csv", options
+        )
+    found = [(p.code, p.row, p.column, p.value) for p in caught.value.problems]
+    assert found == [(ProblemCode.FUTURE_DATE, 2, "registeredManagerAbsentDate", "14/09/2020")]

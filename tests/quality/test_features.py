@@ -17,8 +17,12 @@ CUTOFF = date(2018, 1, 1)
 
 
 def _planted(future: date) -> tuple[Histories, Histories]:
-    """The same histories without and with a rating and an assessment planted after the cut-off."""
+    """The same histories without and with, dated `future`: a rating of every service, an
+    assessment, a registered manager's absence and a successor registration of one service."""
     ratings, locations = synthetic_rows(60)
+    locations = locations.with_columns(
+        registered_manager_absent=pl.lit(False), registered_manager_absent_date=pl.lit(None)
+    ).cast({"registered_manager_absent_date": pl.Date})
     assessments = pl.DataFrame(
         {"location_id": ["1-1001"], "assessment_date": [date(2017, 5, 1)], "rating": ["good"]},
         schema=ASSESSMENT_SCHEMA,
@@ -43,15 +47,30 @@ def _planted(future: date) -> tuple[Histories, Histories]:
          "rating": ["inadequate", "inadequate"]},
         schema=ASSESSMENT_SCHEMA,
     )  # fmt: skip
+    absent = locations.with_columns(
+        registered_manager_absent=pl.lit(True), registered_manager_absent_date=pl.lit(future)
+    )
+    successor = absent.head(1).with_columns(
+        location_id=pl.lit("1-9999"), registration_date=pl.lit(future)
+    )
+    links = pl.DataFrame(
+        {"location_id": ["1-9999"], "related_location_id": ["1-1000"],
+         "relationship": ["predecessor"], "reason": ["New Provider"]}
+    )  # fmt: skip
     before = prepare(ratings, locations, assessments, gap_months=42)
     after = prepare(
-        pl.concat([ratings, plant]), locations, pl.concat([assessments, later]), gap_months=42
+        pl.concat([ratings, plant]),
+        pl.concat([absent, successor]),
+        pl.concat([assessments, later]),
+        gap_months=42,
+        relationships=links,
     )
     return before, after
 
 
 def test_a_future_rating_changes_no_feature() -> None:
-    """Ratings and assessments published a day after the cut-off change no feature value."""
+    """Ratings, assessments, manager absences and re-registrations dated a day after the cut-off
+    change no feature value."""
     before, after = _planted(date(2018, 1, 2))
     parameters = warning_parameters()
     assert_frame_equal(
@@ -68,6 +87,9 @@ def test_a_rating_on_the_cutoff_is_known() -> None:
     new = features_at(after, CUTOFF, parameters).sort("location_id")
     assert new["is_last_inadequate"].sum() == new.height
     assert old["is_last_inadequate"].sum() < old.height
+    assert new["is_registered_manager_absent"].sum() == new.height
+    assert old["is_registered_manager_absent"].sum() == 0
+    assert "1-9999" in new["location_id"].to_list()
 
 
 def test_every_feature_is_declared_with_a_source() -> None:
@@ -114,6 +136,50 @@ def test_history_features_of_one_service() -> None:
     assert row["num_key_questions_worse_than_good"] == 2
     assert 11.9 < row["rating_age_months"] < 12.1
     assert 5.9 < row["overdue_months"] < 6.1  # Inadequate: re-inspected within 6 months
+
+
+def test_manager_absence_and_ownership_change_as_known_at_the_cutoff() -> None:
+    """Absence months count to the cut-off; a later absence is not known; unknown stays null;
+    a change of hands is recent for the declared months after the successor registered."""
+    ratings = pl.DataFrame(
+        [
+            {"location_id": lid, "key_question": "overall", "rating": "good",
+             "publication_date": date(2015, 1, 1)}
+            for lid in ("1-1", "1-2", "1-3", "1-4")
+        ]
+    )  # fmt: skip
+    locations = pl.DataFrame(
+        {
+            "location_id": ["1-1", "1-2", "1-3", "1-4"],
+            "registration_date": [date(2014, 1, 1)] * 3 + [date(2016, 1, 1)],
+            "registered_manager_absent": [True, True, None, False],
+            "registered_manager_absent_date": [date(2016, 7, 1), date(2019, 1, 1), None, None],
+        }
+    )
+    links = pl.DataFrame(
+        {"location_id": ["1-4"], "related_location_id": ["1-0"],
+         "relationship": ["predecessor"], "reason": ["Legal Entity Change"]}
+    )  # fmt: skip
+    histories = prepare(ratings, locations, None, gap_months=42, relationships=links)
+    parameters = warning_parameters()
+    found = {
+        r["location_id"]: r
+        for r in features_at(histories, date(2017, 7, 1), parameters).iter_rows(named=True)
+    }
+    assert found["1-1"]["is_registered_manager_absent"] == 1.0
+    assert 11.9 < found["1-1"]["registered_manager_absent_months"] < 12.1
+    assert found["1-2"]["is_registered_manager_absent"] == 0.0  # absent only from 2019
+    assert found["1-2"]["registered_manager_absent_months"] == 0.0
+    assert found["1-3"]["is_registered_manager_absent"] is None  # the release did not say
+    assert found["1-3"]["registered_manager_absent_months"] is None
+    assert found["1-4"]["is_re_registered"] == 1.0
+    assert found["1-4"]["is_recent_ownership_change"] == 1.0  # 18 months after it
+    assert found["1-1"]["is_re_registered"] == 0.0
+    later = features_at(histories, date(2018, 7, 1), parameters).filter(
+        pl.col("location_id") == "1-4"
+    )
+    assert later["is_recent_ownership_change"].item() == 0.0  # 30 months: past the 24
+    assert later["is_re_registered"].item() == 1.0
 
 
 def test_outcome_is_the_next_rating_on_the_scale() -> None:

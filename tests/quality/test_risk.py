@@ -42,16 +42,23 @@ def test_watch_lists_follow_their_rules(synthetic: Histories) -> None:
 
 
 def test_future_ratings_change_no_probability(synthetic: Histories) -> None:
-    """A rating planted after the as-of date changes no probability or reason."""
+    """A rating and a registered manager's absence dated after the as-of date change no
+    probability or reason."""
     ratings, locations = synthetic_rows()
     plant = ratings.with_columns(
         publication_date=pl.lit(date(2020, 1, 2)), rating=pl.lit("inadequate")
     ).unique(["location_id", "key_question"])
+    present = locations.with_columns(registered_manager_absent=pl.lit(False))
+    absent = locations.with_columns(
+        registered_manager_absent=pl.lit(True),
+        registered_manager_absent_date=pl.lit(date(2020, 1, 2)),
+    )
     from caremarket.quality import prepare
 
-    planted = prepare(pl.concat([ratings, plant]), locations, None, gap_months=42)
+    clean = prepare(ratings, present, None, gap_months=42)
+    planted = prepare(pl.concat([ratings, plant]), absent, None, gap_months=42)
     day = date(2020, 1, 1)
-    before = warn(synthetic, day, warning_parameters()).scored.sort("location_id")
+    before = warn(clean, day, warning_parameters()).scored.sort("location_id")
     after = warn(planted, day, warning_parameters()).scored.sort("location_id")
     assert before["probability"].to_list() == after["probability"].to_list()
     assert before["reasons"].to_list() == after["reasons"].to_list()

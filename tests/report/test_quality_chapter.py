@@ -39,6 +39,8 @@ def test_warning_only_in_the_internal_edition(shared_data: Path, tmp_path: Path)
     assert TITLE in inside
     assert "services most at risk of a worse rating in Devon" in inside
     assert "Last rated Inadequate" in inside  # a reason, as the council reads it
+    assert "good or outstanding by CQC or local assessment" in inside
+    assert "predecessor not loaded" in inside  # every input rule counted
     assert warned.quality_warning is not None
     public = build_edition(warned, policy=disclosure_policy())
     outside = render_html(public)

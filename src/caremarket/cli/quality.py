@@ -158,7 +158,7 @@ def backtest(
     out = OutputFormat.TABLE
     write_records(cutoff_rows(result), out, console=console, title="Cut-offs")
     write_records(
-        measure_rows(result.measures, result.gains),
+        measure_rows(result.measures, result.gains, result.gains_over_age),
         out,
         console=console,
         title="Next rating worse than Good: all services (95% bootstrap intervals by location)",

@@ -138,8 +138,40 @@ LOCATION = Table(
         _c("adult_social_care", B, "whether the location is in adult social care"),
         _c("dual_registered", B),
         _c("primary_id", T, "for a dual-registered location, the id counted"),
+        _c(
+            "registered_manager_absent",
+            B,
+            "whether the location was without its registered manager when the release was "
+            "made; null when the release does not say (only CQC API records do)",
+        ),
+        _c(
+            "registered_manager_absent_date",
+            D,
+            "since when the registered manager has been absent (CQC API "
+            "registeredManagerAbsentDate); null when present or not said",
+        ),
     ),
     ("release_id", "location_id"),
+)
+
+LOCATION_RELATIONSHIP = Table(
+    "location_relationship",
+    "How CQC links a location to another registration of the same service (CQC API "
+    "`relationships`): a predecessor or successor after an ownership change or re-registration.",
+    (
+        _RELEASE_ID,
+        _c("location_id", T, "the location the release describes", required=True),
+        _c("related_location_id", T, "the other registration's CQC location id", required=True),
+        _c("related_location_name", T, "the other registration's name as CQC gives it"),
+        _c(
+            "relationship",
+            T,
+            "predecessor (the related id came before this one) or successor",
+            required=True,
+        ),
+        _c("reason", T, "CQC's reason as given, e.g. New Provider, Legal Entity Change"),
+    ),
+    ("release_id", "location_id", "related_location_id", "relationship"),
 )
 
 PROVIDER = Table(
@@ -451,6 +483,7 @@ TABLES: tuple[Table, ...] = (
     RELEASE_FACT,
     RELEASE_DOWNLOAD,
     LOCATION,
+    LOCATION_RELATIONSHIP,
     PROVIDER,
     LOCATION_SECTOR,
     LOCATION_CLIENT_GROUP,

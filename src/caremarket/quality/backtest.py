@@ -23,7 +23,13 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from caremarket.quality.evaluation import Estimate, ReliabilityBin, bootstrap, reliability
+from caremarket.quality.evaluation import (
+    Estimate,
+    ReliabilityBin,
+    bootstrap,
+    paired_gain,
+    reliability,
+)
 from caremarket.quality.features import features_at, outcomes_after
 from caremarket.quality.history import Histories
 from caremarket.quality.model import (
@@ -38,6 +44,7 @@ from caremarket.quality.parameters import WarningParameters
 FOLDS = 5
 MODEL = "logistic"
 BASELINE = "last rating"
+AGE_BASELINE = "last rating + age"
 
 
 def add_months(day: date, months: int) -> date:
@@ -98,7 +105,7 @@ def scorers(parameters: WarningParameters, seed: int, boosted: bool) -> dict[str
     """The baselines first, then the model (and the boosted trees if asked)."""
     found: dict[str, Factory] = {
         BASELINE: LastRatingBaseline,
-        "last rating + age": lambda: last_rating_age_baseline(seed),
+        AGE_BASELINE: lambda: last_rating_age_baseline(seed),
         MODEL: lambda: LogisticWarning(c=parameters.regularisation_c, seed=seed),
     }
     if boosted:
@@ -128,14 +135,14 @@ class BacktestResult:
     reliability: dict[str, list[ReliabilityBin]]
     cutoffs: tuple[CutoffCount, ...]
     good_only: dict[str, dict[str, Estimate]] = field(default_factory=dict)
+    gains_over_age: dict[str, Estimate] = field(default_factory=dict)
 
     @property
     def beats_baselines(self) -> bool:
         """Whether the model's average precision interval lies above both baselines'."""
         mine = self.measures[MODEL]["average_precision"]
         return all(
-            mine.low > self.measures[b]["average_precision"].high
-            for b in (BASELINE, "last rating + age")
+            mine.low > self.measures[b]["average_precision"].high for b in (BASELINE, AGE_BASELINE)
         )
 
 
@@ -217,6 +224,10 @@ def _measure(
     scores = {n: predictions[n].to_numpy().astype(np.float64) for n in names}
     groups = predictions["location_id"].to_list()
     measures, gains = bootstrap(y, scores, groups, replicates=replicates, seed=seed)
+    over_age = {
+        n: paired_gain(y, scores[n], scores[AGE_BASELINE], groups, replicates=replicates, seed=seed)
+        for n in names[names.index(AGE_BASELINE) + 1 :]
+    }
     good = predictions.filter(pl.col("is_last_good") == 1.0)
     good_measures: dict[str, dict[str, Estimate]] = {}
     if good.height and good["is_worse_than_good"].sum() > 0:
@@ -234,4 +245,5 @@ def _measure(
         reliability={n: reliability(y, scores[n]) for n in names},
         cutoffs=counts,
         good_only=good_measures,
+        gains_over_age=over_age,
     )

@@ -129,6 +129,30 @@ def bootstrap(
     return found, gains
 
 
+def paired_gain(
+    outcome: FloatArray,
+    score: FloatArray,
+    reference: FloatArray,
+    groups: np.ndarray[tuple[int], np.dtype[np.str_]] | list[str],
+    *,
+    replicates: int = 1000,
+    seed: int = 0,
+) -> Estimate:
+    """Average precision of `score` minus that of `reference`, resampled together by location."""
+    rng = np.random.default_rng(seed)
+    labels, index = np.unique(np.asarray(groups), return_inverse=True)
+    rows_of = [np.flatnonzero(index == g) for g in range(len(labels))]
+    diffs = []
+    for _ in range(replicates):
+        chosen = rng.integers(0, len(labels), len(labels))
+        rows = np.concatenate([rows_of[g] for g in chosen])
+        y = outcome[rows]
+        diffs.append(average_precision(y, score[rows]) - average_precision(y, reference[rows]))
+    low, high = np.nanpercentile(np.array(diffs), [2.5, 97.5])
+    whole = average_precision(outcome, score) - average_precision(outcome, reference)
+    return Estimate(whole, float(low), float(high))
+
+
 @dataclass(frozen=True, slots=True)
 class ReliabilityBin:
     """One band of predicted probability: how many, mean predicted, share observed."""

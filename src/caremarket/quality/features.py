@@ -29,6 +29,10 @@ class Source(StrEnum):
     CQC_RATINGS = "CQC ratings (API historic ratings, Latest ratings, HSCA releases)"
     CQC_LOCATION = "CQC location record (API or HSCA release)"
     CQC_PROVIDER = "CQC ratings of the provider's other locations"
+    CQC_MANAGER = "CQC API location record: registeredManagerAbsentDate"
+    CQC_RELATIONSHIPS = (
+        "CQC API location record: relationships (HSCA predecessor / successor registrations)"
+    )
     LOCAL_ASSESSMENT = "the council's own quality assessments (council extract)"
 
 
@@ -44,6 +48,7 @@ class Feature:
 
 
 R, L, P, A = Source.CQC_RATINGS, Source.CQC_LOCATION, Source.CQC_PROVIDER, Source.LOCAL_ASSESSMENT
+M, G = Source.CQC_MANAGER, Source.CQC_RELATIONSHIPS
 
 FEATURES: tuple[Feature, ...] = (
     Feature("is_last_outstanding", "Last rated Outstanding", R, "last overall rating", True),
@@ -125,6 +130,40 @@ FEATURES: tuple[Feature, ...] = (
         True,
     ),
     Feature(
+        "is_registered_manager_absent",
+        "Registered manager absent",
+        M,
+        "the release says the registered manager has been absent since a date on or before the "
+        "cut-off (an absence starting after it is not known at the cut-off); unknown when the "
+        "release does not say",
+        True,
+    ),
+    Feature(
+        "registered_manager_absent_months",
+        "Months without the registered manager",
+        M,
+        "months from the registered manager's absence date to the cut-off; 0 when the release "
+        "says the manager is present or the absence starts after the cut-off; unknown when the "
+        "release does not say",
+    ),
+    Feature(
+        "is_re_registered",
+        "Re-registered (new provider, legal entity or address)",
+        G,
+        "the location succeeded an earlier registration of the service (CQC's HSCA predecessor "
+        "link, or the same name and postcode after a deregistration), registered on or before "
+        "the cut-off",
+        True,
+    ),
+    Feature(
+        "is_recent_ownership_change",
+        "Changed hands recently",
+        G,
+        "the location succeeded an earlier registration after a new provider, legal entity or "
+        "partnership, registered within the declared number of months before the cut-off",
+        True,
+    ),
+    Feature(
         "months_since_registration",
         "Months since registration",
         L,
@@ -198,19 +237,16 @@ def _months(later: pl.Expr | date, earlier: pl.Expr) -> pl.Expr:
 
 
 def active_at(histories: Histories, cutoff: date) -> pl.DataFrame:
-    """Locations registered at the cut-off (or already rated by then) and not deregistered."""
-    rated = (
-        histories.ratings.filter(pl.col("publication_date") <= cutoff)
-        .select("location_id")
-        .unique()
-    )
+    """Locations registered at the cut-off (registration date unknown counts) and not deregistered.
+
+    A location CQC lists with ratings from before its own registration (an earlier
+    registration's) is scored only from its registration: before it, the service was another
+    registration, with another provider, and marking it would tell of a change still to come.
+    """
     places = histories.locations
-    known = places.filter(
+    return places.filter(
         (pl.col("registration_date").is_null() | (pl.col("registration_date") <= cutoff))
-        | pl.col("location_id").is_in(rated["location_id"].implode())
-    )
-    return known.filter(
-        pl.col("deregistration_date").is_null() | (pl.col("deregistration_date") > cutoff)
+        & (pl.col("deregistration_date").is_null() | (pl.col("deregistration_date") > cutoff))
     )
 
 
@@ -271,7 +307,16 @@ def features_at(histories: Histories, cutoff: date, parameters: WarningParameter
     intervals = {k: float(v) for k, v in parameters.reinspection_months.items()}
     frame = (
         places.select(
-            "location_id", "provider_id", "registration_date", "beds", "sectors", "client_groups"
+            "location_id",
+            "provider_id",
+            "registration_date",
+            "beds",
+            "sectors",
+            "client_groups",
+            "registered_manager_absent",
+            "registered_manager_absent_date",
+            "re_registered_date",
+            "is_ownership_change",
         )
         .join(history, on="location_id", how="left")
         .join(unrated, on="location_id", how="left")
@@ -329,10 +374,39 @@ def features_at(histories: Histories, cutoff: date, parameters: WarningParameter
         .fill_null(False)
         .cast(pl.Float64),
     )
+    frame = _registration_features(frame, cutoff, parameters)
     frame = _provider_features(frame, cutoff)
     frame = _local_features(frame, histories.assessments, cutoff)
     return frame.select("location_id", *[pl.col(n).cast(pl.Float64) for n in FEATURE_NAMES]).sort(
         "location_id"
+    )
+
+
+def _registration_features(
+    frame: pl.DataFrame, cutoff: date, parameters: WarningParameters
+) -> pl.DataFrame:
+    """Registered manager absence and re-registration, as known at the cut-off.
+
+    A release says only whether the manager is absent when it was made, and since when: an
+    absence dated after the cut-off is not known then (0). Unknown when the release does not say.
+    """
+    absent_since = pl.col("registered_manager_absent_date")
+    said = pl.col("registered_manager_absent")
+    absent_then = said & absent_since.is_not_null() & (absent_since <= cutoff)
+    known = said.is_not_null() & ~(said & absent_since.is_null())
+    successor = pl.col("re_registered_date")
+    months_since = _months(cutoff, successor)
+    return frame.with_columns(
+        is_registered_manager_absent=pl.when(known).then(absent_then.cast(pl.Float64)),
+        registered_manager_absent_months=pl.when(known).then(
+            pl.when(absent_then).then(_months(cutoff, absent_since)).otherwise(0.0)
+        ),
+        is_re_registered=(successor <= cutoff).fill_null(False).cast(pl.Float64),
+        is_recent_ownership_change=(
+            pl.col("is_ownership_change").fill_null(False)
+            & (successor <= cutoff).fill_null(False)
+            & (months_since <= parameters.recent_ownership_change_months).fill_null(False)
+        ).cast(pl.Float64),
     )
 
 

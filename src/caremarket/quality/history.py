@@ -38,7 +38,18 @@ LOCATION_SCHEMA: dict[str, PolarsType] = {
     "client_groups": pl.List(pl.String),
     "district_code": pl.String,
     "locality": pl.String,
+    "registered_manager_absent": pl.Boolean,
+    "registered_manager_absent_date": pl.Date,
 }
+RELATIONSHIP_SCHEMA: dict[str, PolarsType] = {
+    "location_id": pl.String,
+    "related_location_id": pl.String,
+    "relationship": pl.String,
+    "reason": pl.String,
+}
+# CQC's relationship reasons that mean the service changed hands (a new provider, legal
+# entity or partnership); "Location Move" re-registers a service without a change of owner.
+OWNERSHIP_CHANGE_REASONS = ("new provider", "legal entity change", "partnership change")
 ASSESSMENT_SCHEMA: dict[str, PolarsType] = {
     "location_id": pl.String,
     "assessment_date": pl.Date,
@@ -63,6 +74,9 @@ class InputRule(StrEnum):
     DUPLICATE_RATING = "duplicate_rating"
     HISTORY_GAP = "history_gap"
     RE_REGISTERED = "re_registered"
+    PREDECESSOR_NOT_LOADED = "predecessor_not_loaded"
+    SUCCESSOR_NOT_LOADED = "successor_not_loaded"
+    RE_REGISTERED_BY_NAME = "re_registered_by_name"
     INHERITED_RATING = "inherited_rating"
 
     @property
@@ -89,13 +103,30 @@ _RULES = {
         "kept (the rating age carries the gap) and counted"
     ),
     InputRule.RE_REGISTERED: (
-        "a location id registered after another id with the same name and postcode: "
-        "the older id's ratings become the start of the newer id's history and the older "
-        "id is no longer scored on its own, counted"
+        "a location CQC links to an earlier registration (relationships: HSCA predecessor "
+        "or successor, after a new provider, legal entity, partnership or location move) whose "
+        "records are loaded: the earlier id's ratings become the start of the later id's "
+        "history, the earlier id is scored on its own only until the later one registered, and "
+        "the later id carries the ownership change from its registration date; links counted"
+    ),
+    InputRule.PREDECESSOR_NOT_LOADED: (
+        "a location CQC links to an earlier registration whose records are not loaded: its "
+        "history is what CQC lists under the later id (for some, the earlier registration's "
+        "ratings), it carries the ownership change from its registration date; links counted"
+    ),
+    InputRule.SUCCESSOR_NOT_LOADED: (
+        "a location CQC links to a later registration whose records are not loaded: scored as "
+        "itself until its own deregistration, its history carried nowhere; links counted"
+    ),
+    InputRule.RE_REGISTERED_BY_NAME: (
+        "where CQC gives no link: a location id registered on or after the deregistration of "
+        "another id with the same name and postcode is the same service re-registered, "
+        "handled as a loaded link (ids both still registered are two services); counted"
     ),
     InputRule.INHERITED_RATING: (
-        "ratings CQC marks as inherited from a previous registration: kept as the "
-        "location's history and counted"
+        "overall ratings CQC marks as inherited, or published before the location's own "
+        "registration (the earlier registration's, listed under the later id): kept as the "
+        "location's history, known as inherited only from the registration date, counted"
     ),
 }
 
@@ -107,7 +138,9 @@ class Histories:
     - `ratings`: location_id, key_question, rating, publication_date, inherited
       (one row per location x key question x date; not-rated reports kept with
       rating `not_rated`);
-    - `locations`: one row per location (`LOCATION_SCHEMA`);
+    - `locations`: one row per location (`LOCATION_SCHEMA`), with `re_registered_date`
+      (its registration date when it succeeded an earlier registration, by CQC's link or
+      by name) and `is_ownership_change` (that succession was a change of hands);
     - `assessments`: the council's own assessments (`ASSESSMENT_SCHEMA`);
     - `counts`: how many rows or locations each `InputRule` touched;
     - `rated`: the overall ratings on the four-point scale, oldest first per location,
@@ -145,7 +178,8 @@ def _conform(frame: pl.DataFrame | None, schema: dict[str, PolarsType]) -> pl.Da
 
 
 def _re_registrations(locations: pl.DataFrame) -> pl.DataFrame:
-    """Pairs (old_id, location_id): ids sharing a name and postcode, older first."""
+    """Pairs (old_id, location_id): ids sharing a name and postcode, the newer registered on or
+    after the older's deregistration (two ids both registered are two services)."""
     keyed = locations.with_columns(
         _key=pl.concat_str(
             pl.col("name").str.to_lowercase().str.replace_all(r"[^a-z0-9]", ""),
@@ -157,10 +191,68 @@ def _re_registrations(locations: pl.DataFrame) -> pl.DataFrame:
     newest = ordered.group_by("_key").agg(
         pl.col("location_id").last().alias("new_id"), pl.col("location_id").alias("ids")
     )
-    return (
+    pairs = (
         newest.explode("ids")
         .filter(pl.col("ids") != pl.col("new_id"))
         .select(old_id="ids", location_id="new_id")
+    )
+    dates = locations.select("location_id", "registration_date", "deregistration_date")
+    return (
+        pairs.join(dates.rename({"location_id": "old_id"}), on="old_id", how="left")
+        .join(dates.select("location_id", new_registration="registration_date"), on="location_id")
+        .filter(pl.col("deregistration_date") <= pl.col("new_registration"))
+        .select("old_id", "location_id")
+    )
+
+
+def _links(relationships: pl.DataFrame) -> pl.DataFrame:
+    """CQC's links as pairs (old_id, location_id, reason): the earlier registration first."""
+    predecessor = relationships.filter(pl.col("relationship") == "predecessor").select(
+        old_id="related_location_id", location_id="location_id", reason="reason"
+    )
+    successor = relationships.filter(pl.col("relationship") == "successor").select(
+        old_id="location_id", location_id="related_location_id", reason="reason"
+    )
+    return (
+        pl.concat([predecessor, successor])
+        .filter(pl.col("old_id") != pl.col("location_id"))
+        .unique(["old_id", "location_id"], keep="first", maintain_order=True)
+    )
+
+
+def _ended_at_successor(places: pl.DataFrame, moves: pl.DataFrame) -> pl.DataFrame:
+    """An earlier registration counts as ended when its successor registered (if not before).
+
+    It stays a service of its own until then: dropping it would let a re-registration still
+    to come decide which services a past cut-off scores.
+    """
+    starts = (
+        moves.join(places.select("location_id", "registration_date"), on="location_id", how="inner")
+        .group_by("old_id")
+        .agg(pl.col("registration_date").min().alias("_successor_start"))
+    )
+    return (
+        places.join(starts, left_on="location_id", right_on="old_id", how="left")
+        .with_columns(
+            deregistration_date=pl.min_horizontal("deregistration_date", "_successor_start")
+        )
+        .drop("_successor_start")
+    )
+
+
+def _latest_ids(moves: pl.DataFrame) -> pl.DataFrame:
+    """Each earlier id and the latest id of its chain of re-registrations (A -> B -> C: A to C)."""
+    successor = dict(zip(moves["old_id"].to_list(), moves["location_id"].to_list(), strict=True))
+    final = {}
+    for old in successor:
+        seen, current = {old}, successor[old]
+        while current in successor and successor[current] not in seen:
+            seen.add(current)
+            current = successor[current]
+        final[old] = current
+    return pl.DataFrame(
+        {"old_id": list(final), "location_id": list(final.values())},
+        schema={"old_id": pl.String, "location_id": pl.String},
     )
 
 
@@ -170,11 +262,14 @@ def prepare(
     assessments: pl.DataFrame | None = None,
     *,
     gap_months: int,
+    relationships: pl.DataFrame | None = None,
 ) -> Histories:
-    """Apply the input rules to raw rating rows, locations and assessments; count each rule."""
+    """Apply the input rules to raw rating rows, locations, assessments and CQC's links between
+    registrations; count each rule."""
     counts = dict.fromkeys(InputRule, 0)
     raw = _conform(ratings, RATING_SCHEMA)
     places = _conform(locations, LOCATION_SCHEMA).unique("location_id", keep="last")
+    links = _links(_conform(relationships, RELATIONSHIP_SCHEMA))
 
     counts[InputRule.UNDATED_RATING] = raw.filter(pl.col("publication_date").is_null()).height
     dated = raw.filter(pl.col("publication_date").is_not_null())
@@ -186,22 +281,52 @@ def prepare(
     )
     counts[InputRule.DUPLICATE_RATING] = before - dated.height
 
-    moves = _re_registrations(places)
+    loaded = pl.concat([dated["location_id"], places["location_id"]]).unique().implode()
+    old_known, new_known = pl.col("old_id").is_in(loaded), pl.col("location_id").is_in(loaded)
+    linked = links.filter(old_known & new_known)
+    counts[InputRule.RE_REGISTERED] = linked.height
+    counts[InputRule.PREDECESSOR_NOT_LOADED] = links.filter(~old_known & new_known).height
+    counts[InputRule.SUCCESSOR_NOT_LOADED] = links.filter(old_known & ~new_known).height
+    in_links = pl.concat([links["old_id"], links["location_id"]]).unique().implode()
+    by_name = _re_registrations(places).filter(
+        ~pl.col("old_id").is_in(in_links) & ~pl.col("location_id").is_in(in_links)
+    )
+    counts[InputRule.RE_REGISTERED_BY_NAME] = by_name.height
+    moves = pl.concat([linked.select("old_id", "location_id"), by_name])
     if moves.height:
-        moved = dated.join(moves, left_on="location_id", right_on="old_id", how="inner")
+        moved = dated.join(_latest_ids(moves), left_on="location_id", right_on="old_id")
         carried = moved.select(
             pl.col("location_id_right").alias("location_id"),
             *[c for c in dated.columns if c != "location_id"],
         )
         dated = pl.concat([dated, carried]).unique(key, keep="first", maintain_order=True)
-        counts[InputRule.RE_REGISTERED] = moves.height
-        places = places.filter(~pl.col("location_id").is_in(moves["old_id"].implode()))
+        places = _ended_at_successor(places, moves)
+    changed_hands = links.filter(
+        pl.col("reason").str.to_lowercase().is_in(list(OWNERSHIP_CHANGE_REASONS))
+    )["location_id"]
+    successors = pl.concat([links["location_id"], by_name["location_id"]]).implode()
+    places = places.with_columns(
+        re_registered_date=pl.when(pl.col("location_id").is_in(successors)).then(
+            pl.col("registration_date")
+        ),
+        is_ownership_change=pl.col("location_id").is_in(changed_hands.implode()),
+    )
+    # A rating published before the location's own registration is the earlier registration's.
+    registered = places.select("location_id", "registration_date")
+    dated = (
+        dated.join(registered, on="location_id", how="left")
+        .with_columns(
+            inherited=pl.col("inherited").fill_null(False)
+            | (pl.col("publication_date") < pl.col("registration_date")).fill_null(False)
+        )
+        .drop("registration_date")
+    )
 
     overall = dated.filter(pl.col("key_question") == OVERALL)
     counts[InputRule.NOT_RATED_ENTRY] = overall.filter(
         pl.col("rating") == Rating.NOT_RATED.value
     ).height
-    counts[InputRule.INHERITED_RATING] = overall.filter(pl.col("inherited").fill_null(False)).height
+    counts[InputRule.INHERITED_RATING] = overall.filter(pl.col("inherited")).height
     rated = overall.filter(pl.col("rating").is_in(list(RATING_SCORE))).sort(
         "location_id", "publication_date"
     )
@@ -217,16 +342,28 @@ def prepare(
             "location_id", "key_question", "rating", "publication_date", "inherited"
         ),
         locations=places,
-        assessments=_conform(assessments, ASSESSMENT_SCHEMA).filter(
-            pl.col("assessment_date").is_not_null()
-        ),
+        assessments=_carried_assessments(_conform(assessments, ASSESSMENT_SCHEMA), moves),
         counts=counts,
         rated=_running(rated),
-        questions=ratings.filter(
+        questions=dated.filter(
             (pl.col("key_question") != OVERALL) & pl.col("rating").is_in(list(RATING_SCORE))
         )
         .with_columns(score=_score())
         .sort("location_id", "key_question", "publication_date"),
+    )
+
+
+def _carried_assessments(assessments: pl.DataFrame, moves: pl.DataFrame) -> pl.DataFrame:
+    """Dated assessments, those of an earlier registration under the latest id of the service."""
+    latest = _latest_ids(moves)
+    return (
+        assessments.filter(pl.col("assessment_date").is_not_null())
+        .join(latest, left_on="location_id", right_on="old_id", how="left")
+        .select(
+            pl.coalesce("location_id_right", "location_id").alias("location_id"),
+            "assessment_date",
+            "rating",
+        )
     )
 
 

@@ -21,6 +21,7 @@ class WarningParameters:
     regularisation_c: float
     at_most_risk_share: float
     borderline_good_probability: float
+    recent_ownership_change_months: int
 
 
 @cache
@@ -37,6 +38,7 @@ def warning_parameters() -> WarningParameters:
         regularisation_c=float(value["regularisation_c"]),
         at_most_risk_share=float(value["at_most_risk_share"]),
         borderline_good_probability=float(value["borderline_good_probability"]),
+        recent_ownership_change_months=int(value["recent_ownership_change_months"]),
     )
 
 

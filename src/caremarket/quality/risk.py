@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 
 from caremarket.domain.rating import Rating
+from caremarket.quality.assessments import AssessedQuality, beside_cqc
 from caremarket.quality.backtest import training_rows
 from caremarket.quality.features import active_at, features_at
 from caremarket.quality.history import OVERALL, RATING_SCORE, Histories, InputRule
@@ -64,6 +65,7 @@ class Warning:
     training_rows: int
     training_worse_than_good: int
     weights: dict[str, float]
+    assessed: AssessedQuality | None = None
 
     def watch_list(self, column: str) -> pl.DataFrame:
         """The services on one watch list, highest probability first."""
@@ -152,6 +154,7 @@ def warn(
         training_rows=train.height,
         training_worse_than_good=int(y.sum()),
         weights=model.weights(),
+        assessed=beside_cqc(histories, as_of, scope),
     )
 
 

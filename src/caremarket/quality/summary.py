@@ -14,9 +14,12 @@ MEASURE_LABELS = {
 
 
 def measure_rows(
-    measures: dict[str, dict[str, Estimate]], gains: dict[str, Estimate] | None = None
+    measures: dict[str, dict[str, Estimate]],
+    gains: dict[str, Estimate] | None = None,
+    gains_over_age: dict[str, Estimate] | None = None,
 ) -> list[dict[str, object]]:
-    """One row per scorer: each measure as 'value (low-high)', and its AP gain on the baseline."""
+    """One row per scorer: each measure as 'value (low-high)', and its AP gains on the baselines
+    (paired: both scored on the same resampled services)."""
     rows: list[dict[str, object]] = []
     for name, found in measures.items():
         row: dict[str, object] = {"scorer": name}
@@ -25,6 +28,9 @@ def measure_rows(
         if gains is not None:
             gain = gains.get(name)
             row["AP minus last rating"] = gain.text() if gain is not None else "-"
+        if gains_over_age is not None:
+            over = gains_over_age.get(name)
+            row["AP minus last rating + age"] = over.text() if over is not None else "-"
         rows.append(row)
     return rows
 
@@ -81,9 +87,16 @@ def verdict(result: BacktestResult) -> str:
             f"{gain.text()}, an interval above zero, but the target asks for intervals that "
             "do not overlap, and they do."
         )
+    over_age = result.gains_over_age.get(MODEL)
+    if over_age is not None:
+        clear = "above zero" if round(over_age.low, 3) > 0 else "not clear of zero"
+        paired += (
+            f" Its paired gain over the last rating plus its age is {over_age.text()}, {clear}."
+        )
     return (
         f"The warning does NOT beat the baselines with non-overlapping intervals: its average "
         f"precision is {mine.text()} against {base.text()} for the last rating alone."
-        f"{paired} What the data allow: the CQC rating history of a service says little about "
-        "its next rating beyond the last rating, its age and its key questions."
+        f"{paired} What the data allow: the CQC records of a service (its rating history, key "
+        "questions, provider, registered manager and re-registrations) say little about its "
+        "next rating beyond the last rating and its age."
     )

@@ -55,6 +55,20 @@ class DuckDBStore:
         self._con.execute("BEGIN TRANSACTION")
         for table in TABLES:
             self._con.execute(ddl(table))
+        # A store made before a column was declared gains it, empty (null: not known).
+        present = set(
+            self._con.execute(
+                "SELECT table_name, column_name FROM information_schema.columns "
+                "WHERE table_schema = current_schema()"
+            ).fetchall()
+        )
+        for table in TABLES:
+            for column in table.columns:
+                if (table.name, column.name) not in present and not column.required:
+                    self._con.execute(
+                        f"ALTER TABLE {table.name} ADD COLUMN {column.name} "
+                        f"{_SQL_TYPES[column.kind]}"
+                    )
         self._con.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
         row = self._con.execute("SELECT max(version) FROM schema_version").fetchone()
         if row is None or row[0] is None:

@@ -47,8 +47,12 @@ NESTED = (
     "gacServiceTypes",
     "inspectionCategories",
     "specialisms",
+    "relationships",
 )
-DATE_COLUMNS = ["registrationDate", "deregistrationDate"]
+MANAGER_ABSENT = "registeredManagerAbsentDate"
+DATE_COLUMNS = ["registrationDate", "deregistrationDate", MANAGER_ABSENT]
+# CQC's relationship types, as the API writes them, and the canonical words.
+RELATIONSHIP_TYPES = {"hsca predecessor": "predecessor", "hsca successor": "successor"}
 
 # Words the API prints where no rating on CQC's scale is published: key
 # questions "No published rating", and the compliance outcomes of reports
@@ -164,6 +168,7 @@ class _Nested:
     client_groups: set[str] = field(default_factory=set)
     primary_category: str | None = None
     report_dates: list[date] = field(default_factory=list)
+    relationships: list[dict[str, object]] = field(default_factory=list)
     problems: list[DataProblem] = field(default_factory=list)
 
 
@@ -271,6 +276,46 @@ class _RowReader:
             key = self.key_question(column, question.get("name"))
             self.add_rating(key, question.get("rating"), published, current)
 
+    def relationships(self, found: object) -> None:
+        """The other registrations CQC links to this location (predecessors, successors)."""
+        column = "relationships"
+        for entry in found if isinstance(found, list) else []:
+            if not isinstance(entry, dict):
+                self.problem(
+                    ProblemCode.UNKNOWN_VALUE,
+                    column,
+                    "a relationship object with relatedLocationId and type",
+                    entry,
+                )
+                continue
+            related = str(entry.get("relatedLocationId") or "").strip()
+            if not related or related == self.location_id:
+                self.problem(
+                    ProblemCode.MISSING_VALUE if not related else ProblemCode.UNKNOWN_VALUE,
+                    column,
+                    "a relatedLocationId naming another CQC location, e.g. 1-123456789",
+                    entry.get("relatedLocationId"),
+                )
+                continue
+            kind = RELATIONSHIP_TYPES.get(str(entry.get("type") or "").strip().lower())
+            if kind is None:
+                words = ", ".join(t.title().replace("Hsca", "HSCA") for t in RELATIONSHIP_TYPES)
+                self.problem(
+                    ProblemCode.UNKNOWN_VALUE, column, f"a type, one of: {words}", entry.get("type")
+                )
+                continue
+            name = str(entry.get("relatedLocationName") or "").strip() or None
+            reason = str(entry.get("reason") or "").strip() or None
+            self.out.relationships.append(
+                {
+                    "location_id": self.location_id,
+                    "related_location_id": related,
+                    "related_location_name": name,
+                    "relationship": kind,
+                    "reason": reason,
+                }
+            )
+
 
 def _read_row(
     table: RawTable, index: int, location_id: str | None, cellsof: dict[str, str | None]
@@ -303,6 +348,7 @@ def _read_row(
             continue
         published = reader.iso_date("historicRatings", report.get("reportDate"))
         reader.ratings(report.get("overall"), published, current=False)
+    reader.relationships(reader.parse("relationships", cellsof.get("relationships"), list))
     types = reader.parse("gacServiceTypes", cellsof.get("gacServiceTypes"), list)
     for service in types if isinstance(types, list) else []:
         if isinstance(service, dict):
@@ -334,12 +380,15 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
         raise DataProblemError(order_problems)
     registered, problems_registered = cells.dates(table, "registrationDate", order)
     deregistered, problems_deregistered = cells.dates(table, "deregistrationDate", order)
+    manager_absent, manager_problems = cells.dates(
+        table, MANAGER_ABSENT, order, not_after=options.load_date
+    )
     beds, beds_problems = cells.whole_number(table, "numberOfBeds")
     latitude, latitude_problems = cells.number(table, "onspdLatitude")
     longitude, longitude_problems = cells.number(table, "onspdLongitude")
     dormant, dormant_problems = cells.flag(table, "dormancy", blank=None)
     care_home, care_home_problems = cells.flag(table, "careHome", blank=None)
-    problems += problems_registered + problems_deregistered + beds_problems
+    problems += problems_registered + problems_deregistered + manager_problems + beds_problems
     problems += latitude_problems + longitude_problems + dormant_problems + care_home_problems
     postcode, postcode_problems = cells.postcode(table, "postalCode")
     la_code, area_problems = council_codes(table, "localAuthority")
@@ -383,6 +432,8 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
             "primary_inspection_category": pl.Series(
                 [n.primary_category for n in nested], dtype=pl.String
             ),
+            "registered_manager_absent": _manager_absent(table, manager_absent),
+            "registered_manager_absent_date": manager_absent,
         },
     ).filter(keep)
     locations = locations.with_columns(
@@ -410,6 +461,9 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
         schema={"location_id": pl.String, "client_group": pl.String},
     )
     ratings = _ratings([r for n in kept for r in n.ratings])
+    relationships = pl.DataFrame(
+        [r for n in kept for r in n.relationships], schema=_RELATIONSHIP_SCHEMA
+    ).unique(["location_id", "related_location_id", "relationship"], maintain_order=True)
     providers = (
         locations.filter(pl.col("provider_id").is_not_null())
         .unique("provider_id", keep="first", maintain_order=True)
@@ -429,10 +483,29 @@ def _read_table(table: RawTable, options: ReadOptions, unit: str) -> Parsed:
             "location_sector": sectors,
             "location_client_group": client_groups,
             "rating": ratings,
+            "location_relationship": relationships,
         },
         problems=problems,
         note=note,
     )
+
+
+_RELATIONSHIP_SCHEMA = {
+    "location_id": pl.String,
+    "related_location_id": pl.String,
+    "related_location_name": pl.String,
+    "relationship": pl.String,
+    "reason": pl.String,
+}
+
+
+def _manager_absent(table: RawTable, absent_date: pl.Series) -> pl.Series:
+    """Whether each location was without its registered manager: a date says absent, a blank
+    says present; unknown (null) when the records do not carry the key at all."""
+    name = "registered_manager_absent"
+    if MANAGER_ABSENT not in table.frame.columns:
+        return pl.Series(name, [None] * table.frame.height, dtype=pl.Boolean)
+    return absent_date.is_not_null().alias(name)
 
 
 _RATING_SCHEMA = {

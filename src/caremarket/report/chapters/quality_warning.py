@@ -22,7 +22,8 @@ def _label(rating: str) -> str:
 
 
 def quality_warning(ctx: Context, warning: Warning) -> Section:
-    """The chapter: the services most at risk, the watch lists, the rules for bad input."""
+    """The chapter: the services most at risk, the watch lists, the share good or outstanding
+    by CQC or local assessment, the rules for bad input."""
     scored = warning.scored
     blocks: list[Block] = [
         Paragraph(
@@ -58,6 +59,35 @@ def quality_warning(ctx: Context, warning: Warning) -> Section:
             note=f"{scored.height:,} services scored.",
         )
     )
+    assessed = warning.assessed
+    if assessed is not None:
+        shares = (
+            ("CQC", assessed.pct_good_or_outstanding_cqc, assessed.rated_cqc),
+            ("local assessment", assessed.pct_good_or_outstanding_local, assessed.assessed_local),
+            (
+                "CQC or local assessment",
+                assessed.pct_good_or_outstanding_combined,
+                assessed.counted_combined,
+            ),
+        )
+        blocks.append(
+            Table(
+                "Services good or outstanding by CQC or local assessment",
+                ("Rated by", "Good or outstanding", "Services rated"),
+                tuple(
+                    (
+                        Cell(by),
+                        Cell("unknown (none rated)" if pct is None else f"{pct:.1f}%"),
+                        Cell(f"{n:,}"),
+                    )
+                    for by, pct, n in shares
+                ),
+                note=(
+                    "Each service counts once: by CQC's overall rating where CQC has rated it, "
+                    "else by the council's latest assessment."
+                ),
+            )
+        )
     rules = tuple(
         (Cell(rule.value.replace("_", " ")), Cell(f"{count:,}"), Cell(rule.rule))
         for rule, count in warning.counts.items()
