@@ -75,7 +75,11 @@ def with_churn(base: pl.DataFrame, days: list[date], seed: int) -> pl.DataFrame:
     )
     base = base.with_columns(pl.lit(None, pl.Date).alias("_closed"))
     rows = pl.concat([base, extra])
-    started = pl.col("Location HSCA start date").str.strptime(pl.Date, "%d/%m/%Y", strict=False)
+    text = pl.col("Location HSCA start date")
+    started = pl.coalesce(
+        text.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+        text.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+    )
     changes = [
         days[rng.randrange(len(days))] if rng.random() < 0.02 else None for _ in range(rows.height)
     ]

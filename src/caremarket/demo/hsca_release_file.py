@@ -45,6 +45,9 @@ def _csv_text(value: Cell) -> str:
         return ""
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, float) and "e" in repr(value).lower():
+        # As a spreadsheet writes it: 0.00005, never 5e-05 (which the ingest refuses).
+        return f"{value:.10f}".rstrip("0").rstrip(".")
     return str(value)
 
 
