@@ -21,7 +21,10 @@ from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
 
 ANY: Final = "*"
-NO_NARRATIVE: Final = "No narrative loaded: load it with `caremarket ingest-council`"
+NO_NARRATIVE: Final = (
+    "No narrative loaded: write the council's text as Markdown files in its extract's "
+    "narrative/ folder and load them with `caremarket ingest-council FOLDER`"
+)
 
 # The market sectors that get a chapter each, in the order an MPS gives them.
 CHAPTER_SECTORS: Final = (
@@ -154,10 +157,24 @@ class Context:
             for row in wanted.sort("section", "position").to_dicts()
         ]
         if not blocks and placeholder:
+            about = [f"section: {sections[0]}"] + [
+                f"{column}: {value}"
+                for column, value in (
+                    ("sector", sector),
+                    ("locality", locality),
+                    ("client_group", client_group),
+                )
+                if value not in (None, ANY)
+            ]
             blocks.append(
                 Missing(
                     placeholder,
-                    (f"the council has not written this part yet ({NO_NARRATIVE.split(': ')[1]})",),
+                    (
+                        "the council has not written this part yet: write it as a Markdown file "
+                        "in the council extract's narrative/ folder with front matter "
+                        f"`{'`, `'.join(about)}` and a `title:`, then load the extract with "
+                        "`caremarket ingest-council FOLDER`",
+                    ),
                 )
             )
         return blocks
