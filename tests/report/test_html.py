@@ -120,21 +120,25 @@ def test_real_headings_and_contents(written: WrittenEdition) -> None:
         "Demand",
         "Shaping the care market",
         "Market sectors",
-        "Workforce",
-        "The care economy",
         "Locality commissioning",
         "Appendix: sources and definitions",
     ):
         assert re.search(rf"<h2>.*{re.escape(chapter)}</h2>", html), chapter
     assert '<nav class="contents"' in html and 'href="#demand"' in html
+    # Without the council's extract, the workforce has no figures: the chapter is left out.
+    assert not re.search(r"<h2>.*Workforce</h2>", html)
 
 
-def test_missing_sections_say_what_to_load(written: WrittenEdition) -> None:
-    """Sections without data name what to load instead of showing zeros."""
+def test_missing_sections_are_listed_in_the_checklist(written: WrittenEdition) -> None:
+    """Sections without data are left out of the document and the editor's checklist beside it
+    names what to load and how, instead of the document showing zeros or instructions."""
     html = written.html.read_text(encoding="utf-8")
-    assert "Workforce estimates: not available yet." in html
-    assert "no workforce estimates: load them with `caremarket ingest-council`" in html
-    assert "No narrative loaded: load it with `caremarket ingest-council`" in html
+    checklist = written.checklist.read_text(encoding="utf-8")
+    assert written.checklist.parent == written.html.parent
+    assert "not available yet" not in html and "ingest-council" not in html
+    assert "**Workforce**: Workforce estimates" in checklist
+    assert "no workforce estimates: load them with `caremarket ingest-council`" in checklist
+    assert "No narrative loaded" in checklist and "`caremarket ingest-council FOLDER`" in checklist
 
 
 def test_every_release_is_listed_with_date_and_licence(written: WrittenEdition) -> None:

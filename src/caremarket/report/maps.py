@@ -30,7 +30,7 @@ NO_DATA: Final = NO_VALUE
 NO_DATA_STROKE: Final = "#767676"
 WIDTH: Final = 520.0
 HEIGHT: Final = 400.0
-LEGEND_WIDTH: Final = 150.0
+LEGEND_WIDTH: Final = 185.0
 SIMPLIFY_METRES: Final = 150.0
 MARGIN: Final = 0.04
 """The share of the drawing's width left blank on every side, so coasts and dots never touch
@@ -175,6 +175,14 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
             f'stroke-width="{stroke_width}" fill-rule="evenodd">'
             f"<title>{escape(area.name)}: {escape(area.text)}</title></path>"
         )
+    colours = dict(spec.categories)
+    for point, px, py in points:
+        x, y = frame.xy(px, py)
+        colour = colours.get(point.category, "#555555")
+        body.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{colour}" stroke="white" '
+            f'stroke-width="0.5"><title>{escape(point.label)}</title></circle>'
+        )
     if shapes:
         # Area names at each area's representative point.
         for (area, geometry), fill in zip(shapes, fills, strict=True):
@@ -186,18 +194,18 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
             y = min(max(y, 12.0), height - 4)
             # Each shade takes the ink the palette declares for it.
             ink = SHADE_INK.get(fill, INK)
+            name = escape(_short(area.name))
+            if points:
+                # Over dots, a white halo (a stroked copy beneath) keeps the name readable.
+                body.append(
+                    f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
+                    f'fill="#ffffff" stroke="#ffffff" stroke-width="2.6" aria-hidden="true">'
+                    f"{name}</text>"
+                )
             body.append(
                 f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
-                f'fill="{ink}">{escape(_short(area.name))}</text>'
+                f'fill="{ink}">{name}</text>'
             )
-    colours = dict(spec.categories)
-    for point, px, py in points:
-        x, y = frame.xy(px, py)
-        colour = colours.get(point.category, "#555555")
-        body.append(
-            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{colour}" stroke="white" '
-            f'stroke-width="0.5"><title>{escape(point.label)}</title></circle>'
-        )
     legend_x = frame_width + 10
     legend: list[str] = []
     if shaded:
