@@ -204,5 +204,26 @@ def test_help_of_report_mps(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["report", "mps", "--help"])
     assert result.exit_code == 0
-    for option in ("--la", "--edition", "--out", "--public", "--previous", "--db", "--as-of"):
+    for option in (
+        "--la", "--edition", "--out", "--public", "--previous", "--db", "--as-of", "--draft",
+        "--branding",
+    ):  # fmt: skip
         assert option in result.output
+
+
+def test_report_mps_refuses_an_unusable_branding_file(tmp_path: Path) -> None:
+    """A branding file that cannot be used stops the command with one line naming it."""
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+
+    bad = tmp_path / "branding.yaml"
+    bad.write_text("colours:\n  accent: '#eeeeee'\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["report", "mps", "--la", "Norfolk", "--out", str(tmp_path / "x"), "--branding", str(bad),
+         "--db", str(tmp_path / "none.duckdb")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "colours.accent #eeeeee has contrast" in result.output
+    assert "Traceback" not in result.output

@@ -161,3 +161,31 @@ def test_html_edition_passes_axe(published: WrittenEdition, chromium: object, wi
     page.screenshot(path=str(ARTIFACTS / f"published-html-{width}.png"))
     context.close()
     assert not bad, [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in bad]
+
+
+def test_money_and_rates_carry_units_and_dates_are_written_out(
+    published: WrittenEdition,
+) -> None:
+    """Weekly prices read "£994.15 a week", hourly rates "£23.33 an hour", hours "a week";
+    no date in the text is written as 2026-04-06."""
+    from tests.report.conftest import figures_in
+
+    html = published.html.read_text(encoding="utf-8")
+    suffix = {
+        "usual_weekly_price_gbp": " a week",
+        "usual_hourly_rate_gbp": " an hour",
+        "hours_waiting": " a week",
+        "hours_commissioned_per_week": " a week",
+    }
+    seen = set()
+    for figure in figures_in(html):
+        wanted = suffix.get(figure["data-metric"])
+        if wanted and figure["data-value"]:
+            assert figure["text"].endswith(wanted), figure
+            seen.add(figure["data-metric"])
+    assert {"usual_weekly_price_gbp", "usual_hourly_rate_gbp"} <= seen
+    text = visible_text(html)
+    assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", text), re.search(r".{60}\d{4}-\d{2}-\d{2}", text)
+    assert re.search(r"In force from", text)
+    assert re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December) \d{4}\b", text)  # fmt: skip
