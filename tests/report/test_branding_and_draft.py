@@ -15,7 +15,10 @@ from caremarket.report.html import render_html
 from caremarket.report.mps import edition_inputs, write_mps
 from caremarket.store.duckdb_store import DuckDBStore
 
-LOGO = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+LOGO = (
+    '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10">'
+    '<rect width="10" height="10"/></svg>'
+)
 
 
 def write_branding(folder: Path, text: str) -> Path:
