@@ -29,7 +29,7 @@ FLAGS = [
     "--disable-component-update",
     "--no-first-run",
 ]
-BUILD_WORDS = ("not available yet", "ingest-council", "caremarket ingest", "--public")
+BUILD_WORDS = ("not available yet", "ingest-council", "caremarket ingest", "--public", ": load ")
 
 
 @pytest.fixture(scope="module")

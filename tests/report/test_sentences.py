@@ -110,3 +110,19 @@ def test_projection_summary_all_falling() -> None:
 def test_change_text(was: float | None, now: float | None, unit: str, expected: str) -> None:
     """A change says up when the value rose, down when it fell, with its unit."""
     assert change_text(was, now, unit) == expected
+
+
+def test_reader_reason_drops_the_editors_instruction() -> None:
+    """A reason shown to readers keeps the fact and loses 'load ...' (kept for the checklist)."""
+    from caremarket.report.sentences import reader_reason
+
+    reason = (
+        "Beds: not given by CQC Latest ratings of 29 May 2026 (not in this kind of release): "
+        "load a CQC HSCA Active Locations release or a CQC API extract"
+    )
+    assert reader_reason(reason) == (
+        "Beds: not given by CQC Latest ratings of 29 May 2026 (not in this kind of release)"
+    )
+    assert reader_reason("every location's service is named") == (
+        "every location's service is named"
+    )

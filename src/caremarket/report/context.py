@@ -19,6 +19,7 @@ from caremarket.quality import Warning
 from caremarket.report.formatting import long_date
 from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
+from caremarket.report.sentences import reader_reason
 
 ANY: Final = "*"
 NO_NARRATIVE: Final = (
@@ -249,7 +250,7 @@ def metric_table(
     for row in grid:
         for cell in row:
             if cell is not None and cell.note:
-                reasons.setdefault(cell.note, None)
+                reasons.setdefault(reader_reason(cell.note), None)
     # A column the release cannot tell in any row is left out; its reason stays in the note.
     keep = [i for i in range(len(shown)) if not grid or not all(_untold(row[i]) for row in grid)]
     if not keep:

@@ -70,6 +70,8 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
+    style: str = ""
+    """'tiles': each row a tile of (label, figure[, then, change]), as on the glance page."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ say a series grows where the table beside it shows it falling.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from itertools import pairwise
 from typing import Final, Literal
@@ -109,3 +110,12 @@ def change_text(was: float | None, now: float | None, unit: str) -> str:
     if unit == "percent":
         return f"{word} {size:.1f} percentage points"
     return f"{word} {number(size, unit)}"
+
+
+_INSTRUCTION = re.compile(r"\s*[:;,]\s*(?:load|give|run)\b[^.;]*", re.IGNORECASE)
+
+
+def reader_reason(reason: str) -> str:
+    """A reason as readers are told it: the fact, without the instruction for the editor
+    ('Beds: not given by X: load a CQC ... release' -> 'Beds: not given by X')."""
+    return _INSTRUCTION.sub("", reason).strip()

@@ -47,7 +47,9 @@ def at_a_glance(ctx: Context, previous: dict[str, Any] | None) -> Section:
     blocks: list[Block] = []
     if previous is None:
         rows = tuple((text_cell(label), figure_cell(figure)) for label, figure in headlines)
-        blocks.append(Table(f"Headline figures at {day}", ("Figure", f"At {day}"), rows))
+        blocks.append(
+            Table(f"Headline figures at {day}", ("Figure", f"At {day}"), rows, style="tiles")
+        )
         blocks.append(
             Missing(
                 "Change since the last edition",
@@ -91,6 +93,7 @@ def at_a_glance(ctx: Context, previous: dict[str, Any] | None) -> Section:
                 f"(as at {then})",
                 ("Figure", f"At {day}", f"At {then}", "Change"),
                 tuple(body),
+                style="tiles",
             )
         )
     blocks.append(

@@ -13,6 +13,7 @@ from caremarket.report.context import (
 )
 from caremarket.report.formatting import listed
 from caremarket.report.model import Block, KeyData, KeyFigure, Missing, Paragraph, Section
+from caremarket.report.sentences import reader_reason
 
 CARE_HOMES = frozenset({Sector.CARE_HOME_NURSING, Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME})
 OVER_COUNTING = (
@@ -112,6 +113,7 @@ def sector_chapter(ctx: Context, sector: Sector) -> Section:
     blocks = _overview(ctx, sector)
     partial = sector.partial_in(ctx.facts)
     if partial is not None:
+        partial = reader_reason(partial)
         blocks.append(Paragraph(f"{partial[0].upper()}{partial[1:]}: the count is a floor."))
     registered = ctx.ledger.figure("locations", sector=s)
     chapter = Section(f"sector-{s.replace('_', '-')}", sector.label, blocks)
@@ -209,7 +211,8 @@ def sectors(ctx: Context) -> Section:
             Missing(
                 "Sectors this edition cannot describe",
                 told,
-                "Sectors this edition cannot describe. " + " ".join(f"{t}." for t in told),
+                "Sectors this edition cannot describe. "
+                + " ".join(f"{reader_reason(t)}." for t in told),
             )
         )
     unnamed = ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)

@@ -19,7 +19,7 @@ from caremarket.report.context import (
 )
 from caremarket.report.formatting import listed, long_date
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Missing, Section, Table
-from caremarket.report.sentences import series_phrase
+from caremarket.report.sentences import reader_reason, series_phrase
 
 RATING_METRICS = (
     ("rated_outstanding", "Outstanding"),
@@ -203,6 +203,12 @@ def supply_by_area_chart(ctx: Context) -> Chart | None:
     )
 
 
+def partial_notes(ctx: Context) -> list[str]:
+    """Each sector the release names only in part, as readers are told it."""
+    notes = [s.partial_in(ctx.facts) for s in Sector]
+    return [reader_reason(n) for n in notes if n is not None]
+
+
 def supply(ctx: Context) -> Section:
     """The market as a whole: supply, quality, change and where services are."""
     missing = ctx.missing("CQC registered services", "locations")
@@ -232,11 +238,7 @@ def supply(ctx: Context) -> Section:
             [
                 "A location registered in several sectors counts in each; all sectors counts it "
                 "once.",
-                *dict.fromkeys(
-                    f"{note[0].upper()}{note[1:]}."
-                    for s in Sector
-                    if (note := s.partial_in(ctx.facts)) is not None
-                ),
+                *dict.fromkeys(f"{note[0].upper()}{note[1:]}." for note in partial_notes(ctx)),
             ]
         ),
     )
