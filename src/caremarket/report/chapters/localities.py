@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from caremarket.metrics import Level
 from caremarket.report.chapters.areas import key_map
 from caremarket.report.context import Context, metric_table, sector_label
@@ -51,8 +53,7 @@ def sector_breakdown(ctx: Context, level: Level, code: str, name: str) -> Table 
     """A locality's services by sector: what the releases can tell for each sector, cells they
     cannot tell shown as not known with the reason."""
     sectors = [s.value for s in ctx.chapter_sectors()]
-    care_homes = {"care_home", "care_home_residential", "care_home_nursing"}
-    return metric_table(
+    table = metric_table(
         ctx,
         f"{name}: services by sector at {ctx.as_of_text}",
         [
@@ -66,10 +67,11 @@ def sector_breakdown(ctx: Context, level: Level, code: str, name: str) -> Table 
             for s in [*sectors, "all"]
         ],
         first_column="Sector",
-        note="Beds are for care homes only (n/a for other sectors). "
-        if any(s in care_homes for s in sectors)
-        else "",
     )
+    if table is not None and "Beds" in table.columns:
+        beds = "Beds are for care homes only (n/a for other sectors)."
+        table = replace(table, note=f"{beds} {table.note}".strip())
+    return table
 
 
 def localities(ctx: Context) -> Section:

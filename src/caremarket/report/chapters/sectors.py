@@ -225,6 +225,8 @@ def sectors(ctx: Context) -> Section:
             )
         )
     part.subsections = [sector_chapter(ctx, s) for s in chosen]
-    if part.subsections:
-        part.subsections[0].page_break = False
+    # Sector chapters follow on from one another: a chapter ending high on a page does not
+    # leave the rest of it empty.
+    for chapter in part.subsections:
+        chapter.page_break = False
     return part
