@@ -7,7 +7,16 @@ from datetime import date
 from caremarket.domain.freshness import long_date
 from caremarket.metrics import Unit
 
-__all__ = ["listed", "long_date", "money", "number", "ordinal", "period_text", "unit_words"]
+__all__ = [
+    "listed",
+    "long_date",
+    "money",
+    "number",
+    "ordinal",
+    "period_label",
+    "period_text",
+    "unit_words",
+]
 
 _UNIT_WORDS = {
     Unit.COUNT: "number",
@@ -75,6 +84,15 @@ def period_text(period: str) -> str:
         return long_date(date.fromisoformat(period))
     except ValueError:
         return period
+
+
+def period_label(period: str) -> str:
+    """A span of years in words ('2020-2040' -> '2020 to 2040'); a financial year such as
+    '2025-26', or anything else, as given."""
+    first, dash, last = period.partition("-")
+    if dash and len(first) == 4 and len(last) == 4 and first.isdigit() and last.isdigit():
+        return f"{first} to {last}"
+    return period
 
 
 def listed(words: list[str]) -> str:

@@ -25,7 +25,6 @@ from caremarket.report.model import MapArea, MapSpec
 
 # The declared area ramp (light to dark), a hue no rating uses, so rating dots stay visible.
 SHADES: Final = tuple(s.fill for s in AREA_RAMP)
-SHADE_INK: Final = {s.fill: s.ink for s in AREA_RAMP}
 NO_DATA: Final = NO_VALUE
 NO_DATA_STROKE: Final = "#767676"
 WIDTH: Final = 520.0
@@ -161,13 +160,11 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
     values = [a.value for a in spec.areas if a.value is not None]
     shaded = bool(values) and not spec.points
     bounds_of_classes = classes(values) if shaded else []
-    fills: list[str] = []
     for area, geometry in shapes:
         if shaded:
             fill = shade(area.value, bounds_of_classes)
         else:
             fill = SHADES[3] if area.highlighted else SHADES[0]
-        fills.append(fill)
         stroke_width = "1.6" if area.highlighted else "0.8"
         stroke = NO_DATA_STROKE if fill == NO_DATA or fill == SHADES[0] else "#ffffff"
         body.append(
@@ -185,26 +182,24 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
         )
     if shapes:
         # Area names at each area's representative point.
-        for (area, geometry), fill in zip(shapes, fills, strict=True):
+        for area, geometry in shapes:
             inner = geometry.representative_point()
             x, y = frame.xy(inner.x, inner.y)
             # A name near the frame's edge moves in so that none is cut.
             half = LABEL_CHAR_WIDTH * len(_short(area.name)) / 2
             x = min(max(x, half + 2), frame_width - half - 2)
             y = min(max(y, 12.0), height - 4)
-            # Each shade takes the ink the palette declares for it.
-            ink = SHADE_INK.get(fill, INK)
+            # Dark names on a white halo (a stroked copy beneath) read on every shade and
+            # over dots, even where a long name runs past its own area.
             name = escape(_short(area.name))
-            if points:
-                # Over dots, a white halo (a stroked copy beneath) keeps the name readable.
-                body.append(
-                    f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
-                    f'fill="#ffffff" stroke="#ffffff" stroke-width="2.6" aria-hidden="true">'
-                    f"{name}</text>"
-                )
             body.append(
                 f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
-                f'fill="{ink}">{name}</text>'
+                f'fill="#ffffff" stroke="#ffffff" stroke-width="2.6" aria-hidden="true">'
+                f"{name}</text>"
+            )
+            body.append(
+                f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
+                f'fill="{INK}">{name}</text>'
             )
     legend_x = frame_width + 10
     legend: list[str] = []

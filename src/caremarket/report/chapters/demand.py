@@ -6,7 +6,7 @@ from caremarket.metrics import Level
 from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth
 from caremarket.report.context import Context, figure_cell, metric_table, text_cell
-from caremarket.report.formatting import number
+from caremarket.report.formatting import number, period_label
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Section, Table
 from caremarket.report.sentences import projection_summary
 
@@ -36,7 +36,7 @@ def _population(ctx: Context) -> list[Block]:
         for period in ledger.periods(name)[:2]:
             figure = ledger.figure(name, period=period)
             if figure is not None:
-                items.append(KeyFigure(f"{label}, {period.replace('-', ' to ')}", figure))
+                items.append(KeyFigure(f"{label}, {period_label(period)}", figure))
     blocks: list[Block] = [
         KeyData(
             "Our population",
@@ -76,7 +76,7 @@ def _population(ctx: Context) -> list[Block]:
         found = area_choropleth(
             ctx,
             growth,
-            title=f"Projected growth in people aged 85+ by district, {period.replace('-', ' to ')}",
+            title=f"Projected growth in people aged 85+ by district, {period_label(period)}",
             legend="Growth (%)",
             period=period,
             number_format=".0f",

@@ -6,6 +6,7 @@ from typing import Any, Final
 
 from caremarket.report.context import Context, figure_cell, text_cell
 from caremarket.report.diff import previous_of
+from caremarket.report.formatting import period_label
 from caremarket.report.model import Block, Cell, Figure, Missing, Paragraph, Section, Table
 from caremarket.report.sentences import change_text
 
@@ -36,7 +37,7 @@ def headline_figures(ctx: Context) -> list[tuple[str, Figure]]:
         figure = ctx.ledger.figure(name, sector=sector, period=period)
         if figure is None or (figure.value is None and not figure.suppressed):
             continue
-        found.append((label.format(period=figure.period.replace("-", " to ")), figure))
+        found.append((label.format(period=period_label(figure.period)), figure))
     return found
 
 

@@ -7,6 +7,7 @@ from dataclasses import replace
 from caremarket.metrics import Level
 from caremarket.report.chapters.areas import key_map
 from caremarket.report.context import Context, metric_table, sector_label
+from caremarket.report.formatting import period_label
 from caremarket.report.model import Block, KeyData, KeyFigure, Missing, Paragraph, Section, Table
 
 _FIGURES = (
@@ -36,7 +37,7 @@ def locality_page(ctx: Context, level: Level, code: str, name: str) -> Section:
             continue
         figure = ctx.ledger.figure(metric, level=level, area_code=code, period=period)
         if figure is not None:
-            text = sentence.format(day=ctx.as_of_text, period=figure.period.replace("-", " to "))
+            text = sentence.format(day=ctx.as_of_text, period=period_label(figure.period))
             items.append(KeyFigure(text, figure))
     blocks: list[Block] = [KeyData(f"{name} at a glance", tuple(items))]
     found = key_map(ctx, code, name)
