@@ -11,6 +11,7 @@ import subprocess
 import zlib
 from collections.abc import Iterator
 from html import unescape
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -189,3 +190,28 @@ def test_money_and_rates_carry_units_and_dates_are_written_out(
     assert re.search(r"In force from", text)
     assert re.search(r"\b\d{1,2} (January|February|March|April|May|June|July|August|September|"
                      r"October|November|December) \d{4}\b", text)  # fmt: skip
+
+
+def test_projection_description_agrees_with_its_table(published: WrittenEdition) -> None:
+    """The projection chart's description says 'every group grows' only if every row of the
+    table beside it rises year on year, and names each row that does not."""
+    chart = next(
+        b
+        for s in published.edition.sections
+        for sub in [s, *s.subsections]
+        for b in sub.blocks
+        if getattr(b, "key", "").startswith("demand-projection")
+    )
+    table = chart.table  # type: ignore[attr-defined]
+    falls = []
+    for row in table.rows:
+        values = [c.figure.value for c in row[1:] if c.figure is not None]
+        if any(b < a for a, b in pairwise(values)):
+            falls.append(row[0].text)
+    alt = chart.alt  # type: ignore[attr-defined]
+    if falls:
+        assert "every group grows" not in alt
+        for label in falls:
+            assert f"{label} is projected to" in alt or f"{label} goes from" in alt, label
+    else:
+        assert "every group grows" in alt
