@@ -12,7 +12,7 @@ from caremarket.domain.area import Area
 from caremarket.report.branding import Branding, contrast, load_branding
 from caremarket.report.content import build_edition
 from caremarket.report.html import render_html
-from caremarket.report.mps import edition_inputs, write_mps
+from caremarket.report.mps import edition_inputs
 from caremarket.store.duckdb_store import DuckDBStore
 
 LOGO = (
@@ -74,19 +74,26 @@ def test_bad_branding_file_says_what_is_wrong(tmp_path: Path, text: str, message
         load_branding(path)
 
 
-def test_draft_shows_gaps_under_a_watermark(
-    demo_store: DuckDBStore, norfolk: Area, tmp_path: Path
-) -> None:
+def test_draft_shows_gaps_under_a_watermark(demo_store: DuckDBStore, norfolk: Area) -> None:
     """--draft keeps each gap in the document (with what to load) and marks it DRAFT; the
     published edition of the same data has none of them."""
-    draft = write_mps(demo_store, norfolk, "2026", tmp_path / "d", pdf=False, draft=True)
-    html = draft.html.read_text(encoding="utf-8")
-    assert draft.html.name.endswith("-draft.html")
+    inputs, _ = edition_inputs(demo_store, norfolk, "2026", with_trend=False)
+    draft = build_edition(inputs, draft=True)
+    html = render_html(draft)
     assert '<div class="watermark" aria-hidden="true">DRAFT</div>' in html
     assert "DRAFT: the parts the council has not yet written or loaded" in html
-    assert html.count("Draft gap:") == len(draft.edition.gaps) > 3
+    assert html.count("Draft gap:") == len(draft.gaps) > 3
     assert "ingest-council" in html
-    published = write_mps(demo_store, norfolk, "2026", tmp_path / "p", pdf=False)
-    text = published.html.read_text(encoding="utf-8")
+    published = build_edition(inputs)
+    text = render_html(published)
     assert "Draft gap:" not in text and "watermark" not in text.split("</style>")[1]
-    assert len(published.edition.gaps) == len(draft.edition.gaps)
+    assert "ingest-council" not in text
+    assert len(published.gaps) == len(draft.gaps)
+
+
+def test_draft_files_are_named_as_drafts(norfolk: Area) -> None:
+    """A draft's files say so in their names, beside the published edition's."""
+    from caremarket.report.mps import file_stem
+
+    assert file_stem(norfolk, "2026", public=False, draft=True) == "norfolk-mps-2026-draft"
+    assert file_stem(norfolk, "2026", public=True) == "norfolk-mps-2026-public"
