@@ -69,9 +69,8 @@ def test_public_edition_suppresses_small_numbers(gathered_with_personal: Gathere
         f["data-key"] for f in internal if f["data-n"] and 0 < int(f["data-n"]) < policy.threshold
     }
     assert small, "the demo county has small cells to suppress"
-    public = figures_in(
-        render_html(build_edition(ReportInputs(gathered_with_personal, "2026"), policy=policy))
-    )
+    edition = build_edition(ReportInputs(gathered_with_personal, "2026"), policy=policy)
+    public = figures_in(render_html(edition))
     by_key = {f["data-key"]: f for f in public}
     hidden = [by_key[k] for k in small if k in by_key]
     assert hidden
@@ -82,6 +81,14 @@ def test_public_edition_suppresses_small_numbers(gathered_with_personal: Gathere
     for figure in public:
         if figure["data-n"] and 0 < int(figure["data-n"]) < policy.threshold:
             assert figure["data-value"] == "", figure
+    # The editor's checklist counts the suppressed figures by what they measure.
+    checklist = checklist_markdown(edition)
+    suppressed = checklist.split("## Suppressed figures")[1].split("##")[0]
+    labels = {f.label for f in edition.figures if f.suppressed}
+    assert labels
+    for label in labels:
+        n = sum(1 for f in edition.figures if f.suppressed and f.label == label)
+        assert f"- {label}: {n} figure" in suppressed
 
 
 def test_previous_edition_lists_what_changed(
