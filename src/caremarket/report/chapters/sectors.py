@@ -215,7 +215,13 @@ def sectors(ctx: Context) -> Section:
                 + " ".join(f"{reader_reason(t)}." for t in told),
             )
         )
-    unnamed = ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)
+    # Asked only where the release can have unnamed services (else it names every one).
+    can_be_unnamed = Sector.COMMUNITY_UNSPECIFIED.unknown_in(ctx.facts) is None
+    unnamed = (
+        ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)
+        if can_be_unnamed
+        else None
+    )
     if unnamed is not None and unnamed.value:
         part.blocks.append(
             Paragraph(
