@@ -38,8 +38,9 @@ def test_report_mps_writes_html_and_figures_and_says_where(db: Path, tmp_path: P
     html = out / "rutland-mps-2026.html"
     assert html.exists() and (out / "figures.json").exists()
     assert "rutland-mps-2026.html" in result.output.replace("\n", "")
-    text = html.read_text(encoding="utf-8")
-    assert "no ONS population estimates for the council" in text
+    checklist = out / "rutland-mps-2026-editor-checklist.md"
+    assert "rutland-mps-2026-editor-checklist.md" in result.output.replace("\n", "")
+    assert "no ONS population estimates for the council" in checklist.read_text(encoding="utf-8")
 
 
 def test_report_mps_public_names_its_file(db: Path, tmp_path: Path) -> None:

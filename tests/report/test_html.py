@@ -120,21 +120,25 @@ def test_real_headings_and_contents(written: WrittenEdition) -> None:
         "Demand",
         "Shaping the care market",
         "Market sectors",
-        "Workforce",
-        "The care economy",
         "Locality commissioning",
         "Appendix: sources and definitions",
     ):
         assert re.search(rf"<h2>.*{re.escape(chapter)}</h2>", html), chapter
     assert '<nav class="contents"' in html and 'href="#demand"' in html
+    # Without the council's extract, the workforce has no figures: the chapter is left out.
+    assert not re.search(r"<h2>.*Workforce</h2>", html)
 
 
-def test_missing_sections_say_what_to_load(written: WrittenEdition) -> None:
-    """Sections without data name what to load instead of showing zeros."""
+def test_missing_sections_are_listed_in_the_checklist(written: WrittenEdition) -> None:
+    """Sections without data are left out of the document and the editor's checklist beside it
+    names what to load and how, instead of the document showing zeros or instructions."""
     html = written.html.read_text(encoding="utf-8")
-    assert "Workforce estimates: not available yet." in html
-    assert "no workforce estimates: load them with `caremarket ingest-council`" in html
-    assert "No narrative loaded: load it with `caremarket ingest-council`" in html
+    checklist = written.checklist.read_text(encoding="utf-8")
+    assert written.checklist.parent == written.html.parent
+    assert "not available yet" not in html and "ingest-council" not in html
+    assert "**Workforce**: Workforce estimates" in checklist
+    assert "no workforce estimates: load them with `caremarket ingest-council`" in checklist
+    assert "No narrative loaded" in checklist and "`caremarket ingest-council FOLDER`" in checklist
 
 
 def test_every_release_is_listed_with_date_and_licence(written: WrittenEdition) -> None:
@@ -200,5 +204,26 @@ def test_help_of_report_mps(tmp_path: Path) -> None:
 
     result = CliRunner().invoke(app, ["report", "mps", "--help"])
     assert result.exit_code == 0
-    for option in ("--la", "--edition", "--out", "--public", "--previous", "--db", "--as-of"):
+    for option in (
+        "--la", "--edition", "--out", "--public", "--previous", "--db", "--as-of", "--draft",
+        "--branding",
+    ):  # fmt: skip
         assert option in result.output
+
+
+def test_report_mps_refuses_an_unusable_branding_file(tmp_path: Path) -> None:
+    """A branding file that cannot be used stops the command with one line naming it."""
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+
+    bad = tmp_path / "branding.yaml"
+    bad.write_text("colours:\n  accent: '#eeeeee'\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        app,
+        ["report", "mps", "--la", "Norfolk", "--out", str(tmp_path / "x"), "--branding", str(bad),
+         "--db", str(tmp_path / "none.duckdb")],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    assert "colours.accent #eeeeee has contrast" in result.output
+    assert "Traceback" not in result.output

@@ -17,11 +17,13 @@ from caremarket.store.duckdb_store import DuckDBStore
 pytestmark = pytest.mark.shared
 
 
-def _check(html: str) -> None:
-    """Gaps are named with what to load; no empty section pretends to be zero."""
-    assert "no workforce estimates: load them with `caremarket ingest-council`" in html
-    assert "no ONS sub-national population projection: load an SNPP release" in html
-    assert "No narrative loaded" in html
+def _check(html: str, checklist: str) -> None:
+    """Gaps are named in the editor's checklist with what to load, never in the document; no
+    empty section pretends to be zero."""
+    assert "no workforce estimates: load them with `caremarket ingest-council`" in checklist
+    assert "no ONS sub-national population projection: load an SNPP release" in checklist
+    assert "No narrative loaded" in checklist
+    assert "ingest-council" not in html and "not available yet" not in html
     figures = figures_in(html)
     assert {"locations", "pct_good_or_outstanding", "population_aged_65_plus"} <= {
         f["data-metric"] for f in figures
@@ -38,7 +40,7 @@ def test_lincolnshire_from_latest_ratings_and_nomis(shared_data: Path, tmp_path:
         ingest_file(store, shared_data / "ons" / "mid2024_population_lincolnshire_nomis.csv")
         written = write_mps(store, council, "2026", tmp_path / "mps")
     html = written.html.read_text(encoding="utf-8")
-    _check(html)
+    _check(html, written.checklist.read_text(encoding="utf-8"))
     assert re.search(r"People aged 65 and over in 2024", html)
     # Latest ratings neither split care homes by nursing nor list client groups: say so.
     assert "does not say which care homes provide nursing" in html
@@ -63,7 +65,7 @@ def test_devon_from_the_api_extract_ons_2020_and_boundaries(
         ingest_file(store, shared_data / "geo" / "england_lower_tier_la_2025.geojson")
         written = write_mps(store, council, "2021", tmp_path / "mps")
     html = written.html.read_text(encoding="utf-8")
-    _check(html)
+    _check(html, written.checklist.read_text(encoding="utf-8"))
     assert '<figure class="map"' in html
     assert "Teignbridge" in html
     assert written.pdf is not None
@@ -112,4 +114,5 @@ def test_devon_2021_data_refused_for_a_2026_edition(shared_data: Path, tmp_path:
         a for a in england_areas() if a.is_council and a.region_code == council.region_code
     ]
     # Somerset, Plymouth and Torbay are in the extract; the region's other councils are not.
-    assert f"3 of {len(south_west) - 1} comparator councils are covered" in html
+    checklist = written.checklist.read_text(encoding="utf-8")
+    assert f"3 of {len(south_west) - 1} comparator councils are covered" in checklist

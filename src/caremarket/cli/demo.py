@@ -107,6 +107,7 @@ def demo(
     console.print(
         f"\n[bold]The demo county's Market Position Statement[/bold] (synthetic figures):\n"
         f"  HTML: [bold]{mps.html}[/bold]\n  PDF:  [bold]{mps.pdf}[/bold]\n"
+        f"  Editor's checklist (what the edition leaves out): [bold]{mps.checklist}[/bold]\n"
         f"  Public edition (small numbers suppressed, no person-level figures):\n"
         f"  HTML: [bold]{public.html}[/bold]\n  PDF:  [bold]{public.pdf}[/bold]\n"
     )

@@ -56,9 +56,27 @@ def mps(
             "year; the cover then says how old they are.",
         ),
     ] = False,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="Show the parts the council has not written or loaded in the document, "
+            "under a DRAFT watermark (a published edition lists them in the editor's "
+            "checklist only).",
+        ),
+    ] = False,
+    branding: Annotated[
+        Path | None,
+        typer.Option(
+            "--branding",
+            help="A YAML file of the council's name, logo, accent colour and contact "
+            "(default: a neutral look).",
+        ),
+    ] = None,
 ) -> None:
-    """Write a council's Market Position Statement: one self-contained HTML file, an A4 PDF
-    and figures.json (which a later edition's --previous compares with)."""
+    """Write a council's Market Position Statement: one self-contained HTML file, a tagged
+    A4 PDF, figures.json (which a later edition's --previous compares with) and the editor's
+    checklist of what the edition leaves out."""
     # Imported here: the report's renderers are only needed by this command.
     from caremarket.report.mps import write_mps
 
@@ -70,6 +88,12 @@ def mps(
         area = council(la)
     except ValueError as error:
         raise typer.BadParameter(str(error)) from None
+    from caremarket.report.branding import load_branding
+
+    try:
+        brand = load_branding(branding)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--branding") from None
     if not db.exists():
         raise typer.BadParameter(f"no store at {db}: load releases with `caremarket ingest`")
     console = Console()
@@ -85,7 +109,7 @@ def mps(
         try:
             written = write_mps(
                 store, area, edition, out, public=public, previous=previous, as_of=when,
-                pdf=pdf, step=step, allow_stale=allow_stale,
+                pdf=pdf, step=step, allow_stale=allow_stale, draft=draft, branding=brand,
             )  # fmt: skip
         except ValueError as error:
             Console(stderr=True).print(f"[red]{error}[/red]")
@@ -98,3 +122,8 @@ def mps(
     if written.pdf is not None:
         console.print(f"  PDF:  [bold]{written.pdf}[/bold]")
     console.print(f"  Figures: [bold]{written.figures}[/bold]")
+    gaps = len(written.edition.gaps)
+    console.print(
+        f"  Editor's checklist ({gaps} part{'s' if gaps != 1 else ''} left out): "
+        f"[bold]{written.checklist}[/bold]"
+    )

@@ -17,18 +17,21 @@ from typing import Any, Final
 import altair as alt
 import polars as pl
 
+from caremarket.domain.palette import rating_fill
 from caremarket.domain.rating import Rating
 
 FONT: Final = "DejaVu Sans, Arial, sans-serif"
 INK: Final = "#1d2a3a"
 ACCENT: Final = "#005a8c"
-RATING_COLOURS: Final = {
-    "Outstanding": "#1a7a3e",
-    "Good": "#6cb33f",
-    "Requires improvement": "#f0a30a",
-    "Inadequate": "#c62828",
-    "Not yet rated": "#b8bec6",
+# The ratings' words in the document, in order; colours from the one declared palette.
+RATING_WORDS: Final = {
+    Rating.OUTSTANDING: "Outstanding",
+    Rating.GOOD: "Good",
+    Rating.REQUIRES_IMPROVEMENT: "Requires improvement",
+    Rating.INADEQUATE: "Inadequate",
+    Rating.NOT_RATED: "Not yet rated",
 }
+RATING_COLOURS: Final = {words: rating_fill(rating) for rating, words in RATING_WORDS.items()}
 SERIES: Final = ("#005a8c", "#e07b00", "#6b3fa0", "#2e8b57", "#c2185b", "#7a7a7a", "#00897b")
 WIDTH: Final = 520
 
@@ -45,8 +48,9 @@ def _config(chart: alt.TopLevelMixin) -> dict[str, Any]:
             labelFontSize=11,
             titleFontSize=11,
             orient="bottom",
-            labelLimit=320,
-            columns=3,
+            labelLimit=0,  # never cut a label ("Requires improvement" in full)
+            columns=2,
+            columnPadding=18,
         )
         .configure_view(stroke=None)
         .to_dict(validate=False)
@@ -93,16 +97,36 @@ def _rating_skeleton() -> dict[str, Any]:
     return _config(chart)
 
 
+def trend_axis_floor(percents: Sequence[float]) -> float:
+    """Where the trend's y axis starts: 0, or a multiple of 5 below the lowest value when
+    starting at 0 would flatten the lines (the axis title then says so)."""
+    low = min(percents)
+    return 0.0 if low < 30 else float(max(0, int((low - 3) // 5) * 5))
+
+
 def rating_trend(rows: Sequence[tuple[str, str, float]]) -> dict[str, Any]:
-    """Share rated good or outstanding over releases: rows (date ISO, series, percent)."""
-    frame = pl.DataFrame(rows, schema=["date", "series", "percent"], orient="row")
+    """Share rated good or outstanding over releases: rows (release label such as "Jun 2026",
+    series, percent) in release order; one tick per release, and a y axis that does not start
+    at zero says so in its title."""
+    frame = pl.DataFrame(rows, schema=["release", "series", "percent"], orient="row")
+    order = list(dict.fromkeys(r for r, _, _ in rows))
+    floor = trend_axis_floor([p for _, _, p in rows])
+    top = min(100.0, max(p for _, _, p in rows) + 3)
+    title = "% good or outstanding" + (f" (axis starts at {floor:.0f}%)" if floor else "")
     chart = (
         alt.Chart(frame)
         .mark_line(point=True)
         .encode(
-            x=alt.X("date:T", title="CQC release", axis=alt.Axis(format="%b %Y")),
+            x=alt.X(
+                "release:O",
+                title="CQC release",
+                sort=order,
+                axis=alt.Axis(labelAngle=0, labelOverlap=False),
+            ),
             y=alt.Y(
-                "percent:Q", title="% good or outstanding", scale=alt.Scale(zero=False, nice=True)
+                "percent:Q",
+                title=title,
+                scale=alt.Scale(domain=[floor, top], zero=False, nice=False),
             ),
             color=alt.Color("series:N", title=None, scale=alt.Scale(range=list(SERIES))),
         )
@@ -198,7 +222,7 @@ def share_bar_svg(rows: list[dict[str, Any]]) -> str:
     lx, ly = left, 62.0
     for label, count in counts.items():
         text = f"{label} ({count})"
-        step = 14 + 6.2 * len(text) + 12
+        step = 14 + 6.8 * len(text) + 14  # generous: DejaVu Sans at 10px, never overlapping
         if lx + step > WIDTH:
             lx, ly = left, ly + 18
         parts.append(
@@ -232,9 +256,4 @@ def labelled_svg(svg: str, prefix: str, alt_text: str) -> str:
     return f"{opening}>{title}{rest}"
 
 
-RATING_LABELS: Final = {
-    Rating.OUTSTANDING.value: "Outstanding",
-    Rating.GOOD.value: "Good",
-    Rating.REQUIRES_IMPROVEMENT.value: "Requires improvement",
-    Rating.INADEQUATE.value: "Inadequate",
-}
+RATING_LABELS: Final = {r.value: words for r, words in RATING_WORDS.items() if r.is_rated}

@@ -15,6 +15,7 @@ from caremarket.domain.release import Licence
 from caremarket.report.chapters.appendix import definitions, references, release_sources
 from caremarket.report.chapters.demand import demand
 from caremarket.report.chapters.economy import economy
+from caremarket.report.chapters.glance import at_a_glance
 from caremarket.report.chapters.intentions import intentions
 from caremarket.report.chapters.introduction import introduction, strategic_context
 from caremarket.report.chapters.localities import localities
@@ -22,6 +23,7 @@ from caremarket.report.chapters.quality_warning import quality_warning
 from caremarket.report.chapters.sectors import sectors
 from caremarket.report.chapters.supply import supply
 from caremarket.report.chapters.workforce import workforce
+from caremarket.report.checklist import take_gaps
 from caremarket.report.context import Context, ReportInputs
 from caremarket.report.diff import changes
 from caremarket.report.disclosure import DisclosurePolicy
@@ -33,7 +35,7 @@ from caremarket.report.model import Edition, Paragraph, Section, Table
 
 def _changes_section(previous: dict[str, Any], ledger: Ledger) -> Section:
     found = changes(previous, list(ledger.figures.values()))
-    label = f"the {previous['edition']} edition (as at {previous['as_of']})"
+    label = f"the {previous['edition']} edition (as at {previous_date(previous)})"
     if not found:
         blocks: list[Any] = [Paragraph(f"No published figure changed since {label}.")]
     else:
@@ -50,6 +52,13 @@ def _changes_section(previous: dict[str, Any], ledger: Ledger) -> Section:
             ),
         ]
     return Section("changes", "What changed since the last edition", blocks)
+
+
+def previous_date(previous: dict[str, Any]) -> str:
+    """The previous edition's as-of date in words."""
+    from datetime import date
+
+    return long_date(date.fromisoformat(str(previous["as_of"])))
 
 
 def freshness_notices(inputs: ReportInputs) -> list[str]:
@@ -73,13 +82,17 @@ def build_edition(
     policy: DisclosurePolicy | None = None,
     previous: dict[str, Any] | None = None,
     extra_releases: tuple[tuple[str, str, object, str, str], ...] = (),
+    draft: bool = False,
 ) -> Edition:
-    """The content of one edition; `policy` makes it public, `previous` adds what changed."""
+    """The content of one edition; `policy` makes it public, `previous` adds what changed,
+    `draft` keeps the gaps in the document (a published edition lists them in the editor's
+    checklist only)."""
     ledger = Ledger(inputs.gathered, policy)
     ctx = Context(inputs, ledger)
     council = inputs.gathered.inputs.council
     sections = [
         introduction(ctx),
+        at_a_glance(ctx, previous),
         strategic_context(ctx),
         demand(ctx),
         supply(ctx),
@@ -93,7 +106,7 @@ def build_edition(
         # Internal editions only, before the commissioning intentions.
         sections.insert(len(sections) - 1, quality_warning(ctx, inputs.quality_warning))
     if previous is not None:
-        sections.insert(2, _changes_section(previous, ledger))
+        sections.insert(3, _changes_section(previous, ledger))
     sources = release_sources(inputs.gathered, extra_releases)
     notices = []
     if any(s.synthetic for s in sources):
@@ -102,15 +115,24 @@ def build_edition(
             "invented market and no real service, provider or person."
         )
     notices += freshness_notices(inputs)
+    editor_notes = []
+    if draft:
+        notices.insert(
+            0,
+            "DRAFT: the parts the council has not yet written or loaded are shown in place, "
+            "in dashed boxes. Not for publication.",
+        )
     if policy is not None:
         notices.append(policy.cover_note())
     else:
         personal = any(m.personal for m in ledger.used_metrics.values())
         drawn = "figures from the council's person-level records and " if personal else ""
-        notices.append(
-            f"Internal edition: includes {drawn}small numbers. Publish the edition made with "
-            "--public."
+        notices.append(f"Internal edition: includes {drawn}small numbers. Not for publication.")
+        editor_notes.append(
+            "This is the internal edition: publish the edition made with `--public`, which "
+            "suppresses small numbers and leaves out figures from person-level records."
         )
+    gaps = take_gaps(sections, draft=draft)
     return Edition(
         council_code=council.code,
         council_name=council.name,
@@ -123,6 +145,9 @@ def build_edition(
         definitions=definitions(ledger.used_metrics.values()),
         figures=list(ledger.figures.values()),
         previous_edition=None if previous is None else str(previous["edition"]),
+        draft=draft,
+        gaps=gaps,
+        editor_notes=editor_notes,
     )
 
 

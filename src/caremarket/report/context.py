@@ -19,9 +19,13 @@ from caremarket.quality import Warning
 from caremarket.report.formatting import long_date
 from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
+from caremarket.report.sentences import reader_reason
 
 ANY: Final = "*"
-NO_NARRATIVE: Final = "No narrative loaded: load it with `caremarket ingest-council`"
+NO_NARRATIVE: Final = (
+    "No narrative loaded: write the council's text as Markdown files in its extract's "
+    "narrative/ folder and load them with `caremarket ingest-council FOLDER`"
+)
 
 # The market sectors that get a chapter each, in the order an MPS gives them.
 CHAPTER_SECTORS: Final = (
@@ -154,10 +158,24 @@ class Context:
             for row in wanted.sort("section", "position").to_dicts()
         ]
         if not blocks and placeholder:
+            about = [f"section: {sections[0]}"] + [
+                f"{column}: {value}"
+                for column, value in (
+                    ("sector", sector),
+                    ("locality", locality),
+                    ("client_group", client_group),
+                )
+                if value not in (None, ANY)
+            ]
             blocks.append(
                 Missing(
                     placeholder,
-                    (f"the council has not written this part yet ({NO_NARRATIVE.split(': ')[1]})",),
+                    (
+                        "the council has not written this part yet: write it as a Markdown file "
+                        "in the council extract's narrative/ folder with front matter "
+                        f"`{'`, `'.join(about)}` and a `title:`, then load the extract with "
+                        "`caremarket ingest-council FOLDER`",
+                    ),
                 )
             )
         return blocks
@@ -232,7 +250,7 @@ def metric_table(
     for row in grid:
         for cell in row:
             if cell is not None and cell.note:
-                reasons.setdefault(cell.note, None)
+                reasons.setdefault(reader_reason(cell.note), None)
     # A column the release cannot tell in any row is left out; its reason stays in the note.
     keep = [i for i in range(len(shown)) if not grid or not all(_untold(row[i]) for row in grid)]
     if not keep:

@@ -112,3 +112,13 @@ def _label(figure: Figure) -> str:
 def _text(old: dict[str, Any], value: float) -> str:
     text = old.get("text")
     return str(text) if text else number(value, str(old.get("unit", "count")))
+
+
+def previous_of(previous: dict[str, Any], figure: Figure) -> dict[str, Any] | None:
+    """The previous edition's figure for the same thing: the same key, else the one figure it
+    gave for the same metric and cell (its date moved on); None when it gave none."""
+    for old in previous["figures"]:
+        if str(old["key"]) == figure.key:
+            return dict(old)
+    same = [old for old in previous["figures"] if slot(old) == slot(figure)]
+    return dict(same[0]) if len(same) == 1 else None

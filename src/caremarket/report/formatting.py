@@ -7,7 +7,39 @@ from datetime import date
 from caremarket.domain.freshness import long_date
 from caremarket.metrics import Unit
 
-__all__ = ["listed", "long_date", "money", "number", "ordinal", "period_text"]
+__all__ = [
+    "listed",
+    "long_date",
+    "money",
+    "number",
+    "ordinal",
+    "period_label",
+    "period_text",
+    "unit_words",
+]
+
+_UNIT_WORDS = {
+    Unit.COUNT: "number",
+    Unit.PEOPLE: "people",
+    Unit.BEDS: "beds",
+    Unit.JOBS: "jobs",
+    Unit.PERCENT: "per cent",
+    Unit.GBP: "pounds",
+    Unit.GBP_PER_WEEK: "pounds a week",
+    Unit.GBP_PER_HOUR: "pounds an hour",
+    Unit.HOURS_PER_WEEK: "hours a week",
+    Unit.DAYS: "days",
+    Unit.MONTHS: "months",
+    Unit.PER_1000: "per 1,000 people",
+    Unit.PER_100000: "per 100,000 people",
+    Unit.SCORE: "score",
+    Unit.RANK: "place in a ranking",
+}
+
+
+def unit_words(unit: Unit | str) -> str:
+    """A unit as a reader says it: 'pounds a week', 'per cent'."""
+    return _UNIT_WORDS[Unit(unit)]
 
 
 def money(value: float) -> str:
@@ -25,14 +57,16 @@ def number(value: float, unit: Unit | str) -> str:
     kind = Unit(unit)
     if kind is Unit.GBP:
         return money(value)
-    if kind in (Unit.GBP_PER_WEEK, Unit.GBP_PER_HOUR):
-        return f"£{value:,.2f}"
+    if kind is Unit.GBP_PER_WEEK:
+        return f"£{value:,.2f} a week"
+    if kind is Unit.GBP_PER_HOUR:
+        return f"£{value:,.2f} an hour"
     if kind is Unit.PERCENT:
         return f"{value:.1f}%"
     if kind in (Unit.PER_1000, Unit.MONTHS, Unit.DAYS) and value != round(value):
         return f"{value:,.1f}"
     if kind is Unit.HOURS_PER_WEEK:
-        return f"{value:,.0f} hours"
+        return f"{value:,.0f} hours a week"
     if kind is Unit.RANK:
         return ordinal(int(value))
     return f"{value:,.0f}"
@@ -50,6 +84,15 @@ def period_text(period: str) -> str:
         return long_date(date.fromisoformat(period))
     except ValueError:
         return period
+
+
+def period_label(period: str) -> str:
+    """A span of years in words ('2020-2040' -> '2020 to 2040'); a financial year such as
+    '2025-26', or anything else, as given."""
+    first, dash, last = period.partition("-")
+    if dash and len(first) == 4 and len(last) == 4 and first.isdigit() and last.isdigit():
+        return f"{first} to {last}"
+    return period
 
 
 def listed(words: list[str]) -> str:

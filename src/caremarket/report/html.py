@@ -26,6 +26,14 @@ from caremarket.report.model import (
     Table,
 )
 
+CONTACT_LABELS = {
+    "team": "Team",
+    "email": "Email",
+    "phone": "Telephone",
+    "web": "Web",
+    "address": "Address",
+}
+
 
 @cache
 def _environment() -> jinja2.Environment:
@@ -152,7 +160,10 @@ def render_html(edition: Edition, *, for_print: bool = False) -> str:
         numbered=numbered,
         for_print=for_print,
         css=Markup(_css()),
-        council_body=council_body(edition.council_code, edition.council_name),
+        council_body=edition.branding.council_name
+        or council_body(edition.council_code, edition.council_name),
+        branding=edition.branding,
+        contact_labels=CONTACT_LABELS,
         **helpers,
     )
 

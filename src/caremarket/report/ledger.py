@@ -9,6 +9,7 @@ import polars as pl
 
 from caremarket.analysis import Gathered, MetricResult, evaluate
 from caremarket.metrics import Level, Metric, Unit, get_metric
+from caremarket.metrics.definition import reader_definition
 from caremarket.report.disclosure import DisclosurePolicy
 from caremarket.report.formatting import number
 from caremarket.report.model import Figure
@@ -143,7 +144,7 @@ class Ledger:
         found = Figure(
             key="|".join((name, level.value, code, sector, client_group, chosen_period)),
             metric=name,
-            label=metric.label,
+            label=reader_label(metric),
             unit=metric.unit.value,
             value=value,
             text=text,
@@ -181,3 +182,9 @@ class Ledger:
                 for used in self.result(name).releases:
                     seen.setdefault(used.release_id, None)
         return tuple(seen)
+
+
+def reader_label(metric: Metric) -> str:
+    """A metric's name as readers see it (its definition's label, else its own label)."""
+    written = reader_definition(metric.name)
+    return metric.label if written is None else written.label

@@ -19,16 +19,23 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
+from caremarket.domain.palette import AREA_RAMP, NO_VALUE
 from caremarket.report.charts import FONT, INK, labelled_svg
 from caremarket.report.model import MapArea, MapSpec
 
-# Five sequential blues (ColorBrewer Blues, colour-blind safe), light to dark.
-SHADES: Final = ("#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c")
-NO_DATA: Final = "#f2f2f2"
+# The declared area ramp (light to dark), a hue no rating uses, so rating dots stay visible.
+SHADES: Final = tuple(s.fill for s in AREA_RAMP)
+NO_DATA: Final = NO_VALUE
+NO_DATA_STROKE: Final = "#767676"
 WIDTH: Final = 520.0
 HEIGHT: Final = 400.0
-LEGEND_WIDTH: Final = 150.0
+LEGEND_WIDTH: Final = 185.0
 SIMPLIFY_METRES: Final = 150.0
+MARGIN: Final = 0.04
+"""The share of the drawing's width left blank on every side, so coasts and dots never touch
+the edge."""
+LABEL_CHAR_WIDTH: Final = 5.6
+"""Roughly the width of one character of a 9px area name, to keep names inside the frame."""
 
 
 @cache
@@ -78,7 +85,7 @@ class _Frame:
 
     def __init__(self, bounds: tuple[float, float, float, float], width: float, height: float):
         minx, miny, maxx, maxy = bounds
-        pad = 8.0
+        pad = max(10.0, MARGIN * width)
         self.scale = min(
             (width - 2 * pad) / (maxx - minx or 1), (height - 2 * pad) / (maxy - miny or 1)
         )
@@ -131,13 +138,21 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
         for p in spec.points
         if p.latitude is not None and p.longitude is not None
     ]
-    if shapes:
-        bounds = unary_union([s for _, s in shapes]).bounds
-    elif points:
+    boxes = [unary_union([s for _, s in shapes]).bounds] if shapes else []
+    if points:
         xs, ys = [x for _, x, _ in points], [y for _, _, y in points]
-        bounds = (min(xs), min(ys), max(xs), max(ys))
-    else:
-        bounds = (0.0, 0.0, 1.0, 1.0)
+        boxes.append((min(xs), min(ys), max(xs), max(ys)))
+    # The frame holds every area and every dot (a dot off the coast is not clipped).
+    bounds = (
+        (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        if boxes
+        else (0.0, 0.0, 1.0, 1.0)
+    )
     frame = _Frame(bounds, frame_width, HEIGHT)
     height = min(HEIGHT, (bounds[3] - bounds[1]) * frame.scale + 2 * frame.pad + 4)
     height = max(height, 40 + 20 * max(len(SHADES), len(spec.categories)))
@@ -145,31 +160,18 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
     values = [a.value for a in spec.areas if a.value is not None]
     shaded = bool(values) and not spec.points
     bounds_of_classes = classes(values) if shaded else []
-    fills: list[str] = []
     for area, geometry in shapes:
         if shaded:
             fill = shade(area.value, bounds_of_classes)
         else:
-            any_highlighted = any(a.highlighted for a in spec.areas)
-            fill = SHADES[3] if area.highlighted else ("#e4e9ef" if any_highlighted else "#dfe6ee")
-        fills.append(fill)
+            fill = SHADES[3] if area.highlighted else SHADES[0]
         stroke_width = "1.6" if area.highlighted else "0.8"
+        stroke = NO_DATA_STROKE if fill == NO_DATA or fill == SHADES[0] else "#ffffff"
         body.append(
-            f'<path d="{frame.path(geometry)}" fill="{fill}" stroke="#ffffff" '
+            f'<path d="{frame.path(geometry)}" fill="{fill}" stroke="{stroke}" '
             f'stroke-width="{stroke_width}" fill-rule="evenodd">'
             f"<title>{escape(area.name)}: {escape(area.text)}</title></path>"
         )
-    if shapes:
-        # Area names at each area's representative point.
-        for (area, geometry), fill in zip(shapes, fills, strict=True):
-            inner = geometry.representative_point()
-            x, y = frame.xy(inner.x, inner.y)
-            # Dark shades take white names; light ones the ink colour.
-            ink = "#ffffff" if fill in SHADES[3:] else INK
-            body.append(
-                f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
-                f'fill="{ink}">{escape(_short(area.name))}</text>'
-            )
     colours = dict(spec.categories)
     for point, px, py in points:
         x, y = frame.xy(px, py)
@@ -178,6 +180,27 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="2.6" fill="{colour}" stroke="white" '
             f'stroke-width="0.5"><title>{escape(point.label)}</title></circle>'
         )
+    if shapes:
+        # Area names at each area's representative point.
+        for area, geometry in shapes:
+            inner = geometry.representative_point()
+            x, y = frame.xy(inner.x, inner.y)
+            # A name near the frame's edge moves in so that none is cut.
+            half = LABEL_CHAR_WIDTH * len(_short(area.name)) / 2
+            x = min(max(x, half + 2), frame_width - half - 2)
+            y = min(max(y, 12.0), height - 4)
+            # Dark names on a white halo (a stroked copy beneath) read on every shade and
+            # over dots, even where a long name runs past its own area.
+            name = escape(_short(area.name))
+            body.append(
+                f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
+                f'fill="#ffffff" stroke="#ffffff" stroke-width="2.6" aria-hidden="true">'
+                f"{name}</text>"
+            )
+            body.append(
+                f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="middle" font-size="9" '
+                f'fill="{INK}">{name}</text>'
+            )
     legend_x = frame_width + 10
     legend: list[str] = []
     if shaded:
@@ -188,7 +211,7 @@ def to_svg(spec: MapSpec, *, number_format: str = ",.0f") -> str:
             y = 32 + len(bounds_of_classes) * 20
             legend.append(
                 f'<rect x="{legend_x}" y="{y}" width="16" height="14" fill="{NO_DATA}" '
-                'stroke="#888"/>'
+                f'stroke="{NO_DATA_STROKE}"/>'
             )
             legend.append(f'<text x="{legend_x + 22}" y="{y + 11}">no data</text>')
     elif spec.categories:

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from caremarket.report.branding import Branding
+
 
 @dataclass(frozen=True, slots=True)
 class Figure:
@@ -68,6 +70,8 @@ class Table:
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     note: str = ""
+    style: str = ""
+    """'tiles': each row a tile of (label, figure[, then, change]), as on the glance page."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,10 +133,17 @@ class Narrative:
 
 @dataclass(frozen=True, slots=True)
 class Missing:
-    """What a section lacks and how to load it (instead of showing zeros)."""
+    """What a section lacks and how to load it (instead of showing zeros).
+
+    A published edition leaves it out and lists it in the editor's checklist;
+    a draft shows it in place. `reader_note`, when given, is what a published
+    edition tells readers in its place (a fact about the data, never an
+    instruction).
+    """
 
     what: str
     hints: tuple[str, ...]
+    reader_note: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,6 +201,15 @@ class Change:
     direction: str
 
 
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A part of the document the council has not written or loaded, and where it belongs."""
+
+    section: str
+    what: str
+    hints: tuple[str, ...]
+
+
 @dataclass(slots=True)
 class Edition:
     """One edition of a council's Market Position Statement."""
@@ -205,6 +225,12 @@ class Edition:
     definitions: list[Definition]
     figures: list[Figure]
     previous_edition: str | None = None
+    draft: bool = False
+    gaps: list[Gap] = field(default_factory=list)
+    """What the council has not written or loaded, for the editor's checklist."""
+    editor_notes: list[str] = field(default_factory=list)
+    """Notes for whoever publishes the edition (never printed in it)."""
+    branding: Branding = field(default_factory=Branding)
 
     def source_anchor(self, release_id: str) -> str:
         """The appendix anchor of a release ('' when it is not listed)."""

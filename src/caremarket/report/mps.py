@@ -16,6 +16,8 @@ from caremarket.domain.area import Area, districts_of
 from caremarket.domain.freshness import edition_too_old
 from caremarket.figures import council_figures
 from caremarket.quality import NotEnoughHistory, Warning
+from caremarket.report.branding import Branding, load_branding
+from caremarket.report.checklist import CHECKLIST_SUFFIX, write_checklist
 from caremarket.report.content import build_edition
 from caremarket.report.context import ReportInputs, TrendPoint
 from caremarket.report.diff import read_previous, write_figures
@@ -41,6 +43,8 @@ class WrittenEdition:
     html: Path
     pdf: Path | None
     figures: Path
+    checklist: Path
+    """The editor's checklist beside the edition: what it leaves out and why."""
 
 
 def _table_exists(store: Store, table: str) -> bool:
@@ -168,10 +172,10 @@ def internal_warning(store: Store, council: Area, inputs: ReportInputs) -> Warni
         return None
 
 
-def file_stem(council: Area, edition: str, public: bool) -> str:
-    """The edition's file name without suffix: norfolk-mps-2026[-public]."""
+def file_stem(council: Area, edition: str, public: bool, draft: bool = False) -> str:
+    """The edition's file name without suffix: norfolk-mps-2026[-public][-draft]."""
     slug = "-".join(council.name.lower().replace(",", "").replace("'", "").split())
-    return f"{slug}-mps-{edition}" + ("-public" if public else "")
+    return f"{slug}-mps-{edition}" + ("-public" if public else "") + ("-draft" if draft else "")
 
 
 def write_mps(
@@ -186,10 +190,15 @@ def write_mps(
     pdf: bool = True,
     step: Step | None = None,
     allow_stale: bool = False,
+    draft: bool = False,
+    branding: Branding | None = None,
 ) -> WrittenEdition:
-    """Write one edition (HTML, PDF, figures.json) into `out`; ValueError for a bad --previous,
-    StaleDataError when the data are more than a year older than the edition's year (unless
-    `allow_stale`: the cover then says how old they are)."""
+    """Write one edition (HTML, PDF, figures.json and the editor's checklist) into `out`;
+    ValueError for a bad --previous, StaleDataError when the data are more than a year older
+    than the edition's year (unless `allow_stale`: the cover then says how old they are).
+
+    A published edition leaves out what the council has not written or loaded and lists it
+    in the checklist; `draft` shows those gaps in the document under a DRAFT watermark."""
     say = step or (lambda _: None)
     earlier = read_previous(previous) if previous is not None else None
     say("Gathering figures")
@@ -210,13 +219,16 @@ def write_mps(
         policy=disclosure_policy() if public else None,
         previous=earlier,
         extra_releases=extra,
+        draft=draft,
     )
+    built.branding = branding or load_branding()
     out.mkdir(parents=True, exist_ok=True)
-    stem = file_stem(council, edition, public)
+    stem = file_stem(council, edition, public, draft)
     say("Writing the HTML")
     html = out / f"{stem}.html"
     html.write_text(render_html(built), encoding="utf-8")
     figures = write_figures(built, out)
+    checklist = write_checklist(built, out / f"{stem}{CHECKLIST_SUFFIX}")
     written_pdf = None
     if pdf:
         say("Writing the PDF")
@@ -224,4 +236,4 @@ def write_mps(
 
         written_pdf = write_pdf(built, out / f"{stem}.pdf")
     say("Done")
-    return WrittenEdition(built, html, written_pdf, figures)
+    return WrittenEdition(built, html, written_pdf, figures, checklist)

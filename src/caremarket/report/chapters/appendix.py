@@ -11,9 +11,11 @@ from caremarket.analysis import Gathered
 from caremarket.domain.freshness import age_in_words, long_date, months_between
 from caremarket.domain.release import Licence
 from caremarket.metrics import Metric
+from caremarket.metrics.definition import reader_definition
 from caremarket.metrics.demand import prevalences
 from caremarket.metrics.finance import assumptions
 from caremarket.report.disclosure import DisclosurePolicy
+from caremarket.report.formatting import unit_words
 from caremarket.report.model import Definition, SourceEntry
 
 
@@ -119,8 +121,12 @@ def references(policy: DisclosurePolicy | None) -> list[SourceEntry]:
 
 
 def definitions(metrics: Iterable[Metric]) -> list[Definition]:
-    """A definition for each metric used, by label."""
-    return sorted(
-        (Definition(m.name, m.label, m.unit.value, m.description) for m in metrics),
-        key=lambda d: d.label.lower(),
-    )
+    """The reader's definition of each metric used (from the metrics' definitions file), by
+    label; a metric without one gets an empty description, which the tests refuse."""
+    found = []
+    for m in metrics:
+        written = reader_definition(m.name)
+        label = written.label if written is not None else m.label
+        text = written.definition if written is not None else ""
+        found.append(Definition(m.name, label, unit_words(m.unit), text))
+    return sorted(found, key=lambda d: d.label.lower())

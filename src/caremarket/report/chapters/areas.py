@@ -68,6 +68,8 @@ def area_choropleth(
         areas.append(MapArea(code, name, geometry, value, text))
         rows.append((text_cell(name), figure_cell(figure)))
     known = [a for a in areas if a.value is not None]
+    if not known:
+        return None  # a map of no values says nothing: the caller draws another, or none
     high = max(known, key=lambda a: a.value or 0.0) if known else None
     low = min(known, key=lambda a: a.value or 0.0) if known else None
     alt = f"Map of {ctx.council_name}'s districts shaded by {legend.lower()}"
@@ -139,7 +141,7 @@ def key_map(ctx: Context, code: str, name: str) -> MapSpec | None:
     names = dict(zip(districts["district_code"], districts["district_name"], strict=True))
     rows = tuple((text_cell(names.get(d, d)),) for d in ctx.members(level, code))
     return MapSpec(
-        ctx.next_key("map"),
+        ctx.next_key("keymap"),
         f"Where {name} lies",
         f"Map of {ctx.council_name}'s areas with {name} outlined.",
         "",

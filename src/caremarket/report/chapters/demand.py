@@ -6,7 +6,9 @@ from caremarket.metrics import Level
 from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth
 from caremarket.report.context import Context, figure_cell, metric_table, text_cell
+from caremarket.report.formatting import number, period_label
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Section, Table
+from caremarket.report.sentences import projection_summary
 
 _PROJECTED = (
     ("population_aged_65_plus", "People aged 65+"),
@@ -34,7 +36,7 @@ def _population(ctx: Context) -> list[Block]:
         for period in ledger.periods(name)[:2]:
             figure = ledger.figure(name, period=period)
             if figure is not None:
-                items.append(KeyFigure(f"{label}, {period.replace('-', ' to ')}", figure))
+                items.append(KeyFigure(f"{label}, {period_label(period)}", figure))
     blocks: list[Block] = [
         KeyData(
             "Our population",
@@ -74,7 +76,7 @@ def _population(ctx: Context) -> list[Block]:
         found = area_choropleth(
             ctx,
             growth,
-            title=f"Projected growth in people aged 85+ by district, {period.replace('-', ' to ')}",
+            title=f"Projected growth in people aged 85+ by district, {period_label(period)}",
             legend="Growth (%)",
             period=period,
             number_format=".0f",
@@ -127,13 +129,18 @@ def _projection_chart(ctx: Context) -> Chart | None:
     )
     table = Table("People by year: estimate, then projections", ("Measure", *years), body)
     first = years[0]
+    series = [
+        (label, [(p, f.value) for p, f in cells if f.value is not None])
+        for label, cells in table_rows
+    ]
+    summary = projection_summary(series, lambda v: number(v, "people"))
     return Chart(
         ctx.next_key("demand-projection"),
         f"Older people now ({first}) and projected to {years[-1]}",
         (
             "Line chart of people aged 65+, 75+ and 85+ and of predicted need in "
             f"{ctx.council_name} "
-            f"from the {first} estimate to {years[-1]}; every group grows. The table below gives "
+            f"from the {first} estimate to {years[-1]}: {summary}. The table below gives "
             "the numbers."
         ),
         charts.projection(rows),
@@ -150,7 +157,7 @@ def _waiting(ctx: Context) -> list[Block]:
     items = []
     for name, sentence in (
         ("people_waiting", f"People on the interim care list at {day}"),
-        ("hours_waiting", f"Hours of home care a week they need at {day}"),
+        ("hours_waiting", f"Hours of home care they need at {day}"),
         ("median_days_waiting", "Median days waited so far"),
         ("p90_days_waiting", "Days waited by the longest-waiting tenth"),
     ):
@@ -164,7 +171,7 @@ def _waiting(ctx: Context) -> list[Block]:
         f"People waiting for home care by {level.value} at {day}",
         [
             ("people_waiting", "People"),
-            ("hours_waiting", "Hours a week"),
+            ("hours_waiting", "Hours of care"),
             ("share_of_hours_waiting", "Share of hours"),
         ],
         [(name, {"level": level, "area_code": code}) for code, name in areas],

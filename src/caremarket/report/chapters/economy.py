@@ -13,6 +13,7 @@ from caremarket.report.context import (
     sector_label,
     text_cell,
 )
+from caremarket.report.formatting import period_text
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Section, Table
 
 
@@ -72,7 +73,7 @@ def _prices(ctx: Context) -> Table | None:
                     text_cell(sector_label(row["sector"])),
                     text_cell(group_label(row["client_group"])),
                     figure_cell(figure),
-                    text_cell(row["period"]),
+                    text_cell(period_text(row["period"])),
                 )
             )
     if not rows:

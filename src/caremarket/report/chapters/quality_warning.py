@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from caremarket.quality import WATCH_LISTS, Warning
 from caremarket.report.context import Context
+from caremarket.report.formatting import long_date
 from caremarket.report.model import Block, Cell, Paragraph, Section, Table
 
 SHOWN = 25
@@ -31,9 +32,9 @@ def quality_warning(ctx: Context, warning: Warning) -> Section:
             "edition. For each service, the probability that its next CQC rating is Requires "
             "improvement or Inadequate, learnt from "
             f"{warning.training_rows:,} past outcomes of services in the loaded releases, as at "
-            f"{warning.as_of.isoformat()}; the reasons are the three signals weighing most for "
-            "it. How well this would have worked on real rating histories: "
-            "`caremarket quality backtest`."
+            f"{long_date(warning.as_of)}; the reasons are the three signals weighing most for "
+            "it. How well this would have worked on past rating histories is measured in the "
+            "project's backtest of the warning."
         )
     ]
     lists = tuple(

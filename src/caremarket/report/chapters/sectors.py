@@ -13,6 +13,7 @@ from caremarket.report.context import (
 )
 from caremarket.report.formatting import listed
 from caremarket.report.model import Block, KeyData, KeyFigure, Missing, Paragraph, Section
+from caremarket.report.sentences import reader_reason
 
 CARE_HOMES = frozenset({Sector.CARE_HOME_NURSING, Sector.CARE_HOME_RESIDENTIAL, Sector.CARE_HOME})
 OVER_COUNTING = (
@@ -77,7 +78,7 @@ def _overview(ctx: Context, sector: Sector) -> list[Block]:
         ]
     if sector is Sector.HOME_CARE:
         wanted += [
-            ("hours_commissioned_per_week", f"Hours of care we commission a week at {day}"),
+            ("hours_commissioned_per_week", f"Hours of care we commission at {day}"),
             ("people_waiting", f"People waiting for home care at {day}"),
             ("usual_hourly_rate_gbp", "Our usual hourly rate"),
         ]
@@ -112,18 +113,17 @@ def sector_chapter(ctx: Context, sector: Sector) -> Section:
     blocks = _overview(ctx, sector)
     partial = sector.partial_in(ctx.facts)
     if partial is not None:
+        partial = reader_reason(partial)
         blocks.append(Paragraph(f"{partial[0].upper()}{partial[1:]}: the count is a floor."))
     registered = ctx.ledger.figure("locations", sector=s)
     chapter = Section(f"sector-{s.replace('_', '-')}", sector.label, blocks)
     if registered is not None and not registered.value:
+        none_listed = (
+            f"The CQC release lists no {sector.label.lower()} at {ctx.as_of_text}: there are "
+            "none, or the release does not tell this sector apart."
+        )
         blocks.append(
-            Missing(
-                f"{sector.label}",
-                (
-                    f"the CQC release lists no {sector.label.lower()} at {ctx.as_of_text}: "
-                    "there are none, or the release does not tell this sector apart",
-                ),
-            )
+            Missing(f"{sector.label}", (none_listed[0].lower() + none_listed[1:],), none_listed)
         )
     data: list[Block] = [_key_data(ctx, sector, g.value) for g in KEY_GROUPS]
     if ctx.ledger.available("locations") and not ctx.has_client_groups():
@@ -135,6 +135,8 @@ def sector_chapter(ctx: Context, sector: Sector) -> Section:
                     "services are registered for: load an HSCA Active Locations release or a CQC "
                     "API extract",
                 ),
+                "Not known: the CQC release used does not list the client groups services are "
+                "registered for.",
             )
         ]
     quality: list[Block] = []
@@ -201,16 +203,25 @@ def sectors(ctx: Context) -> Section:
     for untold, reason in ctx.untold_sectors().items():
         by_reason.setdefault(reason, []).append(untold.label.lower())
     if by_reason:
+        told = tuple(
+            f"{listed(labels)[0].upper()}{listed(labels)[1:]}: {reason}"
+            for reason, labels in by_reason.items()
+        )
         part.blocks.append(
             Missing(
                 "Sectors this edition cannot describe",
-                tuple(
-                    f"{listed(labels)[0].upper()}{listed(labels)[1:]}: {reason}"
-                    for reason, labels in by_reason.items()
-                ),
+                told,
+                "Sectors this edition cannot describe. "
+                + " ".join(f"{reader_reason(t)}." for t in told),
             )
         )
-    unnamed = ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)
+    # Asked only where the release can have unnamed services (else it names every one).
+    can_be_unnamed = Sector.COMMUNITY_UNSPECIFIED.unknown_in(ctx.facts) is None
+    unnamed = (
+        ctx.ledger.figure("locations", sector=Sector.COMMUNITY_UNSPECIFIED.value)
+        if can_be_unnamed
+        else None
+    )
     if unnamed is not None and unnamed.value:
         part.blocks.append(
             Paragraph(
@@ -220,6 +231,8 @@ def sectors(ctx: Context) -> Section:
             )
         )
     part.subsections = [sector_chapter(ctx, s) for s in chosen]
-    if part.subsections:
-        part.subsections[0].page_break = False
+    # Sector chapters follow on from one another: a chapter ending high on a page does not
+    # leave the rest of it empty.
+    for chapter in part.subsections:
+        chapter.page_break = False
     return part

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from caremarket.domain.sector import Sector
 from caremarket.metrics import Level
 from caremarket.metrics.supply_quality import shown_sectors
@@ -17,6 +19,7 @@ from caremarket.report.context import (
 )
 from caremarket.report.formatting import listed, long_date
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Missing, Section, Table
+from caremarket.report.sentences import reader_reason, series_phrase
 
 RATING_METRICS = (
     ("rated_outstanding", "Outstanding"),
@@ -109,11 +112,12 @@ def trend_chart(ctx: Context) -> Chart | None:
     if policy is not None:
         points = [p for p in points if not policy.hides(p.rated)]
     shown = [p for p in points if p.sector in ("all", "care_home", "home_care")]
-    rows = [
-        (p.as_of.isoformat(), sector_label(p.sector), p.pct_good_or_outstanding or 0.0)
-        for p in shown
-    ]
     dates = sorted({p.as_of for p in shown})
+    labels = release_labels(dates)
+    rows = [
+        (labels[p.as_of], sector_label(p.sector), p.pct_good_or_outstanding or 0.0)
+        for p in sorted(shown, key=lambda p: p.as_of)
+    ]
     series = sorted({p.sector for p in shown}, key=lambda s: (s != "all", s))
     body = []
     for sector in series:
@@ -127,28 +131,39 @@ def trend_chart(ctx: Context) -> Chart | None:
                 ),
             )
         )
-    first = [p for p in shown if p.sector == "all" and p.as_of == dates[0]]
-    last = [p for p in shown if p.sector == "all" and p.as_of == dates[-1]]
+    overall = [
+        (long_date(p.as_of), p.pct_good_or_outstanding or 0.0)
+        for p in sorted(shown, key=lambda p: p.as_of)
+        if p.sector == "all"
+    ]
     change = ""
-    if first and last:
-        change = (
-            f": {first[0].pct_good_or_outstanding:.1f}% on {long_date(dates[0])} and "
-            f"{last[0].pct_good_or_outstanding:.1f}% on {long_date(dates[-1])}"
+    if overall:
+        change = ": " + series_phrase(
+            "across all sectors the share", overall, lambda v: f"{v:.1f}%", "past", "on"
         )
+    floor = charts.trend_axis_floor([r[2] for r in rows])
+    axis = f" The vertical axis starts at {floor:.0f}%, not at zero." if floor else ""
     ctx.ledger.note_metric("pct_good_or_outstanding")
     return Chart(
         ctx.next_key("trend"),
         "Share of rated locations rated good or outstanding, release by release",
         f"Line chart of the share rated good or outstanding across all sectors, care homes and "
-        f"home care at each CQC release loaded{change}. The table gives every value.",
+        f"home care at each CQC release loaded{change}.{axis} The table gives every value.",
         charts.rating_trend(rows),
         Table(
             "Rated good or outstanding (%) at each CQC release",
-            ("Sector", *(d.strftime("%b %Y") for d in dates)),
+            ("Sector", *(labels[d] for d in dates)),
             tuple(body),
         ),
         tuple(dict.fromkeys(p.release_id for p in shown)),
     )
+
+
+def release_labels(dates: list[date]) -> dict[date, str]:
+    """Each release's tick label: "Jun 2026", or "1 Jun 2026" when two share a month."""
+    months = [d.strftime("%b %Y") for d in dates]
+    clash = len(set(months)) < len(months)
+    return {d: (f"{d.day} {m}" if clash else m) for d, m in zip(dates, months, strict=True)}
 
 
 def supply_by_area_chart(ctx: Context) -> Chart | None:
@@ -188,6 +203,12 @@ def supply_by_area_chart(ctx: Context) -> Chart | None:
     )
 
 
+def partial_notes(ctx: Context) -> list[str]:
+    """Each sector the release names only in part, as readers are told it."""
+    notes = [s.partial_in(ctx.facts) for s in Sector]
+    return [reader_reason(n) for n in notes if n is not None]
+
+
 def supply(ctx: Context) -> Section:
     """The market as a whole: supply, quality, change and where services are."""
     missing = ctx.missing("CQC registered services", "locations")
@@ -217,11 +238,7 @@ def supply(ctx: Context) -> Section:
             [
                 "A location registered in several sectors counts in each; all sectors counts it "
                 "once.",
-                *dict.fromkeys(
-                    f"{note[0].upper()}{note[1:]}."
-                    for s in Sector
-                    if (note := s.partial_in(ctx.facts)) is not None
-                ),
+                *dict.fromkeys(f"{note[0].upper()}{note[1:]}." for note in partial_notes(ctx)),
             ]
         ),
     )
