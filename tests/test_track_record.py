@@ -125,3 +125,29 @@ def test_the_command_says_what_to_load_and_refuses_a_bad_year(tmp_path: Path) ->
     bad = CliRunner().invoke(app, ["backtest", "demand", "--db", str(db), "--from", "15/16"])
     assert bad.exit_code == 2
     assert "financial year such as 2015-16" in " ".join(bad.output.split())
+
+
+def test_the_mps_demand_chapter_states_the_track_record(tmp_path: Path) -> None:
+    """The MPS gives the council's past projection gaps: the same numbers as the backtest."""
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+
+    ratings = SHARED.parent / "cqc" / "latest_ratings_lincolnshire_2026-06.csv"
+    if not ratings.exists():
+        pytest.skip(f"needs the real public data samples in {SHARED.parent} (absent here)")
+    db = tmp_path / "s.duckdb"
+    with DuckDBStore(db) as store:
+        for path in (ratings, OPEN_DATA, TABLES):
+            ingest_file(store, path)
+        lincolnshire = find_council("Lincolnshire")
+        assert lincolnshire is not None
+        record = demand_track_record(store, lincolnshire)
+    out = tmp_path / "mps"
+    result = CliRunner().invoke(app, ["report", "mps", "--la", "Lincolnshire", "--edition", "2026",
+                                      "--out", str(out), "--db", str(db), "--no-pdf"])  # fmt: skip
+    assert result.exit_code == 0, result.output
+    html = " ".join((out / "lincolnshire-mps-2026.html").read_text().split())
+    assert "How projections like these have done" in html
+    for row in record.scored.to_dicts():
+        assert f"{row['naive_error_pct']:+.1f}%" in html

@@ -21,7 +21,8 @@ from caremarket.store.store import Store
 
 @dataclass(frozen=True)
 class TrackRecord:
-    """Every scored forecast, and the summary by measure, horizon and forecast."""
+    """Scored forecasts (every council's, or one's) and the summary over every council by
+    measure, horizon and forecast."""
 
     scored: pl.DataFrame
     summary: pl.DataFrame
@@ -111,6 +112,7 @@ def demand_track_record(
     recorded = recorded_counts(store, since)
     growth, used = projected_growth(store, recorded)
     scored = errors(recorded, growth)
+    overall = summary(scored)  # every council's, the yardstick for one
     if council is not None:
         scored = scored.filter(pl.col("la_code") == council.code)
-    return TrackRecord(scored, summary(scored), used)
+    return TrackRecord(scored, overall, used)

@@ -20,6 +20,7 @@ from caremarket.report.formatting import long_date
 from caremarket.report.ledger import Ledger
 from caremarket.report.model import Block, Cell, Figure, Missing, Narrative, Table
 from caremarket.report.sentences import reader_reason
+from caremarket.track_record import TrackRecord
 
 ANY: Final = "*"
 NO_NARRATIVE: Final = (
@@ -78,6 +79,8 @@ class ReportInputs:
     trend: tuple[TrendPoint, ...] = ()
     narrative: pl.DataFrame | None = None
     quality_warning: Warning | None = None  # internal editions only
+    track_record: TrackRecord | None = None
+    """How past demand projections did against the ASCOF admissions later recorded."""
 
 
 @dataclass(slots=True)

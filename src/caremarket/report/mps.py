@@ -25,6 +25,7 @@ from caremarket.report.disclosure import disclosure_policy
 from caremarket.report.html import render_html
 from caremarket.report.model import Edition
 from caremarket.store.store import Store
+from caremarket.track_record import demand_track_record
 
 Step = Callable[[str], None]
 TREND_RELEASES = 12
@@ -158,6 +159,7 @@ def edition_inputs(
         boundary_release_ids=tuple(r[0] for r in boundary_releases),
         trend=trend,
         narrative=read_narrative(store, council, day),
+        track_record=demand_track_record(store, council),
     )
     return inputs, boundary_releases
 

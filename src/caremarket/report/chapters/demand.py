@@ -7,7 +7,7 @@ from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth
 from caremarket.report.context import Context, figure_cell, metric_table, text_cell
 from caremarket.report.formatting import number, period_label
-from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Section, Table
+from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Paragraph, Section, Table
 from caremarket.report.sentences import projection_summary
 
 _PROJECTED = (
@@ -189,4 +189,81 @@ def demand(ctx: Context) -> Section:
         Section("demand-population", "Population and need", _population(ctx), page_break=False),
         Section("demand-waiting", "People waiting for care", _waiting(ctx), page_break=False),
     ]
+    record = _track_record(ctx)
+    if record:
+        section.subsections.append(
+            Section(
+                "demand-track-record",
+                "How projections like these have done",
+                record,
+                page_break=False,
+            )
+        )
     return section
+
+
+_MEASURE_WORDS = {
+    "2C": "admissions of people aged 65 and over to care homes",
+    "2B": "admissions of people aged 18 to 64 to care homes",
+}
+
+
+def _track_record(ctx: Context) -> list[Block]:
+    """The council's projections of past years against what the returns later recorded."""
+    record = ctx.inputs.track_record
+    if record is None or record.scored.is_empty():
+        return []
+    rows = []
+    sentences = []
+    for row in record.scored.sort("measure_code", "horizon", descending=[True, False]).to_dicts():
+        words = _MEASURE_WORDS.get(row["measure_code"], row["measure_code"])
+        span = f"{_financial_year(row['base_year'])} to {_financial_year(row['target_year'])}"
+        projected = (
+            f"{row['projection_error_pct']:+.1f}%"
+            if row["projection_error_pct"] is not None
+            else "not known: no population projection of that time is loaded"
+        )
+        rows.append(
+            (
+                text_cell(words[0].upper() + words[1:]),
+                text_cell(span),
+                text_cell(f"{row['recorded']:,.0f}"),
+                text_cell(f"{row['naive_error_pct']:+.1f}%"),
+                text_cell(projected),
+            )
+        )
+        summary = record.summary.filter(
+            (record.summary["measure_code"] == row["measure_code"])
+            & (record.summary["horizon"] == row["horizon"])
+            & (record.summary["method"] == "naive")
+        )
+        others = (
+            f"; across {summary['councils'][0]} councils the middle gap was "
+            f"{summary['median_abs_error_pct'][0]:.0f}%"
+            if summary.height and summary["councils"][0]
+            else ""
+        )
+        side = "below" if row["naive_error_pct"] < 0 else "above"
+        sentences.append(
+            f"Over {row['horizon']} years ({span}), holding the first year's rate of {words} "
+            f"per head of population would have given a number {abs(row['naive_error_pct']):.0f}% "
+            f"{side} the one recorded for {ctx.council_name}{others}."
+        )
+    table = Table(
+        "Past projections against the numbers later recorded",
+        ("Measure", "Years", "Recorded", "Rate held", "Projected"),
+        tuple(rows),
+        note=(
+            "Rate held: the first year's admissions per head of population, on the population "
+            "later recorded. Projected: the first year's admissions grown with a population "
+            "projection published by then. A gap is (forecast - recorded) / recorded. "
+            "Source: NHS England, Adult Social Care Outcomes Framework (measures 2B and 2C, "
+            "formerly 2A(1) and 2A(2))."
+        ),
+    )
+    return [Paragraph(" ".join(sentences)), table]
+
+
+def _financial_year(start: int) -> str:
+    """2020 -> 2020-21."""
+    return f"{start}-{(start + 1) % 100:02d}"
