@@ -6,7 +6,7 @@ from pathlib import Path
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import RedirectResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
@@ -27,6 +27,7 @@ from caremarket.web.routers import (
     locations,
     map,
     metrics,
+    palette,
     providers,
     quality,
     releases,
@@ -83,6 +84,9 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
         static_url="/static/docs",
+        # Under the docs path, so the docs' own policy (one inline script) covers it.
+        swagger_ui_oauth2_redirect_url="/api/v1/docs/oauth2-redirect",
+        favicon_url="/favicon.ico",
     )
     app.state.caremarket = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -98,8 +102,18 @@ def create_app(
         interim_care,
         quality,
         auth,
+        palette,
     ):
         app.include_router(module.router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The site's icon (an SVG: browsers asking /favicon.ico take it)."""
+        return FileResponse(
+            STATIC / "favicon.svg",
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def page_errors(request: Request, error: StarletteHTTPException) -> Response:

@@ -1,0 +1,118 @@
+"""Every web page, for every role, in Debian's chromium: axe-core, the console and a phone's width.
+
+One browser and one page per role walk every HTML route the app declares
+(path parameters filled with real values), so the check stays fast.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page
+
+from caremarket.web.viewer import Role
+
+from .conftest import Site, app_routes
+
+PHONE = 390
+BLOCKING = {"serious", "critical"}
+
+
+def page_urls(site: Site) -> list[str]:
+    """Every GET route that answers a page (not the API, not a static file), filled in."""
+    market = site.app.state.caremarket.market
+    locations = market.snapshot().locations
+    own = locations.filter(locations["provider_id"] == site.provider_id)["location_id"][0]
+    samples = {
+        "location_id": [own],
+        "sector": ["care_home", "home_care"],
+        "locality": ["North"],
+    }
+    urls: list[str] = []
+    for path, methods, _ in app_routes(list(site.app.routes)):
+        if "GET" not in methods or path.startswith(("/static", "/api/")) or path == "/favicon.ico":
+            continue
+        found = [path]
+        for whole, name in re.findall(r"({(\w+)(?::\w+)?})", path):
+            found = [u.replace(whole, v) for u in found for v in samples[name]]
+        urls += found
+    return sorted(set(urls))
+
+
+@dataclass
+class Walk:
+    """What the walk saw on every page."""
+
+    violations: list[tuple[str, str, str, int]] = field(default_factory=list)
+    console: list[tuple[str, str]] = field(default_factory=list)
+    overflow: list[tuple[str, int]] = field(default_factory=list)
+    statuses: dict[str, int] = field(default_factory=dict)
+
+
+def walk(browser: Browser, live_url: str, site: Site, role: Role) -> Walk:
+    """Open every page as a role; run axe at 1280 px and measure the width at 390 px."""
+    headers = {}
+    if role is not Role.PUBLIC:
+        headers["Authorization"] = str(site.client(role).headers["Authorization"])
+    context = browser.new_context(
+        base_url=live_url, viewport={"width": 1280, "height": 900}, extra_http_headers=headers
+    )
+    page: Page = context.new_page()
+    seen = Walk()
+    current = {"url": ""}
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            # A page a role may not see answers 401/403 on purpose; chromium logs that status.
+            if seen.statuses.get(current["url"], 200) >= 400 and "status of" in message.text:
+                return
+            seen.console.append((current["url"], message.text))
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen.console.append((current["url"], str(error))))
+    axe = Axe()
+    for url in page_urls(site):
+        current["url"] = url
+        page.set_viewport_size({"width": 1280, "height": 900})
+        response = page.goto(url)
+        seen.statuses[url] = response.status if response is not None else 0
+        if page.locator("#map").count():
+            page.wait_for_selector("#map[data-loading=false]", timeout=20_000)
+        results = axe.run(page)
+        for violation in results.response["violations"]:
+            seen.violations.append(
+                (url, violation["impact"], violation["id"], len(violation["nodes"]))
+            )
+        page.set_viewport_size({"width": PHONE, "height": 800})
+        width = int(page.evaluate("document.documentElement.scrollWidth"))
+        if width > PHONE:
+            seen.overflow.append((url, width))
+    context.close()
+    return seen
+
+
+@pytest.fixture(scope="module", params=[Role.PUBLIC, Role.PROVIDER, Role.COUNCIL])
+def walked(request: pytest.FixtureRequest, browser: Browser, live_url: str, site: Site) -> Walk:
+    """Every page walked once per role."""
+    return walk(browser, live_url, site, request.param)
+
+
+def test_pages_pass_axe(walked: Walk) -> None:
+    """No page has a serious or critical axe-core violation."""
+    blocking = [v for v in walked.violations if v[1] in BLOCKING]
+    counts = Counter(v[1] for v in walked.violations)
+    assert not blocking, (dict(counts), blocking)
+
+
+def test_pages_log_no_console_error(walked: Walk) -> None:
+    """No page logs a console error or throws (CSP blocks, missing files, script errors)."""
+    assert walked.console == []
+
+
+def test_pages_fit_a_phone(walked: Walk) -> None:
+    """No page is wider than a 390 px phone screen (no sideways scrolling of the page)."""
+    assert walked.overflow == []
