@@ -98,8 +98,8 @@ def test_date_slider_and_localities(page: Page) -> None:
         page.keyboard.press("ArrowLeft")
     slider.dispatch_event("change")
     wait_for_map(page)
-    expect(page.locator("#release-label")).to_have_text("2026-01-01")
-    expect(page.locator("#areas-caption")).to_contain_text("as at 2026-01-01")
+    expect(page.locator("#release-label")).to_have_text("1 January 2026")
+    expect(page.locator("#areas-caption")).to_contain_text("as at 1 January 2026")
     assert page.locator("#areas-table tbody tr").count() == 5
     shot(page, "map-localities-january")
 
