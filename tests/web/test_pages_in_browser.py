@@ -6,9 +6,11 @@ One browser and one page per role walk every HTML route the app declares
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -20,6 +22,17 @@ from .conftest import Site, app_routes
 
 PHONE = 390
 BLOCKING = {"serious", "critical"}
+# CAREMARKET_SCREENSHOTS=1: every page, each role, both widths, to test-artifacts/web/pages.
+SHOTS = (
+    Path(__file__).resolve().parents[2] / "test-artifacts" / "web" / "pages"
+    if os.environ.get("CAREMARKET_SCREENSHOTS")
+    else None
+)
+
+
+def slug(url: str) -> str:
+    """A file name for a page's address."""
+    return re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "map"
 
 
 def page_urls(site: Site) -> list[str]:
@@ -34,13 +47,13 @@ def page_urls(site: Site) -> list[str]:
     }
     urls: list[str] = []
     for path, methods, _ in app_routes(list(site.app.routes)):
-        if "GET" not in methods or path.startswith(("/static", "/api/")) or path == "/favicon.ico":
+        if "GET" not in methods or path.startswith(("/static", "/api/")) or "." in path:
             continue
         found = [path]
         for whole, name in re.findall(r"({(\w+)(?::\w+)?})", path):
             found = [u.replace(whole, v) for u in found for v in samples[name]]
         urls += found
-    return sorted(set(urls))
+    return [*sorted(set(urls)), "/api/v1/docs", "/interim-care?sort=hours_per_week&order=asc"]
 
 
 @dataclass
@@ -67,19 +80,25 @@ def walk(browser: Browser, live_url: str, site: Site, role: Role) -> Walk:
 
     def on_console(message: ConsoleMessage) -> None:
         if message.type == "error":
-            # A page a role may not see answers 401/403 on purpose; chromium logs that status.
-            if seen.statuses.get(current["url"], 200) >= 400 and "status of" in message.text:
-                return
             seen.console.append((current["url"], message.text))
 
     page.on("console", on_console)
     page.on("pageerror", lambda error: seen.console.append((current["url"], str(error))))
     axe = Axe()
+    if SHOTS:
+        SHOTS.mkdir(parents=True, exist_ok=True)
     for url in page_urls(site):
         current["url"] = url
         page.set_viewport_size({"width": 1280, "height": 900})
         response = page.goto(url)
-        seen.statuses[url] = response.status if response is not None else 0
+        status = response.status if response is not None else 0
+        seen.statuses[url] = status
+        # A page a role may not see answers 403 on purpose, and chromium logs that status.
+        seen.console = [
+            (at, text)
+            for at, text in seen.console
+            if not (at == url and status >= 400 and f"status of {status}" in text)
+        ]
         if page.locator("#map").count():
             page.wait_for_selector("#map[data-loading=false]", timeout=20_000)
         results = axe.run(page)
@@ -87,10 +106,16 @@ def walk(browser: Browser, live_url: str, site: Site, role: Role) -> Walk:
             seen.violations.append(
                 (url, violation["impact"], violation["id"], len(violation["nodes"]))
             )
+        if SHOTS:
+            page.screenshot(path=str(SHOTS / f"{role.value}-{slug(url)}-1280.png"), full_page=True)
         page.set_viewport_size({"width": PHONE, "height": 800})
         width = int(page.evaluate("document.documentElement.scrollWidth"))
         if width > PHONE:
             seen.overflow.append((url, width))
+        if SHOTS:
+            page.screenshot(
+                path=str(SHOTS / f"{role.value}-{slug(url)}-{PHONE}.png"), full_page=True
+            )
     context.close()
     return seen
 
