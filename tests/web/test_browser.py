@@ -254,3 +254,78 @@ def test_council_quality_page(page: Page, site: Site) -> None:
     name = rows.first.locator("a").inner_text()
     rows.first.locator("a").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def test_clicking_an_area_draws_no_box_over_the_map(page: Page) -> None:
+    """A mouse click on a shape leaves no outline or shadow box on the map or the shape; the
+    keyboard's focus on the map still shows (inside its edge)."""
+    page.goto("/")
+    wait_for_map(page)
+    page.locator("path.leaflet-interactive").first.click(force=True)
+    boxed = page.evaluate(
+        """() => [document.querySelector('#map'), document.activeElement].map((e) => {
+             const s = getComputedStyle(e);
+             return [s.outlineStyle, s.boxShadow];
+           })"""
+    )
+    assert all(style == "none" and shadow == "none" for style, shadow in boxed), boxed
+    page.locator("#release").focus()
+    page.keyboard.press("Tab")  # the next stop is the map (Leaflet makes it focusable)
+    if page.evaluate("document.activeElement.id") == "map":
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert ring != "none"
+
+
+def test_map_dots_take_the_declared_rating_colours(page: Page, site: Site) -> None:
+    """Every location dot is filled with its rating's colour from the declared palette."""
+    from caremarket.domain.palette import RATING_SWATCHES
+    from caremarket.domain.rating import Rating
+
+    page.goto("/")
+    wait_for_map(page)
+    fills = page.locator("path.leaflet-interactive[fill-opacity='1']").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))"
+    )
+    declared = {s.fill for s in RATING_SWATCHES.values()}
+    assert fills and set(fills) <= declared
+    assert RATING_SWATCHES[Rating.GOOD].fill in fills
+
+
+def test_chart_labels_are_not_cut(page: Page) -> None:
+    """Every text in every dashboard chart lies inside its chart (no cut axis labels)."""
+    page.goto("/dashboards/sector/care_home")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('figure svg')].flatMap((svg) => {
+             const box = svg.getBoundingClientRect();
+             return [...svg.querySelectorAll('text')].filter((t) => {
+               const r = t.getBoundingClientRect();
+               return r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+             }).map((t) => t.textContent);
+           })"""
+    )
+    assert cut == []
+    assert page.get_by_text("Requires improvement", exact=True).count() >= 1
+
+
+def test_lincolnshire_map_says_why_no_location_is_drawn(
+    browser: Browser, lincolnshire_url: str
+) -> None:
+    """On the real Lincolnshire sample (no coordinates), the map shades areas by the rated-good
+    rate and says why no location is drawn and what to load."""
+    context = browser.new_context(
+        base_url=lincolnshire_url, viewport={"width": 1280, "height": 900}
+    )
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    opened.goto("/")
+    wait_for_map(opened)
+    expect(opened.locator("#map-empty")).to_be_visible()
+    expect(opened.locator("#map-empty")).to_contain_text("coordinates")
+    assert opened.locator("#metric").input_value() == "pct_good_or_outstanding"
+    values = opened.locator("#areas-table tbody td:nth-child(2)").all_inner_texts()
+    assert values and all(v.endswith("%") for v in values)
+    shot(opened, "map-lincolnshire")
+    assert opened.get_by_role("link", name="Sign in").count() == 0
+    context.close()
+    assert errors == []

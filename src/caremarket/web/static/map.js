@@ -38,11 +38,15 @@
     return query;
   }
 
+  // One format per measure, as the server's tables write it: whole things without decimals,
+  // percentages with one decimal and %, every other measure with one decimal.
+  const WHOLE = new Set(["count", "people", "beds", "jobs", "rank"]);
   function format(value, unit) {
     if (value === null || value === undefined) return "-";
     if (unit === "percent") return value.toFixed(1) + "%";
-    if (unit === "months" || unit === "days") return value.toFixed(1) + " " + unit;
-    return Number.isInteger(value) ? value.toLocaleString("en-GB") : value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+    const digits = WHOLE.has(unit) ? 0 : 1;
+    const text = value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return unit === "months" || unit === "days" ? text + " " + unit : text;
   }
 
   // Upper bounds of the classes (quintiles), each once: equal cuts would make empty classes.
