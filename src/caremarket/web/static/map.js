@@ -231,6 +231,13 @@
     const button = event.target.closest("button[data-code]");
     if (button) showArea(button.dataset.code, button.dataset.name);
   });
+  // A window resized (a phone turned) refits the areas, unless someone has moved the map.
+  let moved = false;
+  map.on("dragstart", () => { moved = true; });
+  mapNode.querySelector(".leaflet-control-zoom")?.addEventListener("click", () => { moved = true; });
+  map.on("resize", () => {
+    if (!moved && areaLayer && areaLayer.getBounds().isValid()) map.fitBounds(areaLayer.getBounds(), { padding: [12, 12] });
+  });
   form.addEventListener("change", refresh);
   form.addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
   slider.addEventListener("input", () => {
