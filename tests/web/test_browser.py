@@ -102,6 +102,12 @@ def test_date_slider_and_localities(page: Page) -> None:
     expect(page.locator("#areas-caption")).to_contain_text("as at 1 January 2026")
     assert page.locator("#areas-table tbody tr").count() == 5
     shot(page, "map-localities-january")
+    # A location's profile opens as at the release the slider shows.
+    page.locator("#locations-summary").click()
+    link = page.locator("#locations-list a").first
+    assert (link.get_attribute("href") or "").endswith("?as_of=2026-01-01")
+    link.click()
+    expect(page.get_by_text("as at the CQC release of 1 January 2026")).to_be_visible()
 
 
 def test_public_sees_no_council_pages(page: Page) -> None:

@@ -102,7 +102,7 @@
       el("ul", { class: "details-list" },
         row("Provider", p.provider_name || "-"), row("Rating", rating),
         row("Beds", p.beds ?? "-"), row("District", p.district_name || "-")),
-      el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.location_id)}` }, "Location profile")));
+      el("p", {}, el("a", { href: profileLink(p.location_id) }, "Location profile")));
   }
 
   function drawAreas(collection) {
@@ -165,6 +165,13 @@
       }, "Show figures", el("span", { class: "visually-hidden" }, " for " + f.properties.area_name))))));
   }
 
+  // A location's profile as at the release the slider shows (the latest: no date asked).
+  function profileLink(id) {
+    const i = Number(slider.value);
+    const when = i < dates.length - 1 ? `?as_of=${encodeURIComponent(dates[i])}` : "";
+    return `/locations/${encodeURIComponent(id)}${when}`;
+  }
+
   function labelOf(day) {
     const i = dates.indexOf(day);
     return i >= 0 && labels[i] ? labels[i] : day;
@@ -200,7 +207,7 @@
     if (reason && note.hidden) { note.hidden = false; note.textContent = reason; }
     else if (reason) note.textContent += " " + reason;
     document.getElementById("locations-list").replaceChildren(...named.map((p) => el("li", {},
-      el("a", { href: `/locations/${encodeURIComponent(p.location_id)}` }, p.name || p.location_id),
+      el("a", { href: profileLink(p.location_id) }, p.name || p.location_id),
       ` ${ratingLabel(p.rating)}, ${p.district_name || ""}`)));
   }
 
