@@ -105,6 +105,8 @@ def walk(
         ]
         if page.locator("#map").count():
             page.wait_for_selector("#map[data-loading=false]", timeout=20_000)
+        if url.startswith("/api/v1/docs"):
+            page.wait_for_selector(".opblock", timeout=20_000)  # Swagger UI has drawn
         results = axe.run(page)
         for violation in results.response["violations"]:
             seen.violations.append(

@@ -37,6 +37,12 @@ async def api_docs(request: Request) -> HTMLResponse:
     html = html.replace(
         "</head>", f'<link rel="stylesheet" href="{root}/static/api_docs.css">\n</head>', 1
     )
-    html = html.replace('<div id="swagger-ui">', '<main id="swagger-ui">', 1)
+    html = html.replace(
+        '<div id="swagger-ui">',
+        '<header class="docs-header"><nav aria-label="Site">'
+        f'<a href="{root}/">Back to the Care Market Intelligence Tool</a></nav></header>\n'
+        '<main id="swagger-ui">',
+        1,
+    )
     html = html.replace("</div>\n    <script", "</main>\n    <script", 1)
     return HTMLResponse(html)
