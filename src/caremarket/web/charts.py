@@ -21,16 +21,10 @@ import vl_convert
 from caremarket.domain.palette import AREA_RAMP, RATING_SWATCHES
 from caremarket.metrics import Metric
 from caremarket.metrics.registry import Unit
+from caremarket.web.pages import RATING_LABELS
 
 # One series per chart: the darkest area colour, a hue no rating uses.
 BAR_COLOUR = AREA_RAMP[-1].fill
-RATING_WORDS = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires_improvement": "Requires improvement",
-    "inadequate": "Inadequate",
-    "not_rated": "Not rated",
-}
 # vl-convert measures labels with this font and the browser draws them with it (Debian's
 # default sans-serif), so the chart leaves room for every label.
 FONT = "DejaVu Sans"
@@ -171,7 +165,7 @@ def trend(points: list[dict[str, Any]], metric: Metric, title: str) -> str:
 def ratings(counts: dict[str, float | None], title: str) -> str:
     """A bar per CQC rating, in CQC's order and the declared rating colours."""
     shown = [
-        {"rating": RATING_WORDS.get(k, k), "key": k, "count": v}
+        {"rating": RATING_LABELS.get(k, k), "key": k, "count": v}
         for k, v in counts.items()
         if v is not None
     ]
