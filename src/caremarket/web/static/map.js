@@ -242,8 +242,15 @@
   let moved = false;
   map.on("dragstart", () => { moved = true; });
   mapNode.querySelector(".leaflet-control-zoom")?.addEventListener("click", () => { moved = true; });
+  let refit = 0;
   map.on("resize", () => {
-    if (!moved && areaLayer && areaLayer.getBounds().isValid()) map.fitBounds(areaLayer.getBounds(), { padding: [12, 12] });
+    clearTimeout(refit);
+    refit = setTimeout(() => {
+      if (moved || !fitted || !areaLayer) return;
+      const bounds = areaLayer.getBounds();
+      const size = map.getSize();
+      if (bounds.isValid() && size.x > 40 && size.y > 40) map.fitBounds(bounds, { padding: [12, 12] });
+    }, 150);
   });
   form.addEventListener("change", refresh);
   form.addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
