@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from playwright.sync_api import Browser
 
 from caremarket.demo import generate
 from caremarket.pipeline import ingest_council, ingest_file
@@ -32,6 +33,7 @@ from caremarket.web.viewer import Role
 SENTINEL = "PERSON-SECRET-"
 NORFOLK = "E10000020"
 PASSWORD = "a long test password 1"
+SHARED_DATA = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 def _plant_sentinels(store: DuckDBStore) -> None:
@@ -121,15 +123,44 @@ def site(demo_db: Path, postgres: str) -> Iterator[Site]:
 @pytest.fixture(scope="session")
 def live_url(site: Site) -> Iterator[str]:
     """The app served over HTTP on loopback (a thread of this process), for the browser."""
+    yield from serve(site.app)
+
+
+@pytest.fixture(scope="session")
+def lincolnshire_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store of the real Lincolnshire sample: CQC Latest ratings (postcodes, no coordinates,
+    no beds), ONS district boundaries and Nomis population."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"needs the real public data samples in {SHARED_DATA} (absent here)")
+    shared_data = SHARED_DATA
+    db = tmp_path_factory.mktemp("lincolnshire") / "store.duckdb"
+    with DuckDBStore(db) as store:
+        for path in (
+            "cqc/latest_ratings_lincolnshire_2026-06.csv",
+            "geo/england_lower_tier_la_2025.geojson",
+            "ons/mid2024_population_lincolnshire_nomis.csv",
+        ):
+            ingest_file(store, shared_data / path)
+    return db
+
+
+@pytest.fixture(scope="session")
+def lincolnshire(lincolnshire_db: Path) -> Iterator[FastAPI]:
+    """The tool over the Lincolnshire sample, with no accounts store."""
+    store = DuckDBStore(lincolnshire_db, read_only=True)
+    yield create_app(WebSettings(secret_key="test-secret", council="Lincolnshire"), store)
+    store.close()
+
+
+def serve(app: FastAPI) -> Iterator[str]:
+    """An app served over HTTP on loopback (a thread of this process), for the browser."""
     import threading
     import time
 
     import uvicorn
 
     port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(site.app, host="127.0.0.1", port=port, log_level="warning")
-    )
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -138,6 +169,38 @@ def live_url(site: Site) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def lincolnshire_url(lincolnshire: FastAPI) -> Iterator[str]:
+    """The Lincolnshire tool served over HTTP."""
+    yield from serve(lincolnshire)
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless (fails in CI when absent)."""
+    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing: run scripts/ensure-system-packages.sh")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
 
 
 def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str], Any]]:

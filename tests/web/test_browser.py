@@ -6,38 +6,15 @@ Screenshots go to test-artifacts/web/ for people to look at.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from .conftest import PASSWORD, SENTINEL, Site
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless (fails in CI when absent)."""
-    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError("chromium is missing: run scripts/ensure-system-packages.sh")
-        pytest.skip("chromium is not installed")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
@@ -106,8 +83,8 @@ def test_map_filter_and_click_a_district(page: Page, site: Site) -> None:
     shot(page, "map-home-care-norwich")
 
     # Clicking the shape on the map does the same as the table's button.
-    page.locator("path.leaflet-interactive").first.click(force=True)
-    expect(page.locator("#area-name")).not_to_have_text("Norwich")
+    page.locator("path.leaflet-interactive").first.dispatch_event("click")
+    expect(page.locator("#area-name")).not_to_have_text("Norwich", timeout=20_000)
 
 
 def test_date_slider_and_localities(page: Page) -> None:
@@ -121,10 +98,16 @@ def test_date_slider_and_localities(page: Page) -> None:
         page.keyboard.press("ArrowLeft")
     slider.dispatch_event("change")
     wait_for_map(page)
-    expect(page.locator("#release-label")).to_have_text("2026-01-01")
-    expect(page.locator("#areas-caption")).to_contain_text("as at 2026-01-01")
+    expect(page.locator("#release-label")).to_have_text("1 January 2026")
+    expect(page.locator("#areas-caption")).to_contain_text("as at 1 January 2026")
     assert page.locator("#areas-table tbody tr").count() == 5
     shot(page, "map-localities-january")
+    # A location's profile opens as at the release the slider shows.
+    page.locator("#locations-summary").click()
+    link = page.locator("#locations-list a").first
+    assert (link.get_attribute("href") or "").endswith("?as_of=2026-01-01")
+    link.click()
+    expect(page.get_by_text("as at the CQC release of 1 January 2026")).to_be_visible()
 
 
 def test_public_sees_no_council_pages(page: Page) -> None:
@@ -277,3 +260,78 @@ def test_council_quality_page(page: Page, site: Site) -> None:
     name = rows.first.locator("a").inner_text()
     rows.first.locator("a").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(name)
+
+
+def test_clicking_an_area_draws_no_box_over_the_map(page: Page) -> None:
+    """A mouse click on a shape leaves no outline or shadow box on the map or the shape; the
+    keyboard's focus on the map still shows (inside its edge)."""
+    page.goto("/")
+    wait_for_map(page)
+    page.locator("path.leaflet-interactive").first.click(force=True)
+    boxed = page.evaluate(
+        """() => [document.querySelector('#map'), document.activeElement].map((e) => {
+             const s = getComputedStyle(e);
+             return [s.outlineStyle, s.boxShadow];
+           })"""
+    )
+    assert all(style == "none" and shadow == "none" for style, shadow in boxed), boxed
+    page.locator("#release").focus()
+    page.keyboard.press("Tab")  # the next stop is the map (Leaflet makes it focusable)
+    if page.evaluate("document.activeElement.id") == "map":
+        ring = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert ring != "none"
+
+
+def test_map_dots_take_the_declared_rating_colours(page: Page, site: Site) -> None:
+    """Every location dot is filled with its rating's colour from the declared palette."""
+    from caremarket.domain.palette import RATING_SWATCHES
+    from caremarket.domain.rating import Rating
+
+    page.goto("/")
+    wait_for_map(page)
+    fills = page.locator("path.leaflet-interactive[fill-opacity='1']").evaluate_all(
+        "els => els.map(e => e.getAttribute('fill'))"
+    )
+    declared = {s.fill for s in RATING_SWATCHES.values()}
+    assert fills and set(fills) <= declared
+    assert RATING_SWATCHES[Rating.GOOD].fill in fills
+
+
+def test_chart_labels_are_not_cut(page: Page) -> None:
+    """Every text in every dashboard chart lies inside its chart (no cut axis labels)."""
+    page.goto("/dashboards/sector/care_home")
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('figure svg')].flatMap((svg) => {
+             const box = svg.getBoundingClientRect();
+             return [...svg.querySelectorAll('text')].filter((t) => {
+               const r = t.getBoundingClientRect();
+               return r.width && (r.left < box.left - 0.5 || r.right > box.right + 0.5);
+             }).map((t) => t.textContent);
+           })"""
+    )
+    assert cut == []
+    assert page.get_by_text("Requires improvement", exact=True).count() >= 1
+
+
+def test_lincolnshire_map_says_why_no_location_is_drawn(
+    browser: Browser, lincolnshire_url: str
+) -> None:
+    """On the real Lincolnshire sample (no coordinates), the map shades areas by the rated-good
+    rate and says why no location is drawn and what to load."""
+    context = browser.new_context(
+        base_url=lincolnshire_url, viewport={"width": 1280, "height": 900}
+    )
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    opened.goto("/")
+    wait_for_map(opened)
+    expect(opened.locator("#map-empty")).to_be_visible()
+    expect(opened.locator("#map-empty")).to_contain_text("coordinates")
+    assert opened.locator("#metric").input_value() == "pct_good_or_outstanding"
+    values = opened.locator("#areas-table tbody td:nth-child(2)").all_inner_texts()
+    assert values and all(v.endswith("%") for v in values)
+    shot(opened, "map-lincolnshire")
+    assert opened.get_by_role("link", name="Sign in").count() == 0
+    context.close()
+    assert errors == []

@@ -21,7 +21,7 @@ from caremarket.web.app import create_app
 from caremarket.web.charts import svg
 from caremarket.web.settings import WebSettings
 
-from .test_browser import browser, wait_for_map  # noqa: F401  (the chromium fixture)
+from .test_browser import wait_for_map
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">\'"&'
 
@@ -53,7 +53,7 @@ def hostile_url(
 
 
 @pytest.fixture
-def hostile_page(browser: Browser, hostile_url: str) -> Iterator[Page]:  # noqa: F811
+def hostile_page(browser: Browser, hostile_url: str) -> Iterator[Page]:
     """A browser page on the hostile site."""
     context = browser.new_context(base_url=hostile_url, viewport={"width": 1400, "height": 1000})
     page = context.new_page()

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import RedirectResponse
+from fastapi.exception_handlers import (
+    http_exception_handler,
+    request_validation_exception_handler,
+)
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from fastapi_offline import FastAPIOffline
@@ -20,6 +25,7 @@ from caremarket.web.headers import SecurityHeaders
 from caremarket.web.live import BindVersion, LiveStore
 from caremarket.web.pages import render
 from caremarket.web.routers import (
+    api_docs,
     areas,
     auth,
     dashboards,
@@ -27,6 +33,7 @@ from caremarket.web.routers import (
     locations,
     map,
     metrics,
+    palette,
     providers,
     quality,
     releases,
@@ -41,6 +48,14 @@ care locations, providers, metrics by area, sector, client group and date, and t
 releases they came from. Anyone may read aggregates (small numbers suppressed);
 provider and council users send `Authorization: Bearer TOKEN` (`caremarket users token`).
 Lists are paged (`limit`, `offset`); every response has an ETag for `If-None-Match`."""
+
+
+def _problem(error: Any) -> str:
+    """One validation error in words: which parameter, what was given, what is expected."""
+    where = ".".join(str(p) for p in error.get("loc", ())[1:]) or "the address"
+    given = error.get("input")
+    shown = "" if given is None or isinstance(given, dict) else f" (given {str(given)[:80]!r})"
+    return f"{where}{shown}: {error.get('msg', 'not valid')}"
 
 
 def create_app(
@@ -79,10 +94,10 @@ def create_app(
         title="caremarket: Care Market Intelligence Tool",
         description=API_DESCRIPTION,
         version="1",
-        docs_url="/api/v1/docs",
+        docs_url=None,  # api_docs serves it, made accessible
         redoc_url=None,
-        openapi_url="/api/v1/openapi.json",
-        static_url="/static/docs",
+        openapi_url=api_docs.OPENAPI_PATH,
+        static_url=api_docs.DOCS_STATIC,
     )
     app.state.caremarket = state
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -98,8 +113,19 @@ def create_app(
         interim_care,
         quality,
         auth,
+        palette,
+        api_docs,
     ):
         app.include_router(module.router)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> FileResponse:
+        """The site's icon (an SVG: browsers asking /favicon.ico take it)."""
+        return FileResponse(
+            STATIC / "favicon.svg",
+            media_type="image/svg+xml",
+            headers={"Cache-Control": "public, max-age=86400"},
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def page_errors(request: Request, error: StarletteHTTPException) -> Response:
@@ -119,6 +145,24 @@ def create_app(
             message=str(error.detail),
         )
 
+    @app.exception_handler(RequestValidationError)
+    async def page_validation(request: Request, error: RequestValidationError) -> Response:
+        """API: FastAPI's 422 JSON. Pages: a page saying which parameter was wrong, and how."""
+        if request.url.path.startswith("/api/") or request.method != "GET":
+            return await request_validation_exception_handler(request, error)
+        viewer = getattr(request.state, "viewer", PUBLIC)
+        return render(
+            request,
+            state,
+            viewer,
+            "error.html",
+            title="Not available",
+            status_code=422,
+            heading="This address asks for something the page does not have",
+            message="This page cannot be shown with the address given.",
+            problems=[_problem(e) for e in error.errors()],
+        )
+
     app.add_middleware(BindVersion, live=state.live)
-    app.add_middleware(SecurityHeaders, docs_path="/api/v1/docs", hsts=settings.secure_cookies)
+    app.add_middleware(SecurityHeaders, docs_path=api_docs.DOCS_PATH, hsts=settings.secure_cookies)
     return app

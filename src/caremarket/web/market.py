@@ -223,17 +223,37 @@ class Market:
                     features.append(_feature(str(locality), str(locality), dict(merged)))
         return {"type": "FeatureCollection", "features": features}
 
-    def rating_history(self, location_id: str) -> pl.DataFrame:
-        """Every rating any release gives the location, newest first."""
+    def rating_history(self, location_id: str, as_of: date | None = None) -> pl.DataFrame:
+        """Every rating the releases out by `as_of` give the location, newest first
+        (ratings published after `as_of` are left out: the profile follows the date)."""
+        day = self.resolve(as_of)
         return self.query(
             """
             SELECT DISTINCT x.key_question, x.rating, x.publication_date, x.service_group,
                    x.inherited
-            FROM rating x WHERE x.location_id = ?
+            FROM rating x JOIN release r USING (release_id)
+            WHERE x.location_id = ? AND r.release_date <= ?
+              AND (x.publication_date IS NULL OR x.publication_date <= ?)
             ORDER BY x.publication_date DESC NULLS LAST, x.key_question
             """,
-            [location_id],
+            [location_id, day, day],
         )
+
+    def location_details(self, location_id: str, as_of: date | None = None) -> dict[str, Any]:
+        """Address, town, postcode and registration date as the release in force describes
+        them (empty when it does not describe the location)."""
+        snap = self.snapshot(as_of)
+        used = [u.release_id for u in snap.gathered.releases.get(Input.LOCATIONS, ())]
+        found = self.query(
+            """
+            SELECT l.address, l.town, l.postcode, l.registration_date, l.location_type
+            FROM location l JOIN release r USING (release_id)
+            WHERE l.location_id = ? AND l.release_id IN (SELECT unnest(?))
+            ORDER BY r.release_date DESC LIMIT 1
+            """,
+            [location_id, used],
+        )
+        return found.to_dicts()[0] if found.height else {}
 
     def clear(self) -> None:
         """Forget everything computed (after releases are loaded or removed)."""

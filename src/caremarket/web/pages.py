@@ -77,6 +77,7 @@ def render(
             "council": state.market.council,
             "release_dates": [d.isoformat() for d in dates],
             "synthetic": synthetic,
+            "accounts_configured": state.accounts is not None,
             "freshness_warning": warning,
             "csrf_token": token,
             "sector_labels": SECTOR_LABELS,

@@ -191,6 +191,11 @@ class LocationProfile(BaseModel):
 
     as_of: str
     location: LocationOut
+    details: dict[str, Any] = {}
+    not_known: dict[str, str] = {}
+    cqc_url: str | None = None
+    key_questions: list[dict[str, Any]] = []
+    history: list[dict[str, Any]] = []
     ratings: list[RatingOut]
     other_locations: list[LocationOut]
     own: bool

@@ -42,9 +42,23 @@ def safe_next(target: str | None) -> str:
 
 @router.get("/signin", response_class=HTMLResponse, include_in_schema=False)
 def signin_page(request: Request, state: StateDep, viewer: ViewerDep, next: str = "/") -> Response:
-    """The sign-in form."""
+    """The sign-in form (or, where no accounts store is configured, a page saying so)."""
+    if state.accounts is None:
+        return not_set_up(request, state, status_code=200)
     return render(
         request, state, viewer, "signin.html", title="Sign in", next=safe_next(next), error=None
+    )
+
+
+def not_set_up(request: Request, state: StateDep, status_code: int = 503) -> Response:
+    """The page that says this site has no accounts, so nobody signs in."""
+    return render(
+        request,
+        state,
+        PUBLIC,
+        "signin_unavailable.html",
+        title="Sign in is not set up",
+        status_code=status_code,
     )
 
 
@@ -52,13 +66,15 @@ def signin_page(request: Request, state: StateDep, viewer: ViewerDep, next: str 
 def signin(
     request: Request,
     state: StateDep,
-    accounts: AccountsDep,
     name: Annotated[str, Form(max_length=200)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form(max_length=200)],
     next: Annotated[str, Form(max_length=2000)] = "/",
 ) -> Response:
     """Check the password, start a session and set its cookie; audit either way."""
+    accounts = state.accounts
+    if accounts is None:
+        return not_set_up(request, state)
     if not check_csrf(request, state, csrf_token):
         raise HTTPException(403, "the form expired: reload the page and sign in again")
     settings = state.settings

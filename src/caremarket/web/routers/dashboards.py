@@ -10,6 +10,7 @@ import polars as pl
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
+from caremarket.domain.freshness import long_date
 from caremarket.domain.sector import Sector
 from caremarket.metrics import METRICS, Input, Level
 from caremarket.metrics.supply_quality import shown_sectors
@@ -154,6 +155,7 @@ def dashboard(
         partial = Sector(sector).partial_in(facts)
     context: dict[str, Any] = {
         "as_of": day.isoformat(),
+        "as_of_label": long_date(day),
         "untold": untold,
         "partial": partial,
         "columns": columns,
@@ -210,7 +212,13 @@ def comparators(state: AppState, sector: str, day: date) -> dict[str, Any]:
         .sort("pct_good_or_outstanding", descending=True, nulls_last=True)
         .to_dicts()
     )
-    return {"missing": None, "rows": rows, "columns": wanted, "council": state.market.council.code}
+    return {
+        "missing": None,
+        "rows": rows,
+        "columns": wanted,
+        "labels": {c: METRICS[c].label for c in wanted},
+        "council": state.market.council.code,
+    }
 
 
 def _audit_if_personal(state: AppState, viewer: Viewer, data: dict[str, Any], **page: str) -> None:

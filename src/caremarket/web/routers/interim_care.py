@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 
 from caremarket.analysis import MISSING_HINTS
+from caremarket.domain.freshness import long_date
 from caremarket.metrics import Input
 from caremarket.metrics.waiting import waiting_on
 from caremarket.web.deps import CouncilDep, StateDep
@@ -20,6 +23,66 @@ from caremarket.web.schemas import InterimCareList
 from caremarket.web.state import AppState
 
 router = APIRouter(tags=["interim care"])
+
+# The page's columns, in order, with headers in the council's words.
+COLUMNS = {
+    "person_id": "Person (pseudonymised id)",
+    "locality": "Locality",
+    "postcode_district": "Postcode district",
+    "hours_per_week": "Care needed (hours a week)",
+    "date_added": "Added to the list",
+    "days_waiting": "Days waiting",
+    "reason": "Why it is hard to source",
+}
+PAGE_SIZES = (25, 50, 100)
+
+
+class SortBy(StrEnum):
+    """The columns the interim care page sorts by."""
+
+    PERSON_ID = "person_id"
+    LOCALITY = "locality"
+    POSTCODE_DISTRICT = "postcode_district"
+    HOURS_PER_WEEK = "hours_per_week"
+    DATE_ADDED = "date_added"
+    DAYS_WAITING = "days_waiting"
+    REASON = "reason"
+
+
+class Order(StrEnum):
+    """Sort direction."""
+
+    ASC = "asc"
+    DESC = "desc"
+
+
+SortQ = Annotated[SortBy, Query(description="The column to sort by.")]
+OrderQ = Annotated[Order, Query(description="asc or desc.")]
+PageQ = Annotated[int, Query(ge=1, le=100_000, description="Page number, from 1.")]
+PerPageQ = Annotated[int, Query(description="Rows a page: 25, 50 or 100.")]
+
+
+def paged(
+    items: list[dict[str, Any]], sort: SortBy, order: Order, page: int, per_page: int
+) -> dict[str, Any]:
+    """One page of the list, sorted (missing values last either way), with paging links."""
+    key = sort.value
+    present = [r for r in items if r.get(key) is not None]
+    absent = [r for r in items if r.get(key) is None]
+    present.sort(key=lambda r: r[key], reverse=order is Order.DESC)
+    ordered = present + absent
+    pages = max(1, -(-len(ordered) // per_page))
+    page = min(page, pages)
+    start = (page - 1) * per_page
+    rows = [{c: r.get(c) for c in COLUMNS} for r in ordered[start : start + per_page]]
+    return {
+        "rows": rows,
+        "page": page,
+        "pages": pages,
+        "first": start + 1 if rows else 0,
+        "last": start + len(rows),
+        "total": len(ordered),
+    }
 
 
 def interim_care(state: AppState, as_of: Any) -> dict[str, Any]:
@@ -58,15 +121,40 @@ def interim_care_list(
 
 @router.get("/interim-care", response_class=HTMLResponse, include_in_schema=False)
 def interim_care_page(
-    request: Request, state: StateDep, viewer: CouncilDep, as_of: AsOf = None
+    request: Request,
+    state: StateDep,
+    viewer: CouncilDep,
+    as_of: AsOf = None,
+    sort: SortQ = SortBy.DAYS_WAITING,
+    order: OrderQ = Order.DESC,
+    page: PageQ = 1,
+    per_page: PerPageQ = PAGE_SIZES[0],
 ) -> Response:
-    """The interim care list page (council users only; audited)."""
+    """The interim care list page, sorted and paged on the server (council users only; audited)."""
+    if per_page not in PAGE_SIZES:
+        raise HTTPException(422, f"per_page must be one of {', '.join(map(str, PAGE_SIZES))}")
     audit_personal(state, viewer, "interim care list page")
+    data = interim_care(state, as_of)
     return render(
         request,
         state,
         viewer,
         "interim_care.html",
         title="Interim care list",
-        data=interim_care(state, as_of),
+        data=data,
+        as_of_label=long_date(date.fromisoformat(data["as_of"])),
+        listing=paged(data["items"], sort, order, page, per_page),
+        columns=COLUMNS,
+        sort=sort.value,
+        order=order.value,
+        per_page=per_page,
+        page_sizes=PAGE_SIZES,
+        chosen_as_of=as_of.isoformat() if as_of else "",
+        base_query={
+            "sort": sort.value,
+            "order": order.value,
+            "per_page": per_page,
+            "page": 1,
+            **({"as_of": as_of.isoformat()} if as_of else {}),
+        },
     )

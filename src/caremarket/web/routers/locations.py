@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 import polars as pl
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 
+from caremarket.domain.freshness import long_date
+from caremarket.domain.rating import KeyQuestion
+from caremarket.domain.release_fact import Fact
 from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.market import NoRelease, Snapshot
 from caremarket.web.pages import render
@@ -24,6 +28,16 @@ from caremarket.web.state import AppState
 from caremarket.web.viewer import Viewer
 
 router = APIRouter(tags=["locations"])
+
+CQC_LOCATION_PAGE = "https://www.cqc.org.uk/location/{location_id}"
+KEY_QUESTION_LABELS = {
+    KeyQuestion.OVERALL: "Overall",
+    KeyQuestion.SAFE: "Safe",
+    KeyQuestion.EFFECTIVE: "Effective",
+    KeyQuestion.CARING: "Caring",
+    KeyQuestion.RESPONSIVE: "Responsive",
+    KeyQuestion.WELL_LED: "Well-led",
+}
 
 
 def release_day(state: AppState, as_of: date | None) -> date:
@@ -84,14 +98,50 @@ def profile(
         & (pl.col("location_id") != location["location_id"])
     )
     own = viewer.owns(location["provider_id"]) or viewer.is_council
+    facts = snap.gathered.inputs.facts
+    ratings = records(state.market.rating_history(location_id, snap.as_of))
     return {
         "as_of": snap.as_of.isoformat(),
         "location": location,
-        "ratings": records(state.market.rating_history(location_id)),
+        "details": state.market.location_details(location["location_id"], snap.as_of),
+        "not_known": {f.value: r for f in Fact if (r := facts.why_not(f)) is not None}
+        if facts is not None
+        else {},
+        "cqc_url": CQC_LOCATION_PAGE.format(location_id=quote(location["location_id"], safe="")),
+        "key_questions": key_questions(ratings),
+        "history": history(ratings),
+        "ratings": ratings,
         "other_locations": records(others),
         "own": viewer.owns(location["provider_id"]),
         "council_relationship": council_relationship(state, snap, location_id) if own else None,
     }
+
+
+def key_questions(ratings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The location's latest rating for each key question (the whole location's, else any)."""
+    whole = [r for r in ratings if (r["service_group"] or "Overall").lower() == "overall"]
+    latest: dict[str, dict[str, Any]] = {}
+    for row in whole or ratings:  # newest first
+        latest.setdefault(row["key_question"], row)
+    return [
+        {"key_question": q.value, "label": KEY_QUESTION_LABELS[q], **latest[q.value]}
+        for q in KeyQuestion
+        if q.value in latest
+    ]
+
+
+def history(ratings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per publication and service group: the overall and key-question ratings."""
+    rows: dict[tuple[Any, str], dict[str, Any]] = {}
+    for r in ratings:
+        group = r["service_group"] or "Overall"
+        row = rows.setdefault(
+            (r["publication_date"], group),
+            {"publication_date": r["publication_date"], "service_group": group},
+        )
+        row[r["key_question"]] = r["rating"]
+        row["inherited"] = row.get("inherited") or bool(r["inherited"])
+    return list(rows.values())
 
 
 def local_assessments(
@@ -161,6 +211,7 @@ def location_page(
 ) -> Response:
     """The location profile page."""
     data = profile(state, viewer, location_id, as_of)
+    dates = state.market.release_dates()
     return render(
         request,
         state,
@@ -168,5 +219,8 @@ def location_page(
         "location.html",
         data=data,
         title=data["location"]["name"] or location_id,
+        key_question_labels={q.value: label for q, label in KEY_QUESTION_LABELS.items()},
+        releases=[(d.isoformat(), long_date(d)) for d in dates],
+        as_of_label=long_date(date.fromisoformat(data["as_of"])),
         local_assessments=local_assessments(state, viewer, location_id, as_of),
     )

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import date
+from typing import Annotated, Any
 
 import polars as pl
 from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
+from caremarket.domain.freshness import long_date
+from caremarket.domain.release_fact import ReleaseFacts
+from caremarket.domain.sector import Sector
+from caremarket.metrics import Metric
 from caremarket.web.deps import StateDep, ViewerDep
 from caremarket.web.disclosure import cell, visible_metrics
 from caremarket.web.pages import render
 from caremarket.web.params import (
     ALL,
+    SECTORS,
     AreaLevel,
     AsOf,
     ClientGroupQ,
+    LocationFilter,
     LocationFilterQ,
     SectorQ,
 )
 from caremarket.web.responses import GEOJSON, Body, cached, json_bytes, records
 from caremarket.web.routers.locations import release_day
 from caremarket.web.routers.metrics import audit_personal, metric_frame, visible
+from caremarket.web.routers.palette import palette_json
 from caremarket.web.schemas import FeatureCollection
 
 router = APIRouter(tags=["map"])
+
+DEFAULT_METRICS = ("pct_good_or_outstanding", "locations")
 
 MapLevel = Annotated[
     AreaLevel, Query(description="district or locality (council: one shape for the council)")
@@ -70,14 +80,64 @@ async def map_areas(
                 "suppressed": row.get("suppressed", False),
             }
             features.append({**feature, "properties": properties})
+        empty = None
+        if not any(f["properties"]["value"] is not None for f in features):
+            facts = state.market.snapshot(day).gathered.inputs.facts
+            empty = empty_areas_reason(chosen, meta, facts, sector, client_group, day)
         payload = {
             "type": "FeatureCollection",
             "features": features,
-            "metadata": {**meta, "sector": sector, "client_group": client_group},
+            "metadata": {
+                **meta,
+                "sector": sector,
+                "client_group": client_group,
+                "empty_reason": empty,
+            },
         }
         return Body(json_bytes(payload), GEOJSON)
 
     return await cached(request, state.cache, key, build, private=chosen.personal)
+
+
+def empty_areas_reason(
+    metric: Metric,
+    meta: dict[str, Any],
+    facts: ReleaseFacts | None,
+    sector: str,
+    client_group: str,
+    day: date,
+) -> str:
+    """Why no area has a value: what the release cannot tell, what is not loaded, or no data."""
+    told = metric.unknown_in(facts, sector, client_group)
+    if told is not None:
+        return f"{metric.label} is not known for the release of {long_date(day)}. {told}."
+    if meta["missing"]:
+        return f"{metric.label}: {meta['missing'][0]}"
+    return (
+        f"No area has a value of {metric.label.lower()} for this choice in the release of "
+        f"{long_date(day)} (no location matches it)."
+    )
+
+
+def empty_points_reason(
+    total: int, matching: int, facts: ReleaseFacts | None, which: LocationFilter, day: date
+) -> str | None:
+    """Why no location is drawn: none matches the filters, or none has coordinates."""
+    when = f"the release of {long_date(day)}"
+    if total == 0:
+        return f"No care location is in {when}."
+    if matching == 0:
+        if facts is not None and which.sector != ALL and which.sector in SECTORS:
+            told = Sector(which.sector).unknown_in(facts)
+            if told is not None:
+                return f"{told}."
+        return f"No location in {when} matches the filters chosen."
+    source = facts.release_title if facts is not None and facts.release_title else when
+    return (
+        f"None of the {matching} locations has a position (coordinates) in {source}, so none "
+        "is drawn; each is still counted in every figure. To draw them, load a CQC HSCA "
+        "Active Locations release or a CQC API extract, which give coordinates."
+    )
 
 
 @router.get(
@@ -122,11 +182,17 @@ async def map_locations(
             }
             for r in records(chosen)
         ]
+        reason = None
+        if not features:
+            reason = empty_points_reason(
+                snap.locations.height, matching.height, snap.gathered.inputs.facts, which, day
+            )
         payload = {
             "type": "FeatureCollection",
             "features": features,
             "metadata": {
                 "as_of": snap.as_of.isoformat(),
+                "empty_reason": reason,
                 "count": len(features),
                 # Counted like every other output; those the release gives no position for
                 # are in the total but not on the map.
@@ -159,6 +225,10 @@ def map_page(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
     placed = snap.locations.filter(
         pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()
     ).height
+    names = [m.name for m in available]
+    # A rate every release can give first; a count when even ratings are not known.
+    default = next((n for n in DEFAULT_METRICS if n in names), names[0] if names else "")
+    dates = state.market.release_dates()
     return render(
         request,
         state,
@@ -166,8 +236,10 @@ def map_page(request: Request, state: StateDep, viewer: ViewerDep) -> Response:
         "map.html",
         title="Map",
         metrics=available,
-        default_metric="pct_good_or_outstanding",
+        default_metric=default,
         localities=localities,
         unplaced=snap.locations.height - placed,
         total=snap.locations.height,
+        palette=palette_json(),
+        release_labels=[long_date(d) for d in dates],
     )

@@ -1,15 +1,22 @@
 // The map page: area choropleth and location points from /api/v1/map, with filters.
 (function () {
   "use strict";
-  const RATING_COLOURS = {
-    outstanding: "#00703c", good: "#1d70b8", requires_improvement: "#b58800",
-    inadequate: "#d4351c", not_rated: "#6f777b",
-  };
-  const SHADES = ["#eff3ff", "#bdd7e7", "#6baed6", "#3182bd", "#08519c"];
+  // Colours come from the server (caremarket.domain.palette), never written here.
+  const mapNode = document.getElementById("map");
+  const palette = JSON.parse(mapNode.dataset.palette || "{}");
+  const RATINGS = palette.ratings || [];
+  const RATING_FILL = Object.fromEntries(RATINGS.map((r) => [r.key, r.fill]));
+  const RATING_LABEL = Object.fromEntries(RATINGS.map((r) => [r.key, r.label]));
+  const SHADES = palette.area_ramp || [];
+  const NO_VALUE = palette.no_value;
+  const INK = getComputedStyle(document.documentElement).getPropertyValue("--text").trim();
   const form = document.getElementById("filters");
   const slider = document.getElementById("release");
   const dates = JSON.parse(slider.dataset.dates || "[]");
+  const labels = JSON.parse(slider.dataset.labels || "[]");
+  const ratingLabel = (key) => RATING_LABEL[key || "not_rated"] || String(key);
   const map = L.map("map", { zoomSnap: 0.25, attributionControl: true });
+  mapNode.setAttribute("aria-roledescription", "map");
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Boundaries: ONS (OGL v3.0), contains OS data © Crown copyright");
   let areaLayer = null;
@@ -31,24 +38,23 @@
     return query;
   }
 
+  // One format per measure, as the server's tables write it: whole things without decimals,
+  // percentages with one decimal and %, every other measure with one decimal.
+  const WHOLE = new Set(["count", "people", "beds", "jobs", "rank"]);
   function format(value, unit) {
     if (value === null || value === undefined) return "-";
     if (unit === "percent") return value.toFixed(1) + "%";
-    if (unit === "months" || unit === "days") return value.toFixed(1) + " " + unit;
-    return Number.isInteger(value) ? value.toLocaleString("en-GB") : value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+    const digits = WHOLE.has(unit) ? 0 : 1;
+    const text = value.toLocaleString("en-GB", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+    return unit === "months" || unit === "days" ? text + " " + unit : text;
   }
 
+  // Upper bounds of the classes (quintiles), each once: equal cuts would make empty classes.
   function breaks(values) {
     const sorted = values.filter((v) => v !== null && v !== undefined).sort((a, b) => a - b);
     if (!sorted.length) return [];
-    return [1, 2, 3, 4].map((i) => sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / 5))]);
-  }
-
-  function shade(value, cuts) {
-    if (value === null || value === undefined) return "#ffffff";
-    let i = 0;
-    while (i < cuts.length && value > cuts[i]) i += 1;
-    return SHADES[i];
+    const cuts = [1, 2, 3, 4].map((i) => sorted[Math.min(sorted.length - 1, Math.floor((i * sorted.length) / 5))]);
+    return cuts.filter((c, i) => i === 0 || c !== cuts[i - 1]).filter((c) => c < sorted[sorted.length - 1]);
   }
 
   async function getJSON(url) {
@@ -81,7 +87,7 @@
           el("strong", { "data-metric": f.metric }, f.suppressed ? "*" : format(f.value, f.unit))));
       body.replaceChildren(
         el("h3", { id: "area-name" }, name),
-        el("p", {}, `As at ${data.as_of}`),
+        el("p", {}, `As at ${labelOf(data.as_of)}`),
         el("ul", { class: "details-list" }, ...items));
     }).catch((error) => { document.getElementById("details-body").textContent = error.message; });
   }
@@ -89,23 +95,34 @@
   function showLocation(p) {
     const body = document.getElementById("details-body");
     document.getElementById("details-hint").textContent = "";
-    const rating = (p.rating || "not_rated").replace(/_/g, " ");
+    const rating = ratingLabel(p.rating);
     const row = (label, value) => el("li", {}, el("span", {}, label), el("span", {}, value));
     body.replaceChildren(
       el("h3", {}, p.name || p.location_id),
       el("ul", { class: "details-list" },
         row("Provider", p.provider_name || "-"), row("Rating", rating),
         row("Beds", p.beds ?? "-"), row("District", p.district_name || "-")),
-      el("p", {}, el("a", { href: `/locations/${encodeURIComponent(p.location_id)}` }, "Location profile")));
+      el("p", {}, el("a", { href: profileLink(p.location_id) }, "Location profile")));
   }
 
   function drawAreas(collection) {
     const unit = collection.metadata.metric.unit;
     const values = collection.features.map((f) => f.properties.value);
     const cuts = breaks(values);
+    // Classes in use: with fewer distinct values than five, the darker end of the ramp.
+    const shades = SHADES.slice(SHADES.length - (cuts.length + 1));
+    const colour = (value) => {
+      if (value === null || value === undefined) return NO_VALUE;
+      let i = 0;
+      while (i < cuts.length && value > cuts[i]) i += 1;
+      return shades[i];
+    };
     if (areaLayer) areaLayer.remove();
     areaLayer = L.geoJSON(collection, {
-      style: (f) => ({ color: "#0b0c0c", weight: 1.2, fillOpacity: 0.75, fillColor: shade(f.properties.value, cuts) }),
+      style: (f) => ({
+        color: INK, weight: 1.2, fillOpacity: 0.85, fillColor: colour(f.properties.value),
+        dashArray: f.properties.value === null || f.properties.value === undefined ? "4 3" : null,
+      }),
       onEachFeature: (f, layer) => {
         const text = `${f.properties.area_name}: ${f.properties.suppressed ? "hidden (small number)" : format(f.properties.value, unit)}`;
         layer.bindTooltip(tooltip(text));
@@ -113,30 +130,51 @@
       },
     }).addTo(map);
     if (pointLayer) pointLayer.bringToFront();
-    if (!fitted && collection.features.length) { map.fitBounds(areaLayer.getBounds()); fitted = true; }
+    if (!fitted && collection.features.length) { map.fitBounds(areaLayer.getBounds(), { padding: [12, 12] }); fitted = true; }
     const legend = document.getElementById("legend");
     const label = collection.metadata.metric.label;
-    const swatch = (style) => { const node = el("span", { class: "swatch" }); Object.assign(node.style, style); return node; };
+    const swatch = (style) => { const node = el("span", { class: "swatch", "aria-hidden": "true" }); Object.assign(node.style, style); return node; };
     const dot = (style) => { const node = swatch(style); node.classList.add("dot"); return node; };
-    const steps = SHADES.map((colour, i) => {
+    const item = (...children) => el("li", {}, ...children);
+    const steps = cuts.length ? shades.map((fill, i) => {
       const low = i === 0 ? "" : format(cuts[i - 1], unit);
       const high = i < cuts.length ? format(cuts[i], unit) : "";
-      const text = i === 0 ? "up to " + high : i === SHADES.length - 1 ? "over " + low : low + " to " + high;
-      return el("span", {}, swatch({ background: colour }), text);
-    });
-    const dots = Object.entries(RATING_COLOURS).map(([k, c]) => el("span", {}, dot({ background: c }), k.replace(/_/g, " ")));
-    const yours = document.getElementById("map").dataset.provider
-      ? [el("span", {}, dot({ border: "3px solid #4c2c92" }), "your locations")] : [];
-    legend.replaceChildren(el("strong", {}, label), " ", ...(cuts.length ? steps : []), " ",
-      el("strong", {}, "Locations"), " ", ...dots, ...yours);
+      const text = i === 0 ? "up to " + high : i === shades.length - 1 ? "over " + low : low + " to " + high;
+      return item(swatch({ background: fill }), text);
+    }) : values.some((v) => v !== null && v !== undefined)
+      ? [item(swatch({ background: shades[0] }), format(values.find((v) => v !== null && v !== undefined), unit))] : [];
+    const blank = values.some((v) => v === null || v === undefined)
+      ? [item(swatch({ background: NO_VALUE, borderStyle: "dashed" }), "no value")] : [];
+    const dots = RATINGS.map((r) => item(dot({ background: r.fill }), r.label));
+    const yours = mapNode.dataset.provider
+      ? [item(dot({ background: NO_VALUE, border: "3px solid " + INK }), "your locations")] : [];
+    legend.replaceChildren(
+      el("div", {}, el("strong", {}, label), el("ul", {}, ...steps, ...blank)),
+      el("div", {}, el("strong", {}, "Locations by CQC rating"), el("ul", {}, ...dots, ...yours)));
+    const empty = collection.metadata.empty_reason;
+    const note = document.getElementById("map-empty");
+    note.hidden = !empty;
+    note.textContent = empty || "";
     const tbody = document.querySelector("#areas-table tbody");
-    document.getElementById("areas-caption").textContent = `${label} (${unit}), as at ${collection.metadata.as_of}`;
+    document.getElementById("areas-caption").textContent = `${label} (${unit}), as at ${labelOf(collection.metadata.as_of)}`;
     tbody.replaceChildren(...collection.features.map((f) => el("tr", {},
       el("th", { scope: "row" }, f.properties.area_name),
       el("td", {}, f.properties.suppressed ? "*" : format(f.properties.value, unit)),
       el("td", {}, el("button", {
         type: "button", class: "linkish", "data-code": f.properties.area_code, "data-name": f.properties.area_name,
-      }, "Show figures")))));
+      }, "Show figures", el("span", { class: "visually-hidden" }, " for " + f.properties.area_name))))));
+  }
+
+  // A location's profile as at the release the slider shows (the latest: no date asked).
+  function profileLink(id) {
+    const i = Number(slider.value);
+    const when = i < dates.length - 1 ? `?as_of=${encodeURIComponent(dates[i])}` : "";
+    return `/locations/${encodeURIComponent(id)}${when}`;
+  }
+
+  function labelOf(day) {
+    const i = dates.indexOf(day);
+    return i >= 0 && labels[i] ? labels[i] : day;
   }
 
   function drawPoints(collection) {
@@ -146,8 +184,8 @@
       pointToLayer: (f, latlng) => {
         const mine = own && f.properties.provider_id === own;
         return L.circleMarker(latlng, {
-          radius: mine ? 8 : 5, weight: mine ? 3 : 1, color: mine ? "#4c2c92" : "#0b0c0c",
-          fillOpacity: 0.9, fillColor: RATING_COLOURS[f.properties.rating || "not_rated"],
+          radius: mine ? 8 : 5, weight: mine ? 3 : 1, color: INK,
+          fillOpacity: 1, fillColor: RATING_FILL[f.properties.rating || "not_rated"],
           className: mine ? "own-location" : "",
         });
       },
@@ -156,20 +194,28 @@
         layer.on("click", () => showLocation(f.properties));
       },
     }).addTo(map);
-    document.getElementById("map").dataset.locations = String(collection.features.length);
+    mapNode.dataset.locations = String(collection.features.length);
     const named = collection.features.map((f) => f.properties)
       .sort((a, b) => String(a.name).localeCompare(String(b.name)));
-    document.getElementById("locations-summary").textContent =
-      `List the ${named.length} locations shown`;
+    const reason = collection.metadata.empty_reason;
+    document.getElementById("locations-summary").textContent = named.length
+      ? `List the ${named.length} locations shown` : "No location is drawn: why";
+    const why = document.getElementById("locations-empty");
+    why.hidden = !reason;
+    why.textContent = reason || "";
+    const note = document.getElementById("map-empty");
+    if (reason && note.hidden) { note.hidden = false; note.textContent = reason; }
+    else if (reason) note.textContent += " " + reason;
     document.getElementById("locations-list").replaceChildren(...named.map((p) => el("li", {},
-      el("a", { href: `/locations/${encodeURIComponent(p.location_id)}` }, p.name || p.location_id),
-      ` ${(p.rating || "not_rated").replace(/_/g, " ")}, ${p.district_name || ""}`)));
+      el("a", { href: profileLink(p.location_id) }, p.name || p.location_id),
+      ` ${ratingLabel(p.rating)}, ${p.district_name || ""}`)));
   }
 
   function refresh() {
     const asOf = dates[Number(slider.value)] || "";
-    document.getElementById("release-label").textContent = asOf;
-    slider.setAttribute("aria-valuetext", asOf);
+    const shown = labels[Number(slider.value)] || asOf;
+    document.getElementById("release-label").textContent = shown;
+    slider.setAttribute("aria-valuetext", shown);
     const areaQuery = params({ rating: null, locality: null });
     const pointQuery = params({ metric: null, level: null });
     const mine = ++latest;
@@ -192,9 +238,24 @@
     const button = event.target.closest("button[data-code]");
     if (button) showArea(button.dataset.code, button.dataset.name);
   });
+  // A window resized (a phone turned) refits the areas, unless someone has moved the map.
+  let moved = false;
+  map.on("dragstart", () => { moved = true; });
+  mapNode.querySelector(".leaflet-control-zoom")?.addEventListener("click", () => { moved = true; });
+  let refit = 0;
+  map.on("resize", () => {
+    clearTimeout(refit);
+    refit = setTimeout(() => {
+      if (moved || !fitted || !areaLayer) return;
+      const bounds = areaLayer.getBounds();
+      const size = map.getSize();
+      if (bounds.isValid() && size.x > 40 && size.y > 40) map.fitBounds(bounds, { padding: [12, 12] });
+    }, 150);
+  });
   form.addEventListener("change", refresh);
+  form.addEventListener("submit", (event) => { event.preventDefault(); refresh(); });
   slider.addEventListener("input", () => {
-    document.getElementById("release-label").textContent = dates[Number(slider.value)] || "";
+    document.getElementById("release-label").textContent = labels[Number(slider.value)] || dates[Number(slider.value)] || "";
   });
   refresh();
 })();
