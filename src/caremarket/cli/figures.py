@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, LaOption, date_option
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.domain.freshness import age_in_words, months_between
 from caremarket.domain.sector import CARE_HOMES
@@ -32,9 +31,7 @@ _HEADERS = {
 
 
 def figures(
-    la: Annotated[
-        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
-    ],
+    la: LaOption,
     db: DbOption = Path("caremarket.duckdb"),
     as_of: Annotated[
         str | None,
@@ -57,20 +54,10 @@ def figures(
     releases used are listed under the table. A cell the release cannot tell
     is unknown ("?" in the table, null in CSV and JSON) and its row's note says why.
     """
-    try:
-        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    when = date_option(as_of)
+    area = council(la)
     with reading(db) as store:
-        try:
-            result = council_figures(store, area, when, by)
-        except LookupError as error:
-            Console(stderr=True).print(f"[red]{error}[/red]")
-            raise typer.Exit(code=1) from None
+        result = council_figures(store, area, when, by)
     records = result.records()
     if output is not OutputFormat.TABLE:
         warning = result.freshness.warning()

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, LaOption, date_option
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.domain.freshness import Freshness
 from caremarket.metrics import METRICS, Level
@@ -46,9 +45,7 @@ def list_metrics(
 
 @metrics_app.command("show")
 def show(
-    la: Annotated[
-        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
-    ],
+    la: LaOption,
     metric: Annotated[str, typer.Option("--metric", help="A metric's name (see metrics list).")],
     db: DbOption = Path("caremarket.duckdb"),
     by: Annotated[
@@ -68,14 +65,8 @@ def show(
     """
     from caremarket.analysis import evaluate, gather
 
-    try:
-        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    when = date_option(as_of)
+    area = council(la)
     if metric not in METRICS:
         raise typer.BadParameter(f"no metric `{metric}`; `caremarket metrics list` names them")
     with reading(db) as store:

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption, date_option
+from caremarket.cli.options import DbOption, LaOption, date_option
 from caremarket.cli.render import OutputFormat, write_records
-from caremarket.domain.area import Area
+from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import reading
 
 quality_app = typer.Typer(
     help=(
@@ -23,32 +23,11 @@ quality_app = typer.Typer(
     no_args_is_help=True,
 )
 
-LaOption = Annotated[
-    str, typer.Option("--la", help="Council name (Devon) or GSS code (E10000008).")
-]
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="As at this date (default: the latest rating loaded)."),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")]
-
-
-def _council(la: str) -> Area:
-    try:
-        return council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
-
-
-def _store(db: Path) -> DuckDBStore:
-    if not db.exists():
-        raise typer.BadParameter(f"no store at {db}: load releases with `caremarket ingest`")
-    return DuckDBStore(db, read_only=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]{message}[/red]")
-    return typer.Exit(code=1)
 
 
 @quality_app.command()
@@ -65,15 +44,12 @@ def risk(
     with the three reasons weighing most, the watch lists they are on, and the input rules'
     counts."""
     from caremarket.early_warning import council_warning
-    from caremarket.quality import WATCH_LISTS, NotEnoughHistory
+    from caremarket.quality import WATCH_LISTS
 
-    area = _council(la)
+    area = council(la)
     when = date_option(as_of)
-    with _store(db) as store:
-        try:
-            warning = council_warning(store, area, when)
-        except NotEnoughHistory as error:
-            raise _fail(str(error)) from None
+    with reading(db) as store:
+        warning = council_warning(store, area, when)
     lists = {w.column: w.title for w in WATCH_LISTS}
     rows = warning.scored.head(top or warning.scored.height).to_dicts()
     records: list[dict[str, object]] = [
@@ -146,14 +122,14 @@ def backtest(
 
     if step < 1 or replicates < 10:
         raise typer.BadParameter("--step-months must be at least 1 and --replicates at least 10")
-    with _store(db) as store:
+    with reading(db) as store:
         try:
             result, histories = run(
                 store, date_option(start), date_option(end), step_months=step,
                 replicates=replicates, boosted=boosted,
             )  # fmt: skip
-        except ValueError as error:
-            raise _fail(str(error)) from None
+        except ValueError as error:  # the cut-offs asked for do not fit the ratings loaded
+            raise UserError(str(error)) from None
     console = Console(width=max(Console().width, 160))
     out = OutputFormat.TABLE
     write_records(cutoff_rows(result), out, console=console, title="Cut-offs")
@@ -192,8 +168,8 @@ def assessments(
     outstanding by CQC or local assessment."""
     from caremarket.early_warning import council_assessments
 
-    area = _council(la)
-    with _store(db) as store:
+    area = council(la)
+    with reading(db) as store:
         found = council_assessments(store, area, date_option(as_of))
     records = found.services.select(
         "location_id", "name", "cqc_rating", "cqc_date", "local_rating", "local_date",
