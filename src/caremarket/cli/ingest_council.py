@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caremarket.cli.options import WAITING, NewDbOption, date_option
+from caremarket.cli.options import WAITING, NewDbOption, OptionalLaOption, date_option
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
@@ -30,10 +30,7 @@ def ingest_council_command(
             metavar="DIR",
         ),
     ],
-    la: Annotated[
-        str | None,
-        typer.Option(help="The council (name or GSS code) when DIR has no council.yaml."),
-    ] = None,
+    la: OptionalLaOption = None,
     db: NewDbOption = Path("caremarket.duckdb"),
     extract_date: Annotated[
         str | None,

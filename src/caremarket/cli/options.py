@@ -60,6 +60,7 @@ NewDbOption = Annotated[
 ]
 """The store a load writes into, made when there is none yet."""
 
+
 def _a_council(text: str | None) -> str | None:
     """A name that is not a council's is refused before anything else is looked at."""
     if text is not None:
@@ -67,16 +68,25 @@ def _a_council(text: str | None) -> str | None:
     return text
 
 
-LaOption = Annotated[
-    str,
+_LA_HELP = (
+    'The council, as you write it ("Devon County Council", "Devon CC", devon) '
+    "or its GSS code (E10000008)."
+)
+
+LaOption = Annotated[str, typer.Option("--la", help=_LA_HELP, callback=_a_council, is_eager=True)]
+"""The council a command is about."""
+
+OptionalLaOption = Annotated[
+    str | None,
     typer.Option(
         "--la",
-        help='The council, as you write it ("Devon County Council", "Devon CC", devon) '
-        "or its GSS code (E10000008).",
+        help=_LA_HELP + " Needed when the folder's council.yaml does not say.",
         callback=_a_council,
         is_eager=True,
+        show_default=False,
     ),
 ]
+"""The council, when the command can also learn it elsewhere."""
 
 
 def date_option(text: str | None) -> date | None:

@@ -38,7 +38,12 @@ def mps(
     ] = False,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Folder of the last edition: adds what changed since."),
+        typer.Option(
+            "--previous",
+            help="Folder of the last edition: adds what changed since.",
+            exists=True,
+            file_okay=False,
+        ),
     ] = None,
     db: DbOption = Path("caremarket.duckdb"),
     as_of: Annotated[
