@@ -89,7 +89,7 @@ def demo(
         "real districts and postcodes. No figure here describes a real service."
     )
     print_figures(
-        Console(width=max(console.width, 150)),
+        console,
         result,
         records,
         f"Demo county (synthetic) on {area.name}'s geography, as at {as_of.isoformat()}",

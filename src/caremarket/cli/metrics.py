@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption, LaOption, date_option
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import DbOption, LaOption, WideOption, date_option
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.domain.freshness import Freshness
 from caremarket.metrics import METRICS, Level
 from caremarket.pipeline import council
@@ -25,6 +25,7 @@ def list_metrics(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """Every registered metric: name, label, unit, theme, levels and the inputs it needs."""
     records: list[dict[str, object]] = [
@@ -39,8 +40,8 @@ def list_metrics(
         }
         for m in METRICS.values()
     ]
-    console = Console(width=max(Console().width, 150))
-    write_records(records, output, title="Registered metrics", console=console)
+    fit = Fit(optional=("label", "personal", "inputs", "levels", "theme"), whole=("name",))
+    write_records(records, output, title="Registered metrics", fit=fit, wide=wide)
 
 
 @metrics_app.command("show")
@@ -58,6 +59,7 @@ def show(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """One metric for a council by area, sector and client group, with the releases behind it.
 
@@ -88,11 +90,12 @@ def show(
     if output is not OutputFormat.TABLE:
         write_records(records, output)
         return
-    console = Console(width=max(Console().width, 150))
+    console = Console()
     title = (
         f"{result.metric.label} ({result.metric.unit}), {area.name} as at {gathered.inputs.as_of}"
     )
-    write_records(records, output, title=title, console=console, unknown="?")
+    fit = Fit(optional=("area_code", "period"))
+    write_records(records, output, title=title, console=console, unknown="?", fit=fit, wide=wide)
     for used in result.releases:
         console.print(
             f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}, "

@@ -97,3 +97,13 @@ def date_option(text: str | None) -> date | None:
         return datetime.strptime(text, "%Y-%m-%d").date()
     except ValueError:
         raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{text}`") from None
+
+
+WideOption = Annotated[
+    bool,
+    typer.Option(
+        "--wide",
+        help="Print tables at their full width, every column (for a wide terminal or `less -S`).",
+    ),
+]
+"""Tables at full width instead of fitted to the terminal."""

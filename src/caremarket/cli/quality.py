@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption, LaOption, date_option
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import DbOption, LaOption, WideOption, date_option
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
@@ -39,6 +39,7 @@ def risk(
     top: Annotated[
         int | None, typer.Option("--top", help="Show only the N services most at risk.")
     ] = None,
+    wide: WideOption = False,
 ) -> None:
     """Services ranked by the probability that their next CQC rating is worse than Good,
     with the three reasons weighing most, the watch lists they are on, and the input rules'
@@ -78,12 +79,14 @@ def risk(
     if output is OutputFormat.CSV:
         write_records(flat, output)
         return
-    console = Console(width=max(Console().width, 160))
+    console = Console()
     write_records(
         flat,
         output,
         console=console,
         title=f"Quality early warning, {area.name}, as at {warning.as_of} (council use only)",
+        fit=Fit(optional=("lists", "rating_date")),
+        wide=wide,
     )
     for watch in WATCH_LISTS:
         console.print(f"{watch.title}: {warning.watch_list(watch.column).height} ({watch.rule})")
@@ -113,6 +116,7 @@ def backtest(
     boosted: Annotated[
         bool, typer.Option("--boosted", help="Also backtest gradient-boosted trees.")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """How well the warning would have worked: at past cut-offs, learn only from what was
     known, score each service's next published rating; measures with 95% intervals beside the
@@ -130,14 +134,15 @@ def backtest(
             )  # fmt: skip
         except ValueError as error:  # the cut-offs asked for do not fit the ratings loaded
             raise UserError(str(error)) from None
-    console = Console(width=max(Console().width, 160))
+    console = Console()
     out = OutputFormat.TABLE
-    write_records(cutoff_rows(result), out, console=console, title="Cut-offs")
+    write_records(cutoff_rows(result), out, console=console, title="Cut-offs", wide=wide)
     write_records(
         measure_rows(result.measures, result.gains),
         out,
         console=console,
         title="Next rating worse than Good: all services (95% bootstrap intervals by location)",
+        wide=wide,
     )
     if result.good_only:
         write_records(
@@ -145,12 +150,14 @@ def backtest(
             out,
             console=console,
             title="A Good service drops: services last rated Good",
+            wide=wide,
         )
     write_records(
         reliability_rows(result),
         out,
         console=console,
         title="Reliability: mean predicted / observed share worse than Good (n)",
+        wide=wide,
     )
     for rule, count in histories.counts.items():
         console.print(f"[dim]{rule.value}: {count} ({rule.rule})[/dim]")
@@ -163,6 +170,7 @@ def assessments(
     db: DbOption = Path("caremarket.duckdb"),
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """The council's own (PAMMS-style) assessments beside CQC's ratings, and the share good or
     outstanding by CQC or local assessment."""
@@ -178,10 +186,11 @@ def assessments(
     if output is not OutputFormat.TABLE:
         write_records(records, output)
         return
-    console = Console(width=max(Console().width, 150))
+    console = Console()
     write_records(
         records, output, console=console,
         title=f"CQC ratings and local assessments, {area.name}, as at {found.as_of}",
+        fit=Fit(optional=("counted_by", "local_date", "cqc_date")), wide=wide,
     )  # fmt: skip
     for label, pct, n in (
         ("by CQC", found.pct_good_or_outstanding_cqc, found.rated_cqc),

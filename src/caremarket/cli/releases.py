@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import WAITING, DbOption, GroupDbOption
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import WAITING, DbOption, GroupDbOption, WideOption
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.pipeline import releases as loaded_releases
 from caremarket.pipeline import releases_beyond, remove_release
 from caremarket.store.versions import reading, writing
@@ -26,6 +26,7 @@ def list_releases(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """List loaded releases: source, release date, rows, licence, councils covered."""
     if context.invoked_subcommand is not None:
@@ -34,7 +35,9 @@ def list_releases(
         frame = loaded_releases(store).select(
             "source_id", "release_date", "rows", "councils", "licence", "file_name", "release_id"
         )
-    write_records(frame.to_dicts(), output, title="Loaded releases")
+    # The release id (source:hash) is what `releases remove` takes: it is never cut.
+    fit = Fit(optional=("source_id", "file_name", "licence"))
+    write_records(frame.to_dicts(), output, title="Loaded releases", fit=fit, wide=wide)
 
 
 @releases.command("remove")
