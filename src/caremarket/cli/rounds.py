@@ -189,6 +189,7 @@ def interim_list(
     console.print(
         f"  caremarket rounds plan {visits} {carers} --date {date} --out {out / 'plan.json'}",
         highlight=False,
+        soft_wrap=True,  # copyable: never cut
     )
 
 
