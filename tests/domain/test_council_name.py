@@ -24,6 +24,8 @@ from caremarket.domain.council_name import NotACouncil, council_named
         ("Brighton & Hove City Council", "E06000043"),
         ("St Helens", "E08000013"),
         ("Herefordshire Council", "E06000019"),
+        ("Lincs", "E10000019"),
+        ("Notts County Council", "E10000024"),
     ],
 )
 def test_names_as_people_write_them(written: str, code: str) -> None:

@@ -62,6 +62,8 @@ def ingest(
         release_date=date_option(release_date), date_order=date_order, encoding=encoding
     )
     failed = 0
+    if not db.exists():
+        console.print(f"No store at {escape(str(db))} yet: making a new one.", highlight=False)
     with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=console, transient=True,

@@ -62,6 +62,8 @@ def ingest_council_command(
     console = Console(stderr=True)
     target = report or directory.resolve().with_name(directory.resolve().name + ".problems.csv")
     total = len(council_files(directory)[0])
+    if not db.exists():
+        console.print(f"No store at {escape(str(db))} yet: making a new one.", highlight=False)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
         with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(

@@ -45,6 +45,16 @@ _SUFFIXES = (
 )
 
 
+# The usual short forms of county names, for counties that are still one council.
+_SHORT_FORMS = {
+    "bucks": "buckinghamshire", "cambs": "cambridgeshire", "derbys": "derbyshire",
+    "glos": "gloucestershire", "hants": "hampshire", "herts": "hertfordshire",
+    "lancs": "lancashire", "leics": "leicestershire", "lincs": "lincolnshire",
+    "notts": "nottinghamshire", "oxon": "oxfordshire", "staffs": "staffordshire",
+    "warks": "warwickshire", "wilts": "wiltshire", "worcs": "worcestershire",
+}  # fmt: skip
+
+
 class NotACouncil(ValueError):
     """The name or code given is not an English council with adult social care duties.
 
@@ -149,7 +159,7 @@ def council_named(text: str) -> Area:
     district: Area | None = None
     region: Area | None = None
     for reading in _readings(given):
-        found = _names().get(reading, ())
+        found = _names().get(_SHORT_FORMS.get(reading, reading), ())
         councils = [a for a in found if a.is_council]
         if councils:
             return councils[0]
