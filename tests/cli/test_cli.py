@@ -118,9 +118,10 @@ def test_demo_builds_loads_and_reports(tmp_path: Path) -> None:
     assert "SYNTHETIC" in result.output
     # Each suggested command is on one line, whole, whatever the terminal's width.
     suggested = [line for line in result.output.splitlines() if "  .venv/bin/caremarket" in line]
-    assert len(suggested) >= 8
-    assert all(line.split()[-1] not in ("--la", "--db", "--out") for line in suggested)
-    assert any(line.endswith("--previous " + str(out / "mps-q1")) for line in suggested)
+    assert len(suggested) >= 5
+    assert all(not line.endswith(("--db", "--la", "--out", "--previous")) for line in suggested)
+    db_option = f"--db {out / 'caremarket.duckdb'}"
+    assert any(db_option in line and line.endswith("--by locality") for line in suggested)
     listed = runner.invoke(
         app, ["releases", "--db", str(out / "caremarket.duckdb"), "--format", "json"]
     )

@@ -63,7 +63,7 @@ def ingest(
     )
     failed = 0
     if not db.exists():
-        console.print(f"No store at {escape(str(db))} yet: making a new one.", highlight=False)
+        console.print(f"No store at {escape(str(db))} yet: making a new one.", soft_wrap=True)
     with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=console, transient=True,

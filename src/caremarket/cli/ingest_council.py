@@ -62,8 +62,9 @@ def ingest_council_command(
     console = Console(stderr=True)
     target = report or directory.resolve().with_name(directory.resolve().name + ".problems.csv")
     total = len(council_files(directory)[0])
+    extracted = date_option(extract_date)
     if not db.exists():
-        console.print(f"No store at {escape(str(db))} yet: making a new one.", highlight=False)
+        console.print(f"No store at {escape(str(db))} yet: making a new one.", soft_wrap=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
         with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
@@ -82,7 +83,7 @@ def ingest_council_command(
                 store,
                 directory,
                 la=la,
-                extract_date=date_option(extract_date),
+                extract_date=extracted,
                 date_order=date_order,
                 lenient=lenient,
                 progress=say,
