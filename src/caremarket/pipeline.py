@@ -13,7 +13,8 @@ from typing import Any
 
 import polars as pl
 
-from caremarket.domain.area import Area, council_named
+from caremarket.domain.area import Area, find_area
+from caremarket.domain.council_name import council_named
 from caremarket.ingest.adapter import Parsed, ReadOptions
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.completeness import completeness_policy, shrink_problem, unterminated_line
@@ -453,8 +454,18 @@ def releases(store: Store) -> pl.DataFrame:
 
 
 def council(name_or_code: str) -> Area:
-    """The council a user named, or a ValueError saying how to name one."""
+    """The council a user named, or NotACouncil (a ValueError) saying what to name instead."""
     return council_named(name_or_code)
+
+
+def councils_covered(store: Store) -> list[Area]:
+    """The councils the store's CQC releases cover, by name."""
+    found = store.query(
+        "SELECT DISTINCT c.la_code FROM release_coverage c JOIN release r USING (release_id) "
+        "WHERE r.source_id LIKE 'cqc_%'"
+    )
+    areas = (find_area(code) for code in found["la_code"].to_list())
+    return sorted((a for a in areas if a is not None and a.is_council), key=lambda a: a.name)
 
 
 def remove_release(store: Store, release_id: str) -> dict[str, Any]:

@@ -116,6 +116,12 @@ def test_demo_builds_loads_and_reports(tmp_path: Path) -> None:
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC" in result.output
+    # Each suggested command is on one line, whole, whatever the terminal's width.
+    suggested = [line for line in result.output.splitlines() if "  .venv/bin/caremarket" in line]
+    assert len(suggested) >= 5
+    assert all(not line.endswith(("--db", "--la", "--out", "--previous")) for line in suggested)
+    db_option = f"--db {out / 'caremarket.duckdb'}"
+    assert any(db_option in line and line.endswith("--by locality") for line in suggested)
     listed = runner.invoke(
         app, ["releases", "--db", str(out / "caremarket.duckdb"), "--format", "json"]
     )

@@ -71,7 +71,7 @@ def test_remove_an_unknown_release_changes_nothing(tmp_path: Path, fixtures: Pat
     runner.invoke(app, ["ingest", "--db", db, str(fixtures / "cqc_hsca" / MARCH)])
     (march,) = _release_ids(db)
     refused = runner.invoke(app, ["releases", "remove", march, "cqc:nope", "--db", db])
-    assert refused.exit_code == 1 and "cqc:nope" in refused.output
+    assert refused.exit_code == 2 and "cqc:nope" in refused.output
     assert _release_ids(db) == [march]
 
 

@@ -307,7 +307,7 @@ def test_metric_names_the_release_of_each_year(loaded: DuckDBStore) -> None:
     from datetime import date
 
     from caremarket.analysis import evaluate, gather
-    from caremarket.domain.area import council_named
+    from caremarket.domain.council_name import council_named
     from caremarket.metrics.outcomes import ASCOF_METRICS
 
     gathered = gather(loaded, council_named("Lincolnshire"), date(2026, 1, 1))

@@ -89,7 +89,7 @@ def demo(
         "real districts and postcodes. No figure here describes a real service."
     )
     print_figures(
-        Console(width=max(console.width, 150)),
+        console,
         result,
         records,
         f"Demo county (synthetic) on {area.name}'s geography, as at {as_of.isoformat()}",
@@ -123,12 +123,13 @@ def demo(
         f"caremarket ingest --db {db} PATH/TO/01_June_2026_HSCA_Active_Locations.ods",
         f"caremarket ingest-council --db {db} {manifest.council_dir}",
     ):
-        console.print(f"  .venv/bin/{command}")
+        console.print(f"  .venv/bin/{command}", soft_wrap=True)  # copyable: never cut
     accounts = out / "accounts-db"
     console.print(
         "\nThe Care Market Intelligence Tool (map, dashboards, open API) on the demo:\n"
         f"  .venv/bin/caremarket serve --db {db} --accounts-dir {accounts} --port {port}\n"
-        f"  then open [bold]http://127.0.0.1:{port}/[/bold]"
+        f"  then open [bold]http://127.0.0.1:{port}/[/bold]",
+        soft_wrap=True,
     )
     if serve:
         # Imported here: the web tool is only needed when serving.

@@ -19,7 +19,7 @@ from rich.progress import (
     TransferSpeedColumn,
 )
 
-from caremarket.cli.options import WAITING, DbOption
+from caremarket.cli.options import WAITING, DbOption, NewDbOption
 from caremarket.fetch.cqc_api import ApiDeclaration, CqcApi, api_declaration
 from caremarket.fetch.download import Advance, client
 from caremarket.fetch.listing import Catalogue, Listing, Offer, load_listings
@@ -91,7 +91,7 @@ class _Plan:
 
 def fetch(
     sources: SourcesArgument = None,
-    db: DbOption = Path("caremarket.duckdb"),
+    db: NewDbOption = Path("caremarket.duckdb"),
     since: Annotated[
         str | None,
         typer.Option(help="Take every release from this month or day on (2016-01, 2016-01-31)."),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import DbOption, LaOption, WideOption, date_option
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.domain.freshness import age_in_words, months_between
 from caremarket.domain.sector import CARE_HOMES
 from caremarket.figures import Breakdown, Figures, council_figures
@@ -26,15 +25,21 @@ _HEADERS = {
     "requires_improvement": "req. impr.",
     "inadequate": "inadeq.",
     "not_rated": "not rated",
-    "pct_good_or_outstanding": "% good/outst.",
+    "pct_good_or_outstanding": "% good/ outst.",
     "median_rating_age_months": "rating age (months)",
 }
+# At 80 columns the counts by rating give way to the share good or outstanding.
+_FIT = Fit(
+    optional=(
+        "providers", "locality_code", "district_code", "outstanding", "good",
+        "requires_improvement",
+        "inadequate", "not_rated",
+    )
+)  # fmt: skip
 
 
 def figures(
-    la: Annotated[
-        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
-    ],
+    la: LaOption,
     db: DbOption = Path("caremarket.duckdb"),
     as_of: Annotated[
         str | None,
@@ -50,6 +55,7 @@ def figures(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """Supply and quality by sector x client group: locations, providers, beds, ratings.
 
@@ -57,20 +63,10 @@ def figures(
     releases used are listed under the table. A cell the release cannot tell
     is unknown ("?" in the table, null in CSV and JSON) and its row's note says why.
     """
-    try:
-        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    when = date_option(as_of)
+    area = council(la)
     with reading(db) as store:
-        try:
-            result = council_figures(store, area, when, by)
-        except LookupError as error:
-            Console(stderr=True).print(f"[red]{error}[/red]")
-            raise typer.Exit(code=1) from None
+        result = council_figures(store, area, when, by)
     records = result.records()
     if output is not OutputFormat.TABLE:
         warning = result.freshness.warning()
@@ -79,15 +75,16 @@ def figures(
         write_records(records, output)
         return
     print_figures(
-        Console(width=max(Console().width, 150)),
-        result,
-        records,
-        f"{area.name} ({area.code}) as at {result.as_of.isoformat()}",
+        Console(), result, records, f"{area.name} ({area.code}) as at {result.as_of}", wide
     )
 
 
 def print_figures(
-    console: Console, result: Figures, records: list[dict[str, object]], title: str
+    console: Console,
+    result: Figures,
+    records: list[dict[str, object]],
+    title: str,
+    wide: bool = False,
 ) -> None:
     """The figures as a table, each note once under it, the freshness warning and the
     releases used (with their age when older than the as-of date)."""
@@ -102,8 +99,9 @@ def print_figures(
             row["sector"] = f"{row['sector']} [{notes.setdefault(note, len(notes) + 1)}]"
         shown.append(row)
     write_records(
-        shown, OutputFormat.TABLE, console=console, title=title, headers=_HEADERS, unknown="?"
-    )
+        shown, OutputFormat.TABLE, console=console, title=title, headers=_HEADERS, unknown="?",
+        fit=_FIT, wide=wide,
+    )  # fmt: skip
     for note, number in notes.items():
         console.print(f"[{number}] {note}", markup=False)
     warning = result.freshness.warning()

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from caremarket.cli.options import WAITING, DbOption, date_option
+from caremarket.cli.options import WAITING, NewDbOption, date_option
 from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.problem import DataProblemError, problem_summary, write_problem_report
@@ -25,7 +25,7 @@ def ingest(
             help="Release files (.ods, .xlsx, .xls, .csv, .json).", exists=True, dir_okay=False
         ),
     ],
-    db: DbOption = Path("caremarket.duckdb"),
+    db: NewDbOption = Path("caremarket.duckdb"),
     release_date: Annotated[
         str | None, typer.Option(help="The release's date (YYYY-MM-DD) when the file does not say.")
     ] = None,
@@ -62,6 +62,8 @@ def ingest(
         release_date=date_option(release_date), date_order=date_order, encoding=encoding
     )
     failed = 0
+    if not db.exists():
+        console.print(f"No store at {escape(str(db))} yet: making a new one.", soft_wrap=True)
     with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
         SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
         console=console, transient=True,

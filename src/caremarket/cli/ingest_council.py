@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from caremarket.cli.options import WAITING, DbOption, date_option
+from caremarket.cli.options import WAITING, NewDbOption, OptionalLaOption, date_option
 from caremarket.ingest.cells import DateOrder
 from caremarket.ingest.council.folder import council_files
 from caremarket.ingest.council.manifest import NoCouncilError
@@ -30,11 +30,8 @@ def ingest_council_command(
             metavar="DIR",
         ),
     ],
-    la: Annotated[
-        str | None,
-        typer.Option(help="The council (name or GSS code) when DIR has no council.yaml."),
-    ] = None,
-    db: DbOption = Path("caremarket.duckdb"),
+    la: OptionalLaOption = None,
+    db: NewDbOption = Path("caremarket.duckdb"),
     extract_date: Annotated[
         str | None,
         typer.Option(
@@ -65,6 +62,9 @@ def ingest_council_command(
     console = Console(stderr=True)
     target = report or directory.resolve().with_name(directory.resolve().name + ".problems.csv")
     total = len(council_files(directory)[0])
+    extracted = date_option(extract_date)
+    if not db.exists():
+        console.print(f"No store at {escape(str(db))} yet: making a new one.", soft_wrap=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
     try:
         with writing(db, waiting=lambda: console.print(WAITING)) as store, Progress(
@@ -83,7 +83,7 @@ def ingest_council_command(
                 store,
                 directory,
                 la=la,
-                extract_date=date_option(extract_date),
+                extract_date=extracted,
                 date_order=date_order,
                 lenient=lenient,
                 progress=say,

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import DbOption, LaOption, WideOption, date_option
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.domain.freshness import Freshness
 from caremarket.metrics import METRICS, Level
 from caremarket.pipeline import council
@@ -26,6 +25,7 @@ def list_metrics(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """Every registered metric: name, label, unit, theme, levels and the inputs it needs."""
     records: list[dict[str, object]] = [
@@ -40,15 +40,13 @@ def list_metrics(
         }
         for m in METRICS.values()
     ]
-    console = Console(width=max(Console().width, 150))
-    write_records(records, output, title="Registered metrics", console=console)
+    fit = Fit(optional=("label", "personal", "inputs", "levels", "theme"), whole=("name",))
+    write_records(records, output, title="Registered metrics", fit=fit, wide=wide)
 
 
 @metrics_app.command("show")
 def show(
-    la: Annotated[
-        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
-    ],
+    la: LaOption,
     metric: Annotated[str, typer.Option("--metric", help="A metric's name (see metrics list).")],
     db: DbOption = Path("caremarket.duckdb"),
     by: Annotated[
@@ -61,6 +59,7 @@ def show(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """One metric for a council by area, sector and client group, with the releases behind it.
 
@@ -68,14 +67,8 @@ def show(
     """
     from caremarket.analysis import evaluate, gather
 
-    try:
-        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    when = date_option(as_of)
+    area = council(la)
     if metric not in METRICS:
         raise typer.BadParameter(f"no metric `{metric}`; `caremarket metrics list` names them")
     with reading(db) as store:
@@ -97,11 +90,12 @@ def show(
     if output is not OutputFormat.TABLE:
         write_records(records, output)
         return
-    console = Console(width=max(Console().width, 150))
+    console = Console()
     title = (
         f"{result.metric.label} ({result.metric.unit}), {area.name} as at {gathered.inputs.as_of}"
     )
-    write_records(records, output, title=title, console=console, unknown="?")
+    fit = Fit(optional=("area_code", "period"))
+    write_records(records, output, title=title, console=console, unknown="?", fit=fit, wide=wide)
     for used in result.releases:
         console.print(
             f"[dim]{used.purpose}: {used.source_title}, released {used.release_date}, "

@@ -9,11 +9,11 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption, date_option
-from caremarket.cli.render import OutputFormat, write_records
-from caremarket.domain.area import Area
+from caremarket.cli.options import DbOption, LaOption, WideOption, date_option
+from caremarket.cli.render import Fit, OutputFormat, write_records
+from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
-from caremarket.store.duckdb_store import DuckDBStore
+from caremarket.store.versions import reading
 
 quality_app = typer.Typer(
     help=(
@@ -23,32 +23,11 @@ quality_app = typer.Typer(
     no_args_is_help=True,
 )
 
-LaOption = Annotated[
-    str, typer.Option("--la", help="Council name (Devon) or GSS code (E10000008).")
-]
 AsOfOption = Annotated[
     str | None,
     typer.Option("--as-of", help="As at this date (default: the latest rating loaded)."),
 ]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="table, csv or json.")]
-
-
-def _council(la: str) -> Area:
-    try:
-        return council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
-
-
-def _store(db: Path) -> DuckDBStore:
-    if not db.exists():
-        raise typer.BadParameter(f"no store at {db}: load releases with `caremarket ingest`")
-    return DuckDBStore(db, read_only=True)
-
-
-def _fail(message: str) -> typer.Exit:
-    Console(stderr=True).print(f"[red]{message}[/red]")
-    return typer.Exit(code=1)
 
 
 @quality_app.command()
@@ -60,20 +39,18 @@ def risk(
     top: Annotated[
         int | None, typer.Option("--top", help="Show only the N services most at risk.")
     ] = None,
+    wide: WideOption = False,
 ) -> None:
     """Services ranked by the probability that their next CQC rating is worse than Good,
     with the three reasons weighing most, the watch lists they are on, and the input rules'
     counts."""
     from caremarket.early_warning import council_warning
-    from caremarket.quality import WATCH_LISTS, NotEnoughHistory
+    from caremarket.quality import WATCH_LISTS
 
-    area = _council(la)
+    area = council(la)
     when = date_option(as_of)
-    with _store(db) as store:
-        try:
-            warning = council_warning(store, area, when)
-        except NotEnoughHistory as error:
-            raise _fail(str(error)) from None
+    with reading(db) as store:
+        warning = council_warning(store, area, when)
     lists = {w.column: w.title for w in WATCH_LISTS}
     rows = warning.scored.head(top or warning.scored.height).to_dicts()
     records: list[dict[str, object]] = [
@@ -102,12 +79,14 @@ def risk(
     if output is OutputFormat.CSV:
         write_records(flat, output)
         return
-    console = Console(width=max(Console().width, 160))
+    console = Console()
     write_records(
         flat,
         output,
         console=console,
         title=f"Quality early warning, {area.name}, as at {warning.as_of} (council use only)",
+        fit=Fit(optional=("lists", "rating_date")),
+        wide=wide,
     )
     for watch in WATCH_LISTS:
         console.print(f"{watch.title}: {warning.watch_list(watch.column).height} ({watch.rule})")
@@ -137,6 +116,7 @@ def backtest(
     boosted: Annotated[
         bool, typer.Option("--boosted", help="Also backtest gradient-boosted trees.")
     ] = False,
+    wide: WideOption = False,
 ) -> None:
     """How well the warning would have worked: at past cut-offs, learn only from what was
     known, score each service's next published rating; measures with 95% intervals beside the
@@ -146,22 +126,23 @@ def backtest(
 
     if step < 1 or replicates < 10:
         raise typer.BadParameter("--step-months must be at least 1 and --replicates at least 10")
-    with _store(db) as store:
+    with reading(db) as store:
         try:
             result, histories = run(
                 store, date_option(start), date_option(end), step_months=step,
                 replicates=replicates, boosted=boosted,
             )  # fmt: skip
-        except ValueError as error:
-            raise _fail(str(error)) from None
-    console = Console(width=max(Console().width, 160))
+        except ValueError as error:  # the cut-offs asked for do not fit the ratings loaded
+            raise UserError(str(error)) from None
+    console = Console()
     out = OutputFormat.TABLE
-    write_records(cutoff_rows(result), out, console=console, title="Cut-offs")
+    write_records(cutoff_rows(result), out, console=console, title="Cut-offs", wide=wide)
     write_records(
         measure_rows(result.measures, result.gains, result.gains_over_age),
         out,
         console=console,
         title="Next rating worse than Good: all services (95% bootstrap intervals by location)",
+        wide=wide,
     )
     if result.good_only:
         write_records(
@@ -169,12 +150,14 @@ def backtest(
             out,
             console=console,
             title="A Good service drops: services last rated Good",
+            wide=wide,
         )
     write_records(
         reliability_rows(result),
         out,
         console=console,
         title="Reliability: mean predicted / observed share worse than Good (n)",
+        wide=wide,
     )
     for rule, count in histories.counts.items():
         console.print(f"[dim]{rule.value}: {count} ({rule.rule})[/dim]")
@@ -187,13 +170,14 @@ def assessments(
     db: DbOption = Path("caremarket.duckdb"),
     as_of: AsOfOption = None,
     output: FormatOption = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """The council's own (PAMMS-style) assessments beside CQC's ratings, and the share good or
     outstanding by CQC or local assessment."""
     from caremarket.early_warning import council_assessments
 
-    area = _council(la)
-    with _store(db) as store:
+    area = council(la)
+    with reading(db) as store:
         found = council_assessments(store, area, date_option(as_of))
     records = found.services.select(
         "location_id", "name", "cqc_rating", "cqc_date", "local_rating", "local_date",
@@ -202,10 +186,11 @@ def assessments(
     if output is not OutputFormat.TABLE:
         write_records(records, output)
         return
-    console = Console(width=max(Console().width, 150))
+    console = Console()
     write_records(
         records, output, console=console,
         title=f"CQC ratings and local assessments, {area.name}, as at {found.as_of}",
+        fit=Fit(optional=("counted_by", "local_date", "cqc_date")), wide=wide,
     )  # fmt: skip
     for label, pct, n in (
         ("by CQC", found.pct_good_or_outstanding_cqc, found.rated_cqc),

@@ -8,8 +8,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import WAITING, DbOption
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import WAITING, DbOption, GroupDbOption, WideOption
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.pipeline import releases as loaded_releases
 from caremarket.pipeline import releases_beyond, remove_release
 from caremarket.store.versions import reading, writing
@@ -22,10 +22,11 @@ releases = typer.Typer(
 @releases.callback(invoke_without_command=True)
 def list_releases(
     context: typer.Context,
-    db: DbOption = Path("caremarket.duckdb"),
+    db: GroupDbOption = Path("caremarket.duckdb"),
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """List loaded releases: source, release date, rows, licence, councils covered."""
     if context.invoked_subcommand is not None:
@@ -34,7 +35,9 @@ def list_releases(
         frame = loaded_releases(store).select(
             "source_id", "release_date", "rows", "councils", "licence", "file_name", "release_id"
         )
-    write_records(frame.to_dicts(), output, title="Loaded releases")
+    # The release id (source:hash) is what `releases remove` takes: it is never cut.
+    fit = Fit(optional=("source_id", "file_name", "licence"))
+    write_records(frame.to_dicts(), output, title="Loaded releases", fit=fit, wide=wide)
 
 
 @releases.command("remove")
@@ -61,16 +64,12 @@ def remove(
         raise typer.BadParameter("name release ids, or give --keep-last N")
     console = Console(stderr=True)
     removed: list[dict[str, object]] = []
-    try:
-        with writing(db, waiting=lambda: console.print(WAITING)) as store:
-            chosen = list(release_ids or [])
-            if keep_last is not None:
-                chosen += [r for r in releases_beyond(store, keep_last) if r not in chosen]
-            for release_id in chosen:
-                removed.append(remove_release(store, release_id))
-    except LookupError as error:
-        console.print(f"[red]nothing removed[/red]: {error.args[0]}")
-        raise typer.Exit(code=1) from None
+    with writing(db, waiting=lambda: console.print(WAITING)) as store:
+        chosen = list(release_ids or [])
+        if keep_last is not None:
+            chosen += [r for r in releases_beyond(store, keep_last) if r not in chosen]
+        for release_id in chosen:
+            removed.append(remove_release(store, release_id))  # none if one is not loaded
     for row in removed:
         console.print(
             f"[green]removed[/green] {row['release_id']}: {row['source_id']} released "

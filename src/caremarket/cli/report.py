@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, LaOption, date_option
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
 
@@ -24,9 +24,7 @@ STEPS = ("Gathering figures", "Building the content", "Writing the HTML", "Writi
 
 @report_app.command()
 def mps(
-    la: Annotated[
-        str, typer.Option("--la", help="Council name (Lincolnshire) or GSS code (E10000019).")
-    ],
+    la: LaOption,
     out: Annotated[Path, typer.Option("--out", help="Folder to write the edition into.")],
     edition: Annotated[str, typer.Option("--edition", help="The edition's name, e.g. 2026.")] = (
         str(datetime.now().year)
@@ -40,7 +38,12 @@ def mps(
     ] = False,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="Folder of the last edition: adds what changed since."),
+        typer.Option(
+            "--previous",
+            help="Folder of the last edition: adds what changed since.",
+            exists=True,
+            file_okay=False,
+        ),
     ] = None,
     db: DbOption = Path("caremarket.duckdb"),
     as_of: Annotated[
@@ -80,22 +83,14 @@ def mps(
     # Imported here: the report's renderers are only needed by this command.
     from caremarket.report.mps import write_mps
 
-    try:
-        when = datetime.strptime(as_of, "%Y-%m-%d").date() if as_of else None
-    except ValueError:
-        raise typer.BadParameter(f"expected a date such as 2026-06-01, got `{as_of}`") from None
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from None
+    when = date_option(as_of)
+    area = council(la)
     from caremarket.report.branding import load_branding
 
     try:
         brand = load_branding(branding)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--branding") from None
-    if not db.exists():
-        raise typer.BadParameter(f"no store at {db}: load releases with `caremarket ingest`")
     console = Console()
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with reading(db) as store, Progress(*columns, console=console) as progress:

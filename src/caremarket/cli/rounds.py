@@ -31,8 +31,18 @@ rounds_app = typer.Typer(
 
 DEFAULT_MANKOWSKA = Path("..") / "shared" / "bench" / "hhcrsp_mankowska2014"
 
-VisitsArg = Annotated[Path, typer.Argument(help="Visits CSV (see `caremarket rounds templates`).")]
-CarersArg = Annotated[Path, typer.Argument(help="Carers CSV (see `caremarket rounds templates`).")]
+VisitsArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Visits CSV (see `caremarket rounds templates`).", exists=True, dir_okay=False
+    ),
+]
+CarersArg = Annotated[
+    Path,
+    typer.Argument(
+        help="Carers CSV (see `caremarket rounds templates`).", exists=True, dir_okay=False
+    ),
+]
 DateOption = Annotated[
     str | None,
     typer.Option("--date", help="Plan this day (YYYY-MM-DD): rows of other days are left out."),
@@ -41,6 +51,8 @@ MatrixOption = Annotated[
     Path | None,
     typer.Option(
         "--travel-matrix",
+        exists=True,
+        dir_okay=False,
         help="CSV of router minutes (from,to,minutes by postcode or 'lat,lon'); "
         "pairs it lacks use the calibrated straight-line default.",
     ),
@@ -118,7 +130,9 @@ def plan(
 def check(
     visits: VisitsArg,
     carers: CarersArg,
-    plan_json: Annotated[Path, typer.Argument(help="A plan written by `rounds plan`.")],
+    plan_json: Annotated[
+        Path, typer.Argument(help="A plan written by `rounds plan`.", exists=True, dir_okay=False)
+    ],
     date: DateOption = None,
     travel_matrix: MatrixOption = None,
 ) -> None:
@@ -155,7 +169,10 @@ def templates(
 @rounds_app.command("interim-list")
 def interim_list(
     care_list: Annotated[
-        Path, typer.Argument(help="interim_care_list.csv from `caremarket demo`.")
+        Path,
+        typer.Argument(
+            help="interim_care_list.csv from `caremarket demo`.", exists=True, dir_okay=False
+        ),
     ],
     out: Annotated[Path, typer.Option("--out", help="Folder for visits.csv and carers.csv.")],
     date: Annotated[str, typer.Option("--date", help="The day to plan, YYYY-MM-DD.")],
@@ -172,6 +189,7 @@ def interim_list(
     console.print(
         f"  caremarket rounds plan {visits} {carers} --date {date} --out {out / 'plan.json'}",
         highlight=False,
+        soft_wrap=True,  # copyable: never cut
     )
 
 

@@ -14,6 +14,10 @@ import typer
 from rich.console import Console
 
 from caremarket.cli.options import DbOption
+from caremarket.cli.user_error import UserError
+from caremarket.domain.council_name import council_named
+from caremarket.pipeline import councils_covered
+from caremarket.store.store import Store
 
 AccountsUrlOption = Annotated[
     str | None,
@@ -86,6 +90,7 @@ def run_server(
     if secret_key:
         settings = replace(settings, secret_key=secret_key)
     with reading(db) as store:
+        _check_covered(store, council)
         app = create_app(settings, store, follow=db)
         with console.status("Computing the latest figures..."):
             app.state.caremarket.market.snapshot()
@@ -104,13 +109,53 @@ def run_server(
             app.state.caremarket.live.close()
             if app.state.caremarket.accounts is not None:
                 app.state.caremarket.accounts.close()
+            # Frozen objects are never finalised: DuckDB's would be reported as leaked at exit.
+            gc.unfreeze()
+
+
+def _check_covered(store: Store, council: str) -> None:
+    """UserError unless the store has a CQC release covering the council."""
+    area = council_named(council)
+    covered = councils_covered(store)
+    if area not in covered:
+        listed = ", ".join(a.name for a in covered) or "none"
+        raise UserError(
+            f"no CQC release in the store covers {area.name} (it covers: {listed})",
+            f"choose one with --la, or load {area.name}'s releases with `caremarket ingest FILE`",
+        )
+
+
+def default_council(db: Path) -> str:
+    """The one council the store covers; UserError listing them when there are none or several."""
+    from caremarket.store.versions import reading
+
+    with reading(db) as store:
+        covered = councils_covered(store)
+    if len(covered) == 1:
+        return covered[0].code
+    if not covered:
+        raise UserError(
+            f"no CQC release in the store {db} covers a council",
+            "load one with `caremarket ingest FILE`",
+        )
+    raise UserError(
+        f"the store covers {len(covered)} councils: "
+        + ", ".join(f"{a.name} ({a.code})" for a in covered),
+        "choose one with --la, e.g. --la " + covered[0].code,
+    )
 
 
 def serve(
     db: DbOption = Path("caremarket.duckdb"),
     council: Annotated[
-        str, typer.Option("--la", help="The council whose market is shown (name or GSS code).")
-    ] = "Norfolk",
+        str | None,
+        typer.Option(
+            "--la",
+            help="The council whose market is shown, as you write it or its GSS code "
+            "(default: the council the store covers).",
+            show_default=False,
+        ),
+    ] = None,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     accounts_url: AccountsUrlOption = None,
@@ -137,6 +182,7 @@ def serve(
     `caremarket users`). Accounts live in PostgreSQL: --accounts-url, or a
     local cluster in --accounts-dir.
     """
+    chosen = council_named(council).code if council else default_council(db)
     with accounts_database(accounts_url, accounts_dir) as conninfo:
         secure = not on_loopback(host) if secure_cookies is None else secure_cookies
-        run_server(db, council, host, port, conninfo, secret_key, secure)
+        run_server(db, chosen, host, port, conninfo, secret_key, secure)

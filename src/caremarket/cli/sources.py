@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.options import WideOption
+from caremarket.cli.render import Fit, OutputFormat, write_records
 from caremarket.ingest.sources import SOURCES
 
 
@@ -14,6 +15,7 @@ def sources(
     output: Annotated[
         OutputFormat, typer.Option("--format", help="table, csv or json.")
     ] = OutputFormat.TABLE,
+    wide: WideOption = False,
 ) -> None:
     """List the sources caremarket reads: publisher, cadence, licence."""
     records: list[dict[str, object]] = [
@@ -26,4 +28,5 @@ def sources(
         }
         for s in SOURCES
     ]
-    write_records(records, output, title="Sources caremarket reads")
+    fit = Fit(optional=("cadence", "publisher"), whole=("source_id",))
+    write_records(records, output, title="Sources caremarket reads", fit=fit, wide=wide)

@@ -119,17 +119,6 @@ def find_council(name_or_code: str) -> Area | None:
     return None
 
 
-def council_named(name_or_code: str) -> Area:
-    """The council a user named, or a ValueError saying how to name one."""
-    area = find_council(name_or_code)
-    if area is None:
-        raise ValueError(
-            f"no English council is called or coded `{name_or_code}`: give a county or "
-            "unitary council's name (e.g. Lincolnshire) or GSS code (e.g. E10000019)"
-        )
-    return area
-
-
 def districts_of(council_code: str) -> tuple[Area, ...]:
     """The districts of a county council, or the unitary council itself."""
     children = tuple(a for a in england_areas() if a.parent_code == council_code)

@@ -21,9 +21,42 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
+
 from caremarket.store.duckdb_store import DuckDBStore
 
 DRAFT_MARK = ".draft-"
+
+
+class NoStore(FileNotFoundError):
+    """There is no store at the path given (only loads create one)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"no store at {path}")
+        self.path = path
+
+
+class StoreInUse(OSError):
+    """Another program holds the store open for writing (DuckDB's file lock)."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        super().__init__(f"the store {path} is open for writing in another program: {detail}")
+        self.path = path
+        self.detail = detail
+
+
+def _open_read_only(path: Path) -> DuckDBStore:
+    """The live file opened read-only; StoreInUse if another program holds it open for writing.
+
+    Our own writers never write the live file in place, so such a lock is
+    someone else's (a DuckDB shell, a notebook).
+    """
+    try:
+        return DuckDBStore(path, read_only=True)
+    except duckdb.IOException as error:
+        if "Could not set lock" in str(error):
+            raise StoreInUse(path, str(error).split(": ", 1)[-1]) from None
+        raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +125,9 @@ def writing(
             left.unlink(missing_ok=True)
         draft = path.with_name(f"{path.name}{DRAFT_MARK}{os.getpid()}")
         if path.exists():
+            # A copy taken while another program writes the file could miss what it has
+            # not written yet, and publishing would throw its work away.
+            _open_read_only(path).close()
             shutil.copyfile(path, draft)
             if _wal(path).exists():  # a store last written in place, not yet checkpointed
                 shutil.copyfile(_wal(path), _wal(draft))
@@ -116,11 +152,10 @@ def writing(
 
 
 def reading(path: Path) -> DuckDBStore:
-    """The store's current version, read-only (an empty store is made first if there is none).
+    """The store's current version, read-only; NoStore if there is none (reading never makes one).
 
-    Never takes the writer's lock unless the store does not exist yet.
+    Never takes the writer's lock. StoreInUse if another program holds it open for writing.
     """
-    if not path.exists():
-        with writing(path, publish_unchanged=True):
-            pass
-    return DuckDBStore(path, read_only=True)
+    if not path.is_file():
+        raise NoStore(path)
+    return _open_read_only(path)

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Final
 
-from caremarket.domain.area import Area, council_named, find_council
+from caremarket.domain.area import Area, find_council
+from caremarket.domain.council_name import council_named
 from caremarket.ingest.council.context import CouncilContext
 from caremarket.ingest.council.scales import BUILT_IN_SCALES, RATING_IDS, Scale
 from caremarket.ingest.council.yaml_text import line_map, line_of, parse_yaml

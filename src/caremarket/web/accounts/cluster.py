@@ -25,6 +25,29 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+class ClusterError(RuntimeError):
+    """The local cluster could not be made or started: which folder, what failed, what to do."""
+
+
+def _failed(step: str, folder: Path, output: bytes | None) -> ClusterError:
+    """The error for a server program that failed, from the last line it wrote."""
+    said = [line.strip() for line in (output or b"").decode(errors="replace").splitlines()]
+    said = [line for line in said if line]
+    reason = said[-1] if said else "it gave no reason"
+    owner = " (the server runs as user `postgres`)" if os.geteuid() == 0 else ""
+    todo = (
+        f"give --accounts-dir a folder the server's user can create and write{owner}, "
+        "e.g. one under /tmp or /var/lib"
+        if "ermission denied" in reason or "not empty" in reason or "ead-only" in reason
+        else f"see {folder / 'server.log'}"
+        if step == "start"
+        else "check the folder and the PostgreSQL installation"
+    )
+    return ClusterError(
+        f"the local accounts database could not {step} in {folder}: {reason}; {todo}"
+    )
+
+
 def server_binaries() -> Path:
     """The newest installed PostgreSQL server's bin folder (LookupError if none)."""
     found = sorted(
@@ -123,7 +146,7 @@ class LocalCluster:
             if os.geteuid() == 0:
                 shutil.chown(scratch, "postgres", "postgres")
                 shutil.chown(pwfile, "postgres", "postgres")
-            subprocess.run(
+            initdb = subprocess.run(
                 _as_owner(
                     [
                         str(bin_dir / "initdb"),
@@ -137,9 +160,11 @@ class LocalCluster:
                         "UTF8",
                     ]
                 ),
-                check=True,
+                check=False,
                 capture_output=True,
             )
+        if initdb.returncode != 0:
+            raise _failed("be made", data, initdb.stderr or initdb.stdout)
         self._keep_secret(secret)
 
     def _keep_secret(self, secret: str) -> None:
@@ -176,6 +201,12 @@ class LocalCluster:
 
     def _pg_ctl_start(self, bin_dir: Path, data: Path) -> None:
         options = f"-p {self.port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=on"
+        try:
+            self._pg_ctl(bin_dir, data, options)
+        except subprocess.CalledProcessError as error:
+            raise _failed("start", data, error.stderr or error.stdout) from None
+
+    def _pg_ctl(self, bin_dir: Path, data: Path, options: str) -> None:
         subprocess.run(
             _as_owner(
                 [
