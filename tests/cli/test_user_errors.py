@@ -27,7 +27,7 @@ OK = "constructed_hsca_2026_ok_01_March_2026_HSCA_Active_Locations.csv"
 runner = CliRunner()
 
 # Store options that may make a new store (loads and the demo); every other --db must exist.
-CREATING = {("ingest",), ("ingest-council",)}
+CREATING = {("ingest",), ("ingest-council",), ("fetch",)}
 DATE_OPTIONS = {"as_of", "release_date", "extract_date", "start", "end"}
 
 
@@ -215,7 +215,11 @@ def locked(files: dict[str, Path]) -> Iterator[Path]:
 @pytest.mark.parametrize("cmd", WITH_STORE, ids=_ids(WITH_STORE))
 def test_locked_store(cmd: Command, files: dict[str, Path], locked: Path) -> None:
     """A store another program holds open for writing is named with that program, exit 2."""
-    given: dict[str, list[str]] = {"db": [str(locked)], "release_ids": ["x"]}
+    given: dict[str, list[str]] = {
+        "db": [str(locked)],
+        "release_ids": ["x"],
+        "sources": ["cqc-hsca"],
+    }
     if cmd.path == ("ingest-council",):
         given["la"] = ["Rutland"]
     args = _invocation(cmd, files, **given)
@@ -228,14 +232,14 @@ WITH_COUNCIL = [c for c in COMMANDS if c.param("la") is not None]
 @pytest.mark.parametrize("cmd", WITH_COUNCIL, ids=_ids(WITH_COUNCIL))
 def test_a_district_points_to_its_council(cmd: Command, files: dict[str, Path]) -> None:
     """--la Exeter names Devon, whose council has the duty, exit 2."""
-    args = _invocation(cmd, files, la=["Exeter"], db=[str(files["store"])])
+    args = _invocation(cmd, files, la=["Exeter"], db=[str(files["store"])], sources=["cqc-api"])
     _one_line(runner.invoke(app, args), "Exeter is a district of Devon", "--la Devon")
 
 
 @pytest.mark.parametrize("cmd", WITH_COUNCIL, ids=_ids(WITH_COUNCIL))
 def test_not_a_council(cmd: Command, files: dict[str, Path]) -> None:
     """--la with a name no council has says how to name one, exit 2."""
-    args = _invocation(cmd, files, la=["Narnia"], db=[str(files["store"])])
+    args = _invocation(cmd, files, la=["Narnia"], db=[str(files["store"])], sources=["cqc-api"])
     _one_line(runner.invoke(app, args), "`Narnia`", "GSS code")
 
 

@@ -10,7 +10,7 @@ import polars as pl
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, OptionalLaOption
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
@@ -38,10 +38,7 @@ _HEADERS = {
 @backtest_app.command("demand")
 def demand(
     db: DbOption = Path("caremarket.duckdb"),
-    la: Annotated[
-        str | None,
-        typer.Option("--la", help="One council (name or GSS code); default: all, summarised."),
-    ] = None,
+    la: OptionalLaOption = None,
     since: Annotated[
         str | None,
         typer.Option("--from", help="The first base year, as a financial year (2015-16)."),
@@ -57,12 +54,7 @@ def demand(
     projection ONS had released by then) and the naive forecast (the base
     year's rate per head held flat), each against the count recorded.
     """
-    area = None
-    if la is not None:
-        try:
-            area = council(la)
-        except ValueError as error:
-            raise typer.BadParameter(str(error), param_hint="--la") from None
+    area = council(la) if la is not None else None
     first = None
     if since is not None:
         match = re.fullmatch(r"(\d{4})(?:-\d{2})?", since)

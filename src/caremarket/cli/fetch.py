@@ -20,6 +20,7 @@ from rich.progress import (
 )
 
 from caremarket.cli.options import WAITING, DbOption, NewDbOption
+from caremarket.domain.council_name import council_named
 from caremarket.fetch.cqc_api import ApiDeclaration, CqcApi, api_declaration
 from caremarket.fetch.download import Advance, client
 from caremarket.fetch.listing import Catalogue, Listing, Offer, load_listings
@@ -76,6 +77,13 @@ KeyOption = Annotated[
 ]
 
 
+def _councils(values: list[str] | None) -> list[str] | None:
+    """Each name must be a council's (a district is pointed to its council) before anything runs."""
+    for value in values or []:
+        council_named(value)
+    return values
+
+
 @dataclass
 class _Plan:
     """What one run fetches and where it keeps it."""
@@ -101,7 +109,12 @@ def fetch(
     ] = None,
     la: Annotated[
         list[str] | None,
-        typer.Option("--la", help="For cqc-api: the council whose locations to fetch (repeat)."),
+        typer.Option(
+            "--la",
+            help="For cqc-api: the council whose locations to fetch (repeat for more).",
+            callback=_councils,
+            is_eager=True,
+        ),
     ] = None,
     cqc_key: KeyOption = None,
     to: ToOption = None,
@@ -143,7 +156,7 @@ def fetch(
         folder=to or db.parent / "releases",
         catalogue=catalogue,
         from_folder=from_folder,
-        councils=list(la or []) if API in keys else [],
+        councils=[council_named(name).name for name in la or []] if API in keys else [],
         api_key=_api_key(cqc_key) if API in keys else None,
     )
     _run(Console(stderr=True), db, plan)

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, LaOption
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.history import market_change, market_history
 from caremarket.pipeline import council
@@ -25,9 +25,7 @@ _CHANGE = ("opened", "closed", "beds_gained", "beds_lost")
 
 
 def history(
-    la: Annotated[
-        str, typer.Option("--la", help="Council name (Norfolk) or GSS code (E10000020).")
-    ],
+    la: LaOption,
     db: DbOption = Path("caremarket.duckdb"),
     between: Annotated[
         tuple[str, str] | None,
@@ -47,10 +45,7 @@ def history(
 
     Beds are unknown (not 0) for a release that does not give them.
     """
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--la") from None
+    area = council(la)
     with reading(db) as store:
         if between is not None:
             start, end = (_day(text, "--between") for text in between)

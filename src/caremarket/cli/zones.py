@@ -18,7 +18,7 @@ from caremarket.brokerage.zones.blocks import BlockLevel
 from caremarket.brokerage.zones.design import ZoningError, design_zones
 from caremarket.brokerage.zones.output import design_geojson, sweep_chart, sweep_row, write_sweep
 from caremarket.brokerage.zones.parameters import zone_parameters
-from caremarket.cli.options import DbOption
+from caremarket.cli.options import DbOption, LaOption
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.pipeline import council
 from caremarket.report.charts import to_svg
@@ -30,7 +30,7 @@ zones_app = typer.Typer(help="Home-care zones: design, compare, evaluate.", no_a
 
 @zones_app.command("design")
 def design(
-    la: Annotated[str, typer.Option("--la", help="Council name (Norfolk) or GSS code.")],
+    la: LaOption,
     zones: Annotated[
         str, typer.Option("--zones", help="A number of zones (12) or a range (8..16).")
     ] = "8..16",
@@ -54,10 +54,7 @@ def design(
     """Design contiguous zones balanced in workload (contact hours plus travel), for each
     number of zones asked; write each as GeoJSON, and the sweep as CSV and a chart."""
     counts = _zone_counts(zones)
-    try:
-        area = council(la)
-    except ValueError as error:
-        raise typer.BadParameter(str(error), param_hint="--la") from None
+    area = council(la)
     day = _day(as_of)
     console = Console(stderr=True)
     with reading(db) as store:
