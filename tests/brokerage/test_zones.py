@@ -160,7 +160,9 @@ def test_the_command_refuses_a_bad_number_of_zones(tmp_path, zones: str, expecte
     from typer.testing import CliRunner
 
     from caremarket.cli.main import app
+    from caremarket.store.duckdb_store import DuckDBStore
 
+    DuckDBStore(tmp_path / "x").close()  # a store, so the number of zones is what is wrong
     result = CliRunner().invoke(
         app, ["zones", "design", "--la", "Norfolk", "--zones", zones, "--db", str(tmp_path / "x")]
     )

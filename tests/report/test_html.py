@@ -216,9 +216,11 @@ def test_report_mps_refuses_an_unusable_branding_file(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from caremarket.cli.main import app
+    from caremarket.store.duckdb_store import DuckDBStore
 
     bad = tmp_path / "branding.yaml"
     bad.write_text("colours:\n  accent: '#eeeeee'\n", encoding="utf-8")
+    DuckDBStore(tmp_path / "none.duckdb").close()  # a store, so the branding is what is wrong
     result = CliRunner().invoke(
         app,
         ["report", "mps", "--la", "Norfolk", "--out", str(tmp_path / "x"), "--branding", str(bad),
