@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -11,6 +14,9 @@ from caremarket.ingest.adapter import ReadOptions
 from caremarket.ingest.problem import DataProblem, DataProblemError
 from caremarket.pipeline import ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = ROOT.parent / "shared" / "data"
@@ -57,3 +63,29 @@ def _refused_strictly(
         for table in ("release", "location", "population", "postcode", "boundary", "locality"):
             assert strict.query(f"SELECT count(*) AS n FROM {table}")["n"][0] == 0, table
     return error.value.problems
+
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless (skipped when absent; in CI, absent is a failure)."""
+    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            raise RuntimeError("chromium is missing: run scripts/ensure-system-packages.sh")
+        pytest.skip("chromium is not installed")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()

@@ -4,12 +4,9 @@ HTML edition that axe-core finds no serious or critical violation in."""
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 import zlib
-from collections.abc import Iterator
 from html import unescape
 from itertools import pairwise
 from pathlib import Path
@@ -21,15 +18,6 @@ from caremarket.domain.area import Area
 from caremarket.report.mps import WrittenEdition, write_mps
 from caremarket.store.duckdb_store import DuckDBStore
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 BUILD_WORDS = ("not available yet", "ingest-council", "caremarket ingest", "--public", ": load ")
 
 
@@ -133,27 +121,12 @@ def test_pdf_is_tagged_with_title_author_language_and_bookmarks(
     )
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """Debian's chromium through Playwright (skipped when absent, outside CI)."""
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("CI"):
-            raise RuntimeError("chromium is missing: run scripts/ensure-system-packages.sh")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.mark.parametrize("width", [1280, 390])
-def test_html_edition_passes_axe(published: WrittenEdition, chromium: object, width: int) -> None:
+def test_html_edition_passes_axe(published: WrittenEdition, browser: object, width: int) -> None:
     """axe-core finds no serious or critical violation in the HTML edition (wide and narrow)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    context = chromium.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
+    context = browser.new_context(viewport={"width": width, "height": 900})  # type: ignore[attr-defined]
     page = context.new_page()
     page.goto(published.html.as_uri())
     results = Axe().run(page)

@@ -18,7 +18,6 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from playwright.sync_api import Browser
 
 from caremarket.demo import generate
 from caremarket.pipeline import ingest_council, ingest_file
@@ -175,32 +174,6 @@ def serve(app: FastAPI) -> Iterator[str]:
 def lincolnshire_url(lincolnshire: FastAPI) -> Iterator[str]:
     """The Lincolnshire tool served over HTTP."""
     yield from serve(lincolnshire)
-
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Debian's chromium, headless (fails in CI when absent)."""
-    if not shutil.which("chromium") and not Path(CHROMIUM).exists():
-        if os.environ.get("CI"):
-            raise RuntimeError("chromium is missing: run scripts/ensure-system-packages.sh")
-        pytest.skip("chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield launched
-        launched.close()
 
 
 def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[str], Any]]:
