@@ -57,14 +57,16 @@ def test_report_mps_public_names_its_file(db: Path, tmp_path: Path) -> None:
 
 
 def test_report_mps_refuses_a_bad_previous(db: Path, tmp_path: Path) -> None:
-    """--previous without figures.json fails with a message saying what to give."""
+    """--previous without figures.json is a user error: one line saying what to give, exit 2."""
     result = runner.invoke(
         app,
         ["report", "mps", "--la", "Rutland", "--out", str(tmp_path / "x"), "--db", str(db),
          "--previous", str(tmp_path), "--no-pdf"],
     )  # fmt: skip
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "figures.json" in result.output
+    assert len([line for line in result.stderr.splitlines() if line.strip()]) == 1
+    assert "Traceback" not in result.output
 
 
 def test_metrics_list_names_every_metric() -> None:

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from caremarket.cli.options import DbOption, LaOption, date_option
+from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
 
@@ -106,9 +107,8 @@ def mps(
                 store, area, edition, out, public=public, previous=previous, as_of=when,
                 pdf=pdf, step=step, allow_stale=allow_stale, draft=draft, branding=brand,
             )  # fmt: skip
-        except ValueError as error:
-            Console(stderr=True).print(f"[red]{error}[/red]")
-            raise typer.Exit(code=1) from None
+        except ValueError as error:  # stale data, an unreadable --previous: the user's to mend
+            raise UserError(" ".join(str(error).split())) from None
     console.print(f"Market Position Statement for {area.name}, as at {written.edition.as_of}:")
     for notice in written.edition.notices:
         if notice.startswith("OLD DATA") or notice.startswith("These figures come from data"):
