@@ -221,7 +221,7 @@ def _track_record(ctx: Context) -> list[Block]:
         projected = (
             f"{row['projection_error_pct']:+.1f}%"
             if row["projection_error_pct"] is not None
-            else "not known: no population projection of that time is loaded"
+            else "not known"
         )
         rows.append(
             (
@@ -256,7 +256,8 @@ def _track_record(ctx: Context) -> list[Block]:
         note=(
             "Rate held: the first year's admissions per head of population, on the population "
             "later recorded. Projected: the first year's admissions grown with a population "
-            "projection published by then. A gap is (forecast - recorded) / recorded. "
+            "projection published by then; not known where no such projection is at hand. "
+            "A gap is (forecast - recorded) / recorded. "
             "Source: NHS England, Adult Social Care Outcomes Framework (measures 2B and 2C, "
             "formerly 2A(1) and 2A(2))."
         ),
