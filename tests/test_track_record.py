@@ -151,3 +151,8 @@ def test_the_mps_demand_chapter_states_the_track_record(tmp_path: Path) -> None:
     assert "How projections like these have done" in html
     for row in record.scored.to_dicts():
         assert f"{row['naive_error_pct']:+.1f}%" in html
+    # Outcomes: Lincolnshire's 2C of 2024-25 as the raw table gives it, and its rank or why not.
+    rows = CalamineWorkbook.from_path(str(TABLES)).get_sheet_by_name("Table_2c").to_python()
+    [raw] = [r for r in rows if r[2] == lincolnshire.code]
+    assert "How people who draw on care and support fare" in html
+    assert f"{float(raw[5]):,.1f} per 100,000" in html

@@ -19,6 +19,7 @@ from caremarket.report.chapters.glance import at_a_glance
 from caremarket.report.chapters.intentions import intentions
 from caremarket.report.chapters.introduction import introduction, strategic_context
 from caremarket.report.chapters.localities import localities
+from caremarket.report.chapters.outcomes import outcomes
 from caremarket.report.chapters.quality_warning import quality_warning
 from caremarket.report.chapters.sectors import sectors
 from caremarket.report.chapters.supply import supply
@@ -102,6 +103,9 @@ def build_edition(
         localities(ctx),
         intentions(ctx),
     ]
+    told = outcomes(ctx)
+    if told is not None:
+        sections.insert(sections.index(next(s for s in sections if s.key == "workforce")), told)
     if policy is None and inputs.quality_warning is not None:
         # Internal editions only, before the commissioning intentions.
         sections.insert(len(sections) - 1, quality_warning(ctx, inputs.quality_warning))
