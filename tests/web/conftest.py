@@ -128,7 +128,7 @@ def live_url(site: Site) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def lincolnshire_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of the real Lincolnshire sample: CQC Latest ratings (postcodes, no coordinates,
-    no beds), ONS district boundaries and Nomis population."""
+    no beds), ONS district boundaries, Nomis population and the ASCOF releases."""
     if not SHARED_DATA.is_dir():
         pytest.skip(f"needs the real public data samples in {SHARED_DATA} (absent here)")
     shared_data = SHARED_DATA
@@ -138,6 +138,8 @@ def lincolnshire_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "cqc/latest_ratings_lincolnshire_2026-06.csv",
             "geo/england_lower_tier_la_2025.geojson",
             "ons/mid2024_population_lincolnshire_nomis.csv",
+            "nhs/ascof_2020-21_open_data.xlsx",
+            "nhs/ascof_timeseries_2015-16_to_2024-25.ods",
         ):
             ingest_file(store, shared_data / path)
     return db

@@ -10,6 +10,8 @@ of the region has a value that year; otherwise it is unknown and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
 from caremarket.domain.area import england_areas
@@ -143,3 +145,60 @@ def _register(measure: AscofMeasure) -> tuple[Metric, Metric]:
 
 ASCOF_METRICS: dict[str, tuple[Metric, Metric]] = {m.code: _register(m) for m in ascof_measures()}
 """Each measure's code mapped to its value metric and its rank metric."""
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    """One ASCOF measure for the council: its latest year, the year before, and its rank."""
+
+    measure: AscofMeasure
+    year: str
+    value: float | None
+    year_before: str | None
+    value_before: float | None
+    rank: int | None
+    councils_in_region: int
+    rank_note: str
+    """Why there is no rank, when there is none."""
+
+    def shown(self, value: float | None) -> str:
+        """A value in the measure's unit: `67.8%`, `553.8 per 100,000`, `19.1`."""
+        if value is None:
+            return "not known"
+        if self.measure.unit == "percent":
+            return f"{value:.1f}%"
+        if self.measure.unit == "per 100,000 people":
+            return f"{value:,.1f} per 100,000"
+        return f"{value:.1f}"
+
+
+def outcome_rows(inputs: MetricInputs) -> list[OutcomeRow]:
+    """Every current ASCOF measure loaded for the council, in the publisher's order."""
+    if inputs.ascof is None:
+        return []
+    councils = len(region_councils(inputs))
+    found = []
+    for measure in ascof_measures():
+        if measure.retired:
+            continue
+        values = measure_values(inputs, measure).sort("period")
+        if values.is_empty():
+            continue
+        latest = values.row(values.height - 1, named=True)
+        before = values.row(values.height - 2, named=True) if values.height > 1 else None
+        ranks = measure_rank(inputs, measure).filter(pl.col("period") == latest["period"])
+        rank = ranks["value"][0] if ranks.height else None
+        with_value = int(ranks["n"][0]) if ranks.height else 0
+        found.append(
+            OutcomeRow(
+                measure=measure,
+                year=str(latest["period"]),
+                value=latest["value"],
+                year_before=str(before["period"]) if before else None,
+                value_before=before["value"] if before else None,
+                rank=int(rank) if rank is not None else None,
+                councils_in_region=councils,
+                rank_note="" if rank is not None else coverage_statement(with_value, councils),
+            )
+        )
+    return found
