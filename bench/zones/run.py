@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     from caremarket.brokerage.zones.blocks import BlockLevel
     from caremarket.brokerage.zones.design import design_zones
     from caremarket.brokerage.zones.parameters import zone_parameters
-    from caremarket.domain.area import council_named
+    from caremarket.domain.council_name import council_named
     from caremarket.store.duckdb_store import DuckDBStore
     from caremarket.zone_blocks import council_blocks, council_outline
 

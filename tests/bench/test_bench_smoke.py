@@ -41,3 +41,11 @@ def test_report_bench_runs_for_one_council() -> None:
     assert done.returncode == 0, done.stderr
     assert "| one council (demo county) | HTML " in done.stdout
     assert "target <= 20 s" in done.stdout
+
+
+def test_history_bench_runs_on_a_few_small_months() -> None:
+    """The history benchmark ingests a few small months and prints every answer's time."""
+    done = _run("history/run.py", "--months", "3", "--rows", "300", timeout=300)
+    assert done.returncode in (0, 1), done.stderr  # 1: a target missed on a busy machine
+    assert "| ingest one month, median |" in done.stdout
+    assert done.stdout.count("market at every release:") == 5
