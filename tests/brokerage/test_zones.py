@@ -168,3 +168,24 @@ def test_the_command_refuses_a_bad_number_of_zones(tmp_path, zones: str, expecte
     )
     assert result.exit_code == 2
     assert expected in " ".join(result.output.split())
+
+
+def test_the_command_says_what_to_load_when_there_is_no_demand(tmp_path, fixtures) -> None:
+    """A store with CQC releases but no council extract: one line naming what to load, exit 2."""
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+    from caremarket.pipeline import ingest_file
+    from caremarket.store.duckdb_store import DuckDBStore
+
+    db = tmp_path / "s.duckdb"
+    with DuckDBStore(db) as store:
+        ok = "constructed_hsca_2026_ok_01_March_2026_HSCA_Active_Locations.csv"
+        ingest_file(store, fixtures / "cqc_hsca" / ok)
+    result = CliRunner().invoke(
+        app, ["zones", "design", "--la", "Rutland", "--zones", "2", "--db", str(db),
+              "--out", str(tmp_path / "z")],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "no home-care demand for Rutland" in " ".join(result.output.split())
+    assert "ingest-council" in result.output

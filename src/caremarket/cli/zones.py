@@ -20,6 +20,7 @@ from caremarket.brokerage.zones.output import design_geojson, sweep_chart, sweep
 from caremarket.brokerage.zones.parameters import zone_parameters
 from caremarket.cli.options import DbOption, LaOption
 from caremarket.cli.render import OutputFormat, write_records
+from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
 from caremarket.report.charts import to_svg
 from caremarket.store.versions import reading
@@ -64,6 +65,12 @@ def design(
     if frame.is_empty():
         raise typer.BadParameter(
             f"no postcodes of {area.name} found to build blocks from", param_hint="--la"
+        )
+    if not frame["workload_hours_per_week"].sum():
+        raise UserError(
+            f"no home-care demand for {area.name} at {when.isoformat()}",
+            "load the council's service agreements or interim care list with "
+            "`caremarket ingest-council`",
         )
     if found.unplaced_districts:
         console.print(
