@@ -79,6 +79,13 @@ class Market:
         with self._lock:
             return self.store.query(sql, params)
 
+    def history(self, until: date) -> pl.DataFrame:
+        """The council's market at every CQC directory release up to a date (`history`)."""
+        from caremarket.history import market_history
+
+        with self._lock:
+            return market_history(self.store, self.council, until)
+
     def release_dates(self) -> tuple[date, ...]:
         """The dates of the CQC releases covering the council, oldest first."""
         if self._dates is None:
