@@ -12,6 +12,7 @@ from rich.console import Console
 
 from caremarket.cli.options import DbOption, OptionalLaOption
 from caremarket.cli.render import OutputFormat, write_records
+from caremarket.domain.ascof import financial_year_starting
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
 from caremarket.track_record import demand_track_record
@@ -104,10 +105,5 @@ def _rounded(frame: pl.DataFrame) -> pl.DataFrame:
     years = [c for c in ("base_year", "target_year") if c in frame.columns]
     return frame.with_columns(
         *(pl.col(c).round(3 if c == "share_within" else 1) for c in floats),
-        *(
-            pl.format(
-                "{}-{}", pl.col(c), (pl.col(c) + 1).mod(100).cast(pl.String).str.zfill(2)
-            ).alias(c)
-            for c in years
-        ),
+        *(pl.col(c).map_elements(financial_year_starting, return_dtype=pl.String) for c in years),
     )

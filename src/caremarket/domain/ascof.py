@@ -117,3 +117,8 @@ def financial_year(text: str) -> str | None:
     if (start + 1) % 100 != end:
         return None
     return f"{start}-{end:02d}"
+
+
+def financial_year_starting(year: int) -> str:
+    """The financial year starting 1 April of `year`: 2020 -> `2020-21`."""
+    return f"{year}-{(year + 1) % 100:02d}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from caremarket.domain.ascof import financial_year_starting
 from caremarket.metrics import Level
 from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth
@@ -217,7 +218,10 @@ def _track_record(ctx: Context) -> list[Block]:
     sentences = []
     for row in record.scored.sort("measure_code", "horizon", descending=[True, False]).to_dicts():
         words = _MEASURE_WORDS.get(row["measure_code"], row["measure_code"])
-        span = f"{_financial_year(row['base_year'])} to {_financial_year(row['target_year'])}"
+        span = (
+            f"{financial_year_starting(row['base_year'])} to "
+            f"{financial_year_starting(row['target_year'])}"
+        )
         projected = (
             f"{row['projection_error_pct']:+.1f}%"
             if row["projection_error_pct"] is not None
@@ -263,8 +267,3 @@ def _track_record(ctx: Context) -> list[Block]:
         ),
     )
     return [Paragraph(" ".join(sentences)), table]
-
-
-def _financial_year(start: int) -> str:
-    """2020 -> 2020-21."""
-    return f"{start}-{(start + 1) % 100:02d}"
