@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 import shutil
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from xml.etree import ElementTree
 
 import altair as alt
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, expect
 
 from caremarket.store.duckdb_store import DuckDBStore
-from caremarket.web.accounts.cluster import free_port
 from caremarket.web.accounts.postgres import PostgresAccountStore
 from caremarket.web.app import create_app
 from caremarket.web.charts import svg
 from caremarket.web.settings import WebSettings
 
+from .conftest import serve
 from .test_browser import wait_for_map
 
 HOSTILE = '<img src=x onerror="window.__pwned=1">\'"&'
@@ -39,16 +36,7 @@ def hostile_url(
         con.execute("UPDATE location SET name = ? || name", [HOSTILE])
     store = DuckDBStore(db, read_only=True)
     app = create_app(WebSettings(secret_key="test-secret"), store, PostgresAccountStore(postgres))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from serve(app)
     store.close()
 
 
