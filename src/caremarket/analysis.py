@@ -15,6 +15,7 @@ from datetime import date
 import polars as pl
 
 from caremarket.domain.area import Area, districts_of, england_areas
+from caremarket.domain.comparator import comparator_peers, region_peers
 from caremarket.domain.freshness import WARN_AFTER_MONTHS, long_date, months_between
 from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.figures import (
@@ -174,12 +175,10 @@ def _population(
 
 
 def _ascof(store: Store, council: Area, as_of: date) -> tuple[pl.DataFrame | None, pl.DataFrame]:
-    """ASCOF rows of the region's councils, each cell from the latest release giving it."""
+    """ASCOF rows of the council's peers (region and type), each from the latest release."""
     if not _table_exists(store, "ascof_value"):
         return None, pl.DataFrame()
-    codes = sorted(
-        a.code for a in england_areas() if a.is_council and a.region_code == council.region_code
-    )
+    codes = sorted(set(region_peers(council).codes) | set(comparator_peers(council).codes))
     rows = store.query(
         """
         SELECT a.*, r.source_id, r.source_title, r.release_date, r.licence, r.file_name
@@ -312,9 +311,7 @@ def _comparators(
     if declared:
         group = {council.code, *(a.code for a in declared)}
     else:
-        group = {
-            a.code for a in england_areas() if a.is_council and a.region_code == council.region_code
-        }
+        group = set(region_peers(council).codes)
     chosen = chosen_releases(store, as_of, DIRECTORY_PRECEDENCE, with_ratings=False)
     dates = dict(zip(chosen["la_code"].to_list(), chosen["release_date"].to_list(), strict=True))
     own = dates.get(council.code)

@@ -311,7 +311,7 @@ def test_metric_names_the_release_of_each_year(loaded: DuckDBStore) -> None:
     from caremarket.metrics.outcomes import ASCOF_METRICS
 
     gathered = gather(loaded, council_named("Lincolnshire"), date(2026, 1, 1))
-    value, rank = ASCOF_METRICS["2C"]
+    value, rank, _ = ASCOF_METRICS["2C"]
     result = evaluate(gathered, value)
     assert result.frame.select("period", "value").rows() == [("2020-21", 432.9), ("2024-25", 588.1)]
     assert {r.file_name for r in result.releases} == {Path(OPEN_DATA).name, Path(TABLES).name}

@@ -36,7 +36,8 @@ class MetricInputs:
     - `national`: supply and quality figures of every council in the region
       (la_code, la_name, sector, client_group, pct_good_or_outstanding, ...).
     - `ascof`: ASCOF measures (rows of the `ascof_value` table plus `release_id`) of
-      every council in the council's region, each cell from the latest release giving it.
+      every council in the council's region and of its type (`caremarket.domain.comparator`),
+      each cell from the latest release giving it.
     - `facts`: what the CQC release describing the locations can tell
       (None without locations): figures it cannot tell are unknown.
     - `districts`: district_code, district_name, locality (null if localities

@@ -1,5 +1,5 @@
-"""How people fare: the council's Adult Social Care Outcomes Framework measures, the
-latest year and the one before, with its rank in its region where every council has one."""
+"""How people fare: the council's Adult Social Care Outcomes Framework measures, every year
+loaded, with its rank in its region and among councils of its type where every one has a value."""
 
 from __future__ import annotations
 
@@ -10,19 +10,16 @@ from caremarket.report.model import Cell, Section, Table
 
 def _row(row: OutcomeRow) -> tuple[Cell, ...]:
     measure = row.measure
-    earlier = f"{row.shown(row.value_before)} ({row.year_before})" if row.year_before else "-"
     better = "higher is better" if measure.higher_is_better else "lower is better"
-    rank = (
-        f"{row.rank} of {row.councils_in_region}"
-        if row.rank is not None
-        else f"not known: {row.rank_note}"
-    )
+    direction = row.direction(row.value_before)
+    latest = row.shown(row.value) + (f" ({direction})" if direction else "")
     return (
         text_cell(f"{measure.label} ({measure.code}; {better})"),
         text_cell(row.year),
-        text_cell(row.shown(row.value)),
-        text_cell(earlier),
-        text_cell(rank),
+        text_cell(latest),
+        text_cell(row.earlier()),
+        text_cell(row.in_region.shown()),
+        text_cell(row.among_comparators.shown()),
     )
 
 
@@ -31,16 +28,26 @@ def outcomes(ctx: Context) -> Section | None:
     rows = outcome_rows(ctx.inputs.gathered.inputs)
     if not rows:
         return None
-    region = ctx.inputs.gathered.inputs.council.region_name
+    region = rows[0].in_region.peers
+    comparators = rows[0].among_comparators.peers
     table = Table(
         "How people who draw on care and support fare",
-        ("Measure", "Year", ctx.council_name, "Year before", f"Rank in {region}"),
+        (
+            "Measure",
+            "Year",
+            ctx.council_name,
+            "Earlier years",
+            f"Rank in {region.name}",
+            f"Rank among {comparators.name}",
+        ),
         tuple(_row(row) for row in rows),
         note=(
-            f"Rank: 1 is the best of the councils in {region}, by each measure's own direction; "
-            "a rank is given only when every council there has a value for that year. "
-            "Not known: the return gives no value (suppressed or not collected). "
-            "Source: NHS England, Adult Social Care Outcomes Framework."
+            f"Better or worse: against the year before, by each measure's own direction. "
+            f"Rank: 1 is the best of the {len(region.codes)} councils in {region.name}, or of "
+            f"the {len(comparators.codes)} {comparators.name} in England; a rank is given only "
+            "when every council of the group has a value for that year. Not known: the "
+            "return gives no value (suppressed or not collected). Source: NHS England, Adult "
+            f"Social Care Outcomes Framework; council types from {comparators.source}."
         ),
     )
     section = Section("outcomes", "Outcomes for people")

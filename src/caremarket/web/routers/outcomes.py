@@ -19,7 +19,7 @@ router = APIRouter(tags=["outcomes"])
 
 
 def outcomes(state: AppState, as_of: Any) -> list[dict[str, Any]]:
-    """Each current ASCOF measure loaded: latest year and value, the year before, region rank."""
+    """Each current ASCOF measure loaded: every year, the region rank, the comparator rank."""
     inputs = state.market.snapshot(as_of).gathered.inputs
     return [
         {
@@ -33,9 +33,16 @@ def outcomes(state: AppState, as_of: Any) -> list[dict[str, Any]]:
             "year_before": row.year_before,
             "value_before": row.value_before,
             "shown_before": row.shown(row.value_before) if row.year_before else None,
-            "rank_in_region": row.rank,
-            "councils_in_region": row.councils_in_region,
-            "rank_not_known": row.rank_note or None,
+            "direction": row.direction(row.value_before),
+            "earlier": row.earlier(),
+            "trend": [{"year": year, "value": value} for year, value in row.trend],
+            "rank_in_region": row.in_region.rank,
+            "councils_in_region": len(row.in_region.peers.codes),
+            "rank_not_known": row.in_region.note or None,
+            "comparator_group": row.among_comparators.peers.name,
+            "rank_among_comparators": row.among_comparators.rank,
+            "councils_in_comparator_group": len(row.among_comparators.peers.codes),
+            "comparator_rank_not_known": row.among_comparators.note or None,
         }
         for row in outcome_rows(inputs)
     ]
@@ -43,9 +50,10 @@ def outcomes(state: AppState, as_of: Any) -> list[dict[str, Any]]:
 
 @router.get("/api/v1/outcomes", summary="Adult Social Care Outcomes Framework measures")
 async def outcomes_api(request: Request, state: StateDep, as_of: AsOf = None) -> Response:
-    """Every current ASCOF measure loaded for the council (NHS England): the latest year's
-    value, the year before, and the council's rank in its region (null, with the reason,
-    unless every council of the region has a value). Public data: no suppression needed."""
+    """Every current ASCOF measure loaded for the council (NHS England): the value each
+    year loaded (`trend`), whether the latest is better or worse than the year before, and
+    the council's rank in its region and among councils of its type (each null, with the
+    reason, unless every council of the group has a value). Public data: no suppression."""
     day = release_day(state, as_of)
 
     def build() -> Body:
