@@ -94,7 +94,7 @@ def test_comparator_rank_is_among_county_councils_across_regions() -> None:
 
 
 def test_outcome_row_gives_trend_direction_and_both_ranks() -> None:
-    """A lower 2C than the year before is `better`; a county lacking a value leaves its rank unknown."""
+    """A lower 2C than the year before is `better`; a county without a value: rank unknown."""
     missing = next(code for code in COUNTIES if code != NORFOLK.code and code not in EAST)
     rows = [(code, "2024-25", 500.0) for code in set(EAST) | set(COUNTIES) if code != missing]
     rows += [(NORFOLK.code, "2023-24", 650.0)]
@@ -109,3 +109,13 @@ def test_outcome_row_gives_trend_direction_and_both_ranks() -> None:
     assert row.among_comparators.shown() == (
         "not known: 20 of 21 councils among county councils have a value; a rank needs them all"
     )
+
+
+def test_earlier_gives_the_year_before_and_the_first_year_with_a_value() -> None:
+    """A long series is told as the year before and the oldest known value, never the gaps."""
+    series = [("2015-16", None), ("2016-17", 19.4), ("2017-18", None), ("2023-24", 19.3)]
+    rows = [(NORFOLK.code, y, v) for y, v in [*series, ("2024-25", 18.9)]]
+    [row] = outcome_rows(_inputs(rows, "1A"))
+    assert row.earlier() == "19.3 (2023-24); first loaded 19.4 (2016-17)"
+    assert row.direction(row.value_before) == "worse"
+    assert len(row.trend) == 5

@@ -217,10 +217,18 @@ class OutcomeRow:
         return "better" if higher == self.measure.higher_is_better else "worse"
 
     def earlier(self) -> str:
-        """Every earlier year's value, newest first: `432.9 per 100,000 (2020-21)`, or `-`."""
+        """The year before, and the first year loaded with a value when older: `-` if none.
+
+        `19.3 (2023-24); first loaded 19.4 (2015-16)`; every year is in `trend`.
+        """
         if len(self.trend) < 2:
             return "-"
-        return "; ".join(f"{self.shown(v)} ({y})" for y, v in reversed(self.trend[:-1]))
+        year, value = self.trend[-2]
+        said = f"{self.shown(value)} ({year})"
+        first = next(((y, v) for y, v in self.trend[:-2] if v is not None), None)
+        if first is not None:
+            said += f"; first loaded {self.shown(first[1])} ({first[0]})"
+        return said
 
     def shown(self, value: float | None) -> str:
         """A value in the measure's unit: `67.8%`, `553.8 per 100,000`, `19.1`."""

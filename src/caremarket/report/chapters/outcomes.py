@@ -36,13 +36,14 @@ def outcomes(ctx: Context) -> Section | None:
             "Measure",
             "Year",
             ctx.council_name,
-            "Earlier years",
+            "Year before; first year loaded",
             f"Rank in {region.name}",
             f"Rank among {comparators.name}",
         ),
         tuple(_row(row) for row in rows),
         note=(
-            f"Better or worse: against the year before, by each measure's own direction. "
+            "Better or worse: against the year before, by each measure's own direction; "
+            "every year loaded is in the open data (/api/v1/outcomes). "
             f"Rank: 1 is the best of the {len(region.codes)} councils in {region.name}, or of "
             f"the {len(comparators.codes)} {comparators.name} in England; a rank is given only "
             "when every council of the group has a value for that year. Not known: the "
