@@ -12,7 +12,7 @@ import random
 from bisect import insort
 from dataclasses import dataclass
 
-from caremarket.brokerage.rounds.search.schedule import Schedule
+from caremarket.brokerage.rounds.search.schedule import TRIAL_PASSES, Schedule
 
 _INF = float("inf")
 _PAIR_CANDIDATES = 8
@@ -142,7 +142,7 @@ class Inserter:
         best: list[tuple[float, int, int, float, float]] = []
         bound = _INF
         row_x = travel[x]
-        near = self.near[x]
+        near = self.near[t]
         for k in tb.eligible[t]:
             v = self.views[k]
             if demand > v.load_slack:
@@ -153,11 +153,12 @@ class Inserter:
             m = len(places)
             ploc, pfin = tb.start_place[k], tb.shift_start[k]
             end = tb.end_place[k]
+            tasks = v.tasks
             for i in range(m + 1):
                 nloc = places[i] if i < m else end
-                if m and ploc not in near and nloc not in near:
-                    if i < m:
-                        ploc, pfin = places[i], finishes[i]
+                # Granular: only next to a neighbour, or at either end of the round.
+                if 0 < i < m and tasks[i - 1] not in near and tasks[i] not in near:
+                    ploc, pfin = places[i], finishes[i]
                     continue
                 row_p = travel[ploc]
                 leg1 = row_p[x]
@@ -285,19 +286,23 @@ class Inserter:
     def insert(self, job: int, tries: int = 3) -> bool:
         """Put a visit where it costs least and reschedule; False if nowhere works."""
         sc = self.schedule
+        before = None
         for _, how in self.options(job)[:tries]:
+            if before is None:
+                before = sc.snapshot()
             # Insert the later position first so earlier indexes stay right on one route.
             for t, k, pos in sorted(how, key=lambda h: -h[2]):
                 sc.routes[k].insert(pos, t)
                 sc.route_of[t] = k
                 sc.lb[t] = sc.table.earliest[t]
-            if sc.evaluate(dirty={k for _, k, _ in how}):
+            if sc.evaluate(dirty={k for _, k, _ in how}, limit=TRIAL_PASSES):
                 self.refresh()
                 return True
             for t, k, _ in how:
                 sc.routes[k].remove(t)
                 sc.route_of[t] = -1
-            sc.evaluate()
+            sc.restore(before)
+            before = None
             self.refresh()
         return False
 
