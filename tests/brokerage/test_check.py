@@ -195,3 +195,19 @@ def test_one_carer_cannot_make_both_services_of_a_double_visit() -> None:
         )
     )
     assert check(problem, shared).is_feasible
+
+
+def test_continuity_is_the_share_of_calls_by_a_known_carer() -> None:
+    """Of two calls of people who know C2, the one C2 makes counts: a share of one half."""
+    p = _problem()
+    knows = tuple(
+        Visit(v.id, v.person, v.place, v.earliest, v.latest, v.needs, v.gap, frozenset({"C2"}))
+        for v in p.visits
+    )
+    problem = Problem(knows[:1], p.carers, p.places, p.travel)
+    assert check(problem, Plan((Route("C1", (Call("V1", 0, 480),)),))).known_carer_share == 0
+    both = Problem(knows, p.carers, p.places, p.travel)
+    report = check(both, _good())
+    assert report.num_calls_with_known_carers == 3
+    assert report.known_carer_share == pytest.approx(1 / 3)
+    assert check(p, _good()).known_carer_share is None

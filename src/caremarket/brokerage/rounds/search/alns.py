@@ -44,9 +44,26 @@ def construct(table: TaskTable, rng: random.Random) -> Schedule:
     return schedule
 
 
-def search(table: TaskTable, stop: StoppingCriterion, rng: random.Random) -> Schedule:
-    """Improve a constructed plan until `stop` says so; return the best plan found."""
-    current = construct(table, rng)
+def starting_temperature(table: TaskTable, schedule: Schedule) -> float:
+    """The annealing's first temperature, in proportion to a plan's cost."""
+    # Scale by the plan's own cost, not the penalty for visits construction left out.
+    base = schedule.cost - table.w_unplaced * schedule.num_unplaced
+    return TEMP_FACTOR * base / math.log(2) if 0 < base < math.inf else 1.0
+
+
+def search(
+    table: TaskTable,
+    stop: StoppingCriterion,
+    rng: random.Random,
+    initial: Schedule | None = None,
+    start_temp: float | None = None,
+) -> Schedule:
+    """Improve a plan (`initial`, or one constructed) until `stop` says so; return the best.
+
+    The temperature falls with `stop.fraction` from `start_temp` (by default set
+    from the first plan's cost).
+    """
+    current = construct(table, rng) if initial is None else initial.copy()
     best = current.copy()
     if not table.jobs:
         return best
@@ -57,9 +74,8 @@ def search(table: TaskTable, stop: StoppingCriterion, rng: random.Random) -> Sch
     scores_r = [0.0] * len(_REPAIRS)
     uses_d = [0] * len(REMOVALS)
     uses_r = [0] * len(_REPAIRS)
-    # Scale by the plan's own cost, not the penalty for visits construction left out.
-    base = current.cost - table.w_unplaced * current.num_unplaced
-    start_temp = TEMP_FACTOR * base / math.log(2) if 0 < base < math.inf else 1.0
+    if start_temp is None:
+        start_temp = starting_temperature(table, current)
     upper = max(2, min(MAX_REMOVE, int(0.25 * num_jobs)))
     lower = min(2, upper)
     iteration = 0

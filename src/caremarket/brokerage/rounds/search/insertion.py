@@ -16,6 +16,7 @@ from caremarket.brokerage.rounds.search.schedule import TRIAL_PASSES, Schedule
 
 _INF = float("inf")
 _PAIR_CANDIDATES = 8
+_PAIR_KEEP = 4  # ways of placing a pair worth costing exactly (insertion tries 3)
 
 
 @dataclass(slots=True)
@@ -33,41 +34,36 @@ class RouteView:
     load_slack: float
 
 
-def views(schedule: Schedule, only: set[int] | None = None) -> list[RouteView]:
-    """Build a view of every route of the schedule (or `only` those, the rest left empty)."""
+def view_of(schedule: Schedule, k: int) -> RouteView:
+    """What insertion needs to know about route k of the schedule."""
     tb = schedule.table
     travel, place, duration, latest = tb.travel, tb.place, tb.duration, tb.latest
     start = schedule.start
-    out: list[RouteView] = []
-    for k, route in enumerate(schedule.routes):
-        if only is not None and k not in only:
-            out.append(_EMPTY)
-            continue
-        places = [place[t] for t in route]
-        starts = [start[t] for t in route]
-        finishes = [start[t] + duration[t] for t in route]
-        wait = []
-        loc, time = tb.start_place[k], tb.shift_start[k]
-        for j in range(len(route)):
-            wait.append(starts[j] - time - travel[loc][places[j]])
-            loc, time = places[j], finishes[j]
-        out.append(
-            RouteView(
-                tasks=route,
-                places=places,
-                starts=starts,
-                finishes=finishes,
-                late=[start[t] - latest[t] for t in route],
-                wait=wait,
-                end_slack=tb.shift_end[k] - schedule.route_end[k],
-                busy_slack=tb.max_minutes[k] - schedule.route_busy[k],
-                load_slack=tb.capacity[k] - schedule.route_load[k],
-            )
-        )
-    return out
+    route = schedule.routes[k]
+    places = [place[t] for t in route]
+    starts = [start[t] for t in route]
+    finishes = [start[t] + duration[t] for t in route]
+    wait = []
+    loc, time = tb.start_place[k], tb.shift_start[k]
+    for j in range(len(route)):
+        wait.append(starts[j] - time - travel[loc][places[j]])
+        loc, time = places[j], finishes[j]
+    return RouteView(
+        tasks=route,
+        places=places,
+        starts=starts,
+        finishes=finishes,
+        late=[start[t] - latest[t] for t in route],
+        wait=wait,
+        end_slack=tb.shift_end[k] - schedule.route_end[k],
+        busy_slack=tb.max_minutes[k] - schedule.route_busy[k],
+        load_slack=tb.capacity[k] - schedule.route_load[k],
+    )
 
 
-_EMPTY = RouteView([], [], [], [], [], [], 0.0, 0.0, 0.0)
+def views(schedule: Schedule) -> list[RouteView]:
+    """A view of every route of the schedule."""
+    return [view_of(schedule, k) for k in range(len(schedule.routes))]
 
 
 def _push(view: RouteView, i: int, delta: float, hard: float) -> tuple[float, float] | None:
@@ -121,11 +117,9 @@ class Inserter:
     def refresh(self) -> None:
         """Re-read the routes the schedule rescheduled since the last look."""
         sc = self.schedule
-        if sc.walked:
-            fresh = views(sc, sc.walked)
-            for k in sc.walked:
-                self.views[k] = fresh[k]
-            sc.walked.clear()
+        for k in sc.walked:
+            self.views[k] = view_of(sc, k)
+        sc.walked.clear()
 
     def slots(self, t: int, keep: int) -> list[Slot]:
         """The `keep` cheapest feasible places for task t alone, cheapest first."""
@@ -255,33 +249,38 @@ class Inserter:
             gmin, gmax = tb.gap_min[a], tb.gap_max[a]
             e = tb.earliest[a]
             found = []
-            for sa in self.slots(a, keep=_PAIR_CANDIDATES):
-                for sb in self.slots_cached(b):
-                    if sa.route == sb.route:
-                        continue
-                    start_a = max(sa.arrival, e)
-                    start_b = max(sb.arrival, e, start_a + gmin)
-                    start_a = max(start_a, start_b - gmax)
-                    ca = self._cost_at(a, sa, start_a)
-                    if ca is None:
-                        continue
-                    cb = self._cost_at(b, sb, start_b)
-                    if cb is None:
-                        continue
-                    found.append((ca + cb, ((a, sa.route, sa.pos), (b, sb.route, sb.pos))))
-            self._cache = None
+            slots_a = self.slots(a, keep=_PAIR_CANDIDATES)
+            slots_b = self.slots(b, keep=_PAIR_CANDIDATES)
+            # Keeping in step only delays a start, and a later start never costs less:
+            # the two slots' own costs bound the pair's, so pairs are tried cheapest
+            # bound first and the rest dropped once the best few are found.
+            pairs = sorted(
+                (sa.cost + sb.cost, i, j)
+                for i, sa in enumerate(slots_a)
+                for j, sb in enumerate(slots_b)
+                if sa.route != sb.route
+            )
+            kept: list[float] = []
+            margin = 2 * noise
+            for bound, i, j in pairs:
+                if len(kept) >= _PAIR_KEEP and bound >= kept[_PAIR_KEEP - 1] + margin:
+                    break
+                sa, sb = slots_a[i], slots_b[j]
+                start_a = max(sa.arrival, e)
+                start_b = max(sb.arrival, e, start_a + gmin)
+                start_a = max(start_a, start_b - gmax)
+                ca = self._cost_at(a, sa, start_a)
+                if ca is None:
+                    continue
+                cb = self._cost_at(b, sb, start_b)
+                if cb is None:
+                    continue
+                found.append((ca + cb, ((a, sa.route, sa.pos), (b, sb.route, sb.pos))))
+                insort(kept, ca + cb)
         if noise:
             found = [(c + noise * rng.uniform(-1, 1), how) for c, how in found]
         found.sort(key=lambda item: item[0])
         return found
-
-    _cache: tuple[int, list[Slot]] | None = None
-
-    def slots_cached(self, t: int) -> list[Slot]:
-        """The best slots of task t, computed once per `options` call."""
-        if self._cache is None or self._cache[0] != t:
-            self._cache = (t, self.slots(t, keep=_PAIR_CANDIDATES))
-        return self._cache[1]
 
     def insert(self, job: int, tries: int = 3) -> bool:
         """Put a visit where it costs least and reschedule; False if nowhere works."""
