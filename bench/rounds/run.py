@@ -214,8 +214,8 @@ def mankowska_table(args: argparse.Namespace) -> None:
     )
     for method in sorted({m for _, m, _ in latest}):
         rows = [r for (_, m, _), r in latest.items() if m == method]
-        loads = [float(r["load_1min"]) for r in rows]
         for row in benchmark.summarise(_results(rows, entries)):
+            loads = [float(r["load_1min"]) for r in rows if row.group in ("all", r["group"])]
             print(
                 f"{row.group:>5} {method:>10} {row.num_instances:3d} {row.num_seeds:5d} "
                 f"{row.median_gap_pct:7.2f} {row.min_gap_pct:7.2f} {row.max_gap_pct:7.2f} "

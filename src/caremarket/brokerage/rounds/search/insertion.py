@@ -109,7 +109,7 @@ class Inserter:
         self.schedule = schedule
         self.rng = rng
         tb = schedule.table
-        self.noise = noise * max(max(row) for row in tb.travel) if noise else 0.0
+        self.noise = noise * tb.max_travel if noise else 0.0
         self.views = views(schedule)
         schedule.walked.clear()
         self.near = tb.near
@@ -121,8 +121,16 @@ class Inserter:
             self.views[k] = view_of(sc, k)
         sc.walked.clear()
 
-    def slots(self, t: int, keep: int) -> list[Slot]:
-        """The `keep` cheapest feasible places for task t alone, cheapest first."""
+    def slots(self, t: int, keep: int, granular: bool = True) -> list[Slot]:
+        """The `keep` cheapest feasible places for task t alone, cheapest first.
+
+        Granular: only next to one of the task's neighbours or at either end of a
+        round; when that finds nothing, every place is tried.
+        """
+        found = self._slots(t, keep, granular)
+        return found if found or not granular else self._slots(t, keep, False)
+
+    def _slots(self, t: int, keep: int, granular: bool) -> list[Slot]:
         sc = self.schedule
         tb = sc.table
         travel = tb.travel
@@ -150,8 +158,8 @@ class Inserter:
             tasks = v.tasks
             for i in range(m + 1):
                 nloc = places[i] if i < m else end
-                # Granular: only next to a neighbour, or at either end of the round.
-                if 0 < i < m and tasks[i - 1] not in near and tasks[i] not in near:
+                # Granular: next to a neighbour, or at either end of the round.
+                if granular and 0 < i < m and tasks[i - 1] not in near and tasks[i] not in near:
                     ploc, pfin = places[i], finishes[i]
                     continue
                 row_p = travel[ploc]

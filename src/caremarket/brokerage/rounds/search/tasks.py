@@ -83,6 +83,7 @@ class TaskTable:
     w_unplaced: float
     hard_late: float
     near: list[frozenset[int]]  # per task: its neighbours (tasks), see `neighbours`
+    max_travel: float = 0.0  # the longest travel between two places
 
     @property
     def num_tasks(self) -> int:
@@ -157,6 +158,7 @@ class TaskTable:
                         for c in problem.carers
                     ]
                 )
+        table.max_travel = float(problem.travel.max()) if problem.travel.size else 0.0
         table.near = neighbours(
             problem.travel,
             table.place,
