@@ -104,3 +104,15 @@ def test_summary_takes_the_median_of_the_set_means_over_seeds() -> None:
     assert row.median_gap_pct == pytest.approx(2.0)
     assert (row.min_gap_pct, row.max_gap_pct) == (pytest.approx(1.0), pytest.approx(3.0))
     assert row.num_new_best == 0 and row.num_feasible == 3
+
+
+def test_two_workers_give_the_same_checked_plan_for_a_seed(mankowska_dir: Path) -> None:
+    """A portfolio of two processes with an iteration limit is reproducible and feasible."""
+    instance = mankowska.read(mankowska_dir / "instances" / "InstanzCPLEX_HCSRP_25_2.txt")
+    first = solve(instance.problem, MaxIterations(40), seed=5, workers=2)
+    again = solve(instance.problem, MaxIterations(40), seed=5, workers=2)
+    assert first == again
+    report = check(instance.problem, first)
+    assert report.is_feasible, report.violations
+    single = check(instance.problem, solve(instance.problem, MaxIterations(10), seed=5))
+    assert report.objective <= single.objective + 1e-6
