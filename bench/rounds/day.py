@@ -5,9 +5,9 @@
 Each day comes from `caremarket.demo.provider_day` (call bands, 30-60 minute calls,
 about 12% double-handed, skills, carers people know, split/early/late shifts with
 breaks and maximum hours; one carer per 8 calls). The plan is scored by the
-independent checker. Printed beside it: the capacity at the morning peak (carer
-minutes available against care and an estimate of travel), so a call left out can
-be told apart from a day that cannot be covered. Rows are appended to
+independent checker. Printed beside it: the capacity in the morning and in the
+evening (carer minutes on shift against care and an estimate of travel), so a call
+left out can be told apart from a day that cannot be covered. Rows are appended to
 bench/out/rounds/results_day.csv with the 1-minute load average.
 """
 
@@ -23,7 +23,7 @@ from caremarket.brokerage.rounds.check import check
 from caremarket.brokerage.rounds.problem import Problem
 from caremarket.brokerage.rounds.solve import solve
 from caremarket.brokerage.rounds.stop import MaxRuntime
-from caremarket.demo.provider_day import MORNING, WINDOW_MINUTES, provider_day
+from caremarket.demo.provider_day import BED, MORNING, TEA, WINDOW_MINUTES, provider_day
 
 HERE = Path(__file__).resolve().parent
 FIELDS = [
@@ -42,21 +42,28 @@ FIELDS = [
     "lateness_minutes",
     "known_carer_share",
     "morning_capacity_ratio",
+    "evening_capacity_ratio",
     "objective",
     "load_1min",
 ]
 
 
-def morning_capacity(problem: Problem) -> float:
-    """Carer minutes on shift in the morning band over care minutes plus a travel estimate."""
-    start = MORNING.first - WINDOW_MINUTES
-    end = MORNING.last + WINDOW_MINUTES + problem.max_lateness_minutes
+def capacity(problem: Problem, first: float, last: float) -> float:
+    """Carer minutes on shift over care minutes plus a travel estimate, for calls set first..last.
+
+    Travel is estimated as each carer's mean leg to the call's home; breaks are not
+    taken off the carers' minutes, so a ratio near 1 is already short.
+    """
+    start = first - WINDOW_MINUTES
+    end = last + WINDOW_MINUTES + problem.max_lateness_minutes
     need = 0.0
     mean_leg = float(problem.travel.mean())
     for visit in problem.visits:
-        if visit.earliest < end and visit.latest >= start and visit.latest <= end:
+        if start <= visit.earliest and visit.latest <= last + WINDOW_MINUTES:
             need += sum(n.duration + mean_leg for n in visit.needs)
-    have = sum(max(0.0, min(c.shift_end, end) - max(c.shift_start, start)) for c in problem.carers)
+    have = sum(
+        max(0.0, min(c.shift_end, end) - max(c.shift_start, start)) for c in problem.carers
+    )
     return have / need if need else float("inf")
 
 
@@ -93,7 +100,8 @@ def main() -> None:
             "travel_per_placed_hour": round(report.travel_per_placed_hour, 1),
             "lateness_minutes": round(report.lateness_minutes),
             "known_carer_share": "" if share is None else round(share, 3),
-            "morning_capacity_ratio": round(morning_capacity(problem), 2),
+            "morning_capacity_ratio": round(capacity(problem, MORNING.first, MORNING.last), 2),
+            "evening_capacity_ratio": round(capacity(problem, TEA.first, BED.last), 2),
             "objective": round(report.objective, 1),
             "load_1min": round(os.getloadavg()[0], 2),
         }
