@@ -1,12 +1,18 @@
-"""The planner's exact scheduler: an order that can never be kept is refused and undone."""
+"""The planner's exact scheduler refuses an order that can never be kept; a helper searches."""
 
 from __future__ import annotations
 
+import io
+import itertools
+import pickle
+
 import numpy as np
 
-from caremarket.brokerage.rounds import Carer, Gap, Need, Place, Problem, Visit
+from caremarket.brokerage.rounds import Carer, Gap, MaxIterations, Need, Place, Problem, Visit
+from caremarket.brokerage.rounds.search.portfolio import Epoch
 from caremarket.brokerage.rounds.search.schedule import TRIAL_PASSES, Schedule
 from caremarket.brokerage.rounds.search.tasks import TaskTable
+from caremarket.brokerage.rounds.search.worker import serve
 
 CARE = frozenset({"personal_care"})
 
@@ -41,3 +47,24 @@ def test_crossing_pairs_are_refused_and_the_snapshot_restores_the_times() -> Non
     schedule.route_of[a1] = 1
     assert schedule.evaluate(dirty={1}, limit=TRIAL_PASSES)
     assert schedule.start[a0] == schedule.start[a1] and schedule.start[b0] == schedule.start[b1]
+
+
+def test_a_portfolio_helper_answers_an_epoch_through_its_pipes() -> None:
+    """The helper reads (table, stop, seed, routes, temperature) and writes back better routes."""
+    care = (Need(CARE, 20),)
+    problem = Problem(
+        visits=tuple(Visit(f"V{i}", f"P{i}", i, 480, 600, care) for i in (1, 2, 3)),
+        carers=(Carer("C1", 0, 0, 420, 1200, CARE),),
+        places=tuple(Place(str(i), i, 0) for i in range(4)),
+        travel=np.abs(np.subtract.outer(np.arange(4.0), np.arange(4.0))) * 10,
+    )
+    table = TaskTable.of(problem)
+    zigzag = [[2, 0, 1]]  # places 3, 1, 2: a detour a search straightens out
+    source = io.BytesIO(pickle.dumps((table, Epoch(MaxIterations(30), 1.0, 0), 1, zigzag, 1.0)))
+    sink = io.BytesIO()
+    serve(source, sink)
+    routes, used = pickle.loads(sink.getvalue())
+    assert used == 30
+    assert sorted(routes[0]) == [0, 1, 2]
+    legs = [0, *(table.place[t] for t in routes[0]), 0]
+    assert sum(10 * abs(a - b) for a, b in itertools.pairwise(legs)) == 60  # was 80
