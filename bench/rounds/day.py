@@ -61,9 +61,7 @@ def capacity(problem: Problem, first: float, last: float) -> float:
     for visit in problem.visits:
         if start <= visit.earliest and visit.latest <= last + WINDOW_MINUTES:
             need += sum(n.duration + mean_leg for n in visit.needs)
-    have = sum(
-        max(0.0, min(c.shift_end, end) - max(c.shift_start, start)) for c in problem.carers
-    )
+    have = sum(max(0.0, min(c.shift_end, end) - max(c.shift_start, start)) for c in problem.carers)
     return have / need if need else float("inf")
 
 
