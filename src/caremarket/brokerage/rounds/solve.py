@@ -58,7 +58,8 @@ def solve(
     """Plan rounds for the problem; with an iteration limit the same seed gives the same plan.
 
     `workers` > 1 runs that many searches in parallel processes, each from its own
-    seed derived from `seed`, and keeps the best plan (a portfolio).
+    seed derived from `seed`, sharing the best plan between epochs (a portfolio,
+    see `search.portfolio`); an iteration limit then applies to each process.
 
     `engine="auto"` hands plain VRPTW problems (see `vrptw.fits`) to PyVRP, which is
     stronger there, and plans everything else (double-handed visits, skills, soft
