@@ -1,6 +1,6 @@
 """Benchmark the rounds planner side by side with OR-Tools (Mankowska) and PyVRP (Solomon).
 
-    python bench/rounds/run.py mankowska --sets ABCDEFG --time-limit 60
+    python bench/rounds/run.py mankowska --instances DIR --sets FG --time-limit 60 --seeds 0,1,2
     python bench/rounds/run.py solomon --time-limit 5
     python bench/rounds/run.py table            # re-print tables from the saved results
 
@@ -29,7 +29,7 @@ from ortools_baseline import solve_ortools  # noqa: E402
 from solomon import read as read_solomon  # noqa: E402
 from solomon import solve_alns, solve_pyvrp, to_problem  # noqa: E402
 
-from caremarket.brokerage.rounds import benchmark, mankowska  # noqa: E402
+from caremarket.brokerage.rounds import benchmark  # noqa: E402
 from caremarket.brokerage.rounds.check import check  # noqa: E402
 from caremarket.brokerage.rounds.plan import Plan  # noqa: E402
 from caremarket.brokerage.rounds.problem import Problem  # noqa: E402
@@ -42,20 +42,27 @@ FIELDS = [
     "instance",
     "group",
     "method",
+    "seed",
+    "workers",
     "time_limit_s",
     "seconds",
     "objective",
     "best_known",
     "gap_pct",
+    "bks_2021",
+    "gap_2021_pct",
     "feasible",
     "violations",
     "load_1min",
 ]
 
 
+WORKERS = 1
+
+
 def caremarket(problem: Problem, seconds: float, seed: int) -> Plan:
     """The rounds planner with a wall-clock limit (its own search: Mankowska is not plain VRPTW)."""
-    return solve(problem, MaxRuntime(seconds), seed=seed, engine="alns")
+    return solve(problem, MaxRuntime(seconds), seed=seed, engine="alns", workers=WORKERS)
 
 
 def ortools(problem: Problem, seconds: float, seed: int) -> Plan:
@@ -73,45 +80,54 @@ def _append(path: Path, row: dict[str, object]) -> None:
 
 
 def run_mankowska(args: argparse.Namespace) -> None:
-    """Every instance of the chosen sets, each method in turn, same limit."""
+    """Every instance of the chosen sets, each seed and method in turn, same limit."""
+    global WORKERS
+    WORKERS = args.workers
     planners = {"caremarket": caremarket, "ortools": ortools}
     results = args.out / "results_mankowska.csv"
     for entry in benchmark.entries(args.instances, args.sets):
-        for method in args.methods.split(","):
-            if method != "caremarket" and int(entry.label[1:]) > args.compare_first:
-                continue
-            result, instance, plan = benchmark.run(
-                entry, planners[method], method, args.time_limit, args.seed
-            )
-            folder = args.out / "mankowska" / method
-            folder.mkdir(parents=True, exist_ok=True)
-            mankowska.write_plan(
-                folder / f"{entry.file.stem}.json", instance, plan, result.objective
-            )
-            _append(
-                results,
-                {
-                    "benchmark": "mankowska",
-                    "instance": entry.label,
-                    "group": entry.group,
-                    "method": method,
-                    "time_limit_s": args.time_limit,
-                    "seconds": round(result.seconds, 2),
-                    "objective": round(result.objective, 3),
-                    "best_known": entry.best_known,
-                    "gap_pct": round(result.gap_pct, 3),
-                    "feasible": result.feasible,
-                    "violations": "; ".join(result.violations[:3]),
-                    "load_1min": round(os.getloadavg()[0], 2),
-                },
-            )
-            print(
-                f"{entry.label:>4} {method:>10} {result.objective:9.2f} "
-                f"bks {entry.best_known:8.2f} gap {result.gap_pct:6.2f}% "
-                f"{result.seconds:5.1f}s feasible={result.feasible}",
-                flush=True,
-            )
+        if args.first and int(entry.label[1:]) > args.first:
+            continue
+        for seed in args.seeds:
+            for method in args.methods.split(","):
+                if method != "caremarket" and int(entry.label[1:]) > args.compare_first:
+                    continue
+                folder = args.out / "mankowska" / method
+                result, _ = benchmark.run(
+                    entry, planners[method], method, args.time_limit, seed, folder
+                )
+                _append(results, _row(result, args.time_limit, args.workers))
+                print(
+                    f"{entry.label:>4} {method:>10} seed {seed} {result.objective:9.2f} "
+                    f"best_2026 {entry.best_known:8.2f} gap {result.gap_pct:6.2f}% "
+                    f"(bks_2021 {entry.bks_2021:8.2f} gap {result.gap_2021_pct:6.2f}%) "
+                    f"{result.seconds:5.1f}s load {result.load_1min:.2f} "
+                    f"feasible={result.feasible}",
+                    flush=True,
+                )
     table(args)
+
+
+def _row(result: benchmark.Result, limit: float, workers: int) -> dict[str, object]:
+    entry = result.entry
+    return {
+        "benchmark": "mankowska",
+        "instance": entry.label,
+        "group": entry.group,
+        "method": result.method,
+        "seed": result.seed,
+        "workers": workers if result.method == "caremarket" else 1,
+        "time_limit_s": limit,
+        "seconds": round(result.seconds, 2),
+        "objective": round(result.objective, 3),
+        "best_known": entry.best_known,
+        "gap_pct": round(result.gap_pct, 3),
+        "bks_2021": entry.bks_2021,
+        "gap_2021_pct": round(result.gap_2021_pct, 3),
+        "feasible": result.feasible,
+        "violations": "; ".join(result.violations[:3]),
+        "load_1min": round(result.load_1min, 2),
+    }
 
 
 def run_solomon(args: argparse.Namespace) -> None:
@@ -157,9 +173,61 @@ def run_solomon(args: argparse.Namespace) -> None:
     table(args)
 
 
+def _mankowska_rows(args: argparse.Namespace) -> dict[tuple[str, str, str], dict[str, str]]:
+    """The latest row per (instance, method, seed) of the Mankowska results."""
+    path = args.out / "results_mankowska.csv"
+    latest: dict[tuple[str, str, str], dict[str, str]] = {}
+    if path.exists():
+        for row in csv.DictReader(path.open()):
+            latest[(row["instance"], row["method"], row["seed"])] = row
+    return latest
+
+
+def _results(
+    rows: list[dict[str, str]], entries: dict[str, benchmark.Entry]
+) -> list[benchmark.Result]:
+    return [
+        benchmark.Result(
+            entries[r["instance"]],
+            r["method"],
+            int(r["seed"]),
+            float(r["objective"]),
+            float(r["seconds"]),
+            r["feasible"] == "True",
+            (),
+            float(r["load_1min"]),
+        )
+        for r in rows
+    ]
+
+
+def mankowska_table(args: argparse.Namespace) -> None:
+    """Per set and method: mean gap to best_2026 per seed, its median and min-max over seeds."""
+    latest = _mankowska_rows(args)
+    if not latest:
+        return
+    entries = {e.label: e for e in benchmark.entries(Path("."))}
+    print("\nmankowska: mean gap to best_2026 (%) per set: median over seeds [min, max]")
+    print(
+        f"{'set':>5} {'method':>10} {'n':>3} {'seeds':>5} {'median':>7} {'min':>7} {'max':>7} "
+        f"{'feasible':>9} {'new best':>8} {'load':>9} {'limit':>6}"
+    )
+    for method in sorted({m for _, m, _ in latest}):
+        rows = [r for (_, m, _), r in latest.items() if m == method]
+        for row in benchmark.summarise(_results(rows, entries)):
+            loads = [float(r["load_1min"]) for r in rows if row.group in ("all", r["group"])]
+            print(
+                f"{row.group:>5} {method:>10} {row.num_instances:3d} {row.num_seeds:5d} "
+                f"{row.median_gap_pct:7.2f} {row.min_gap_pct:7.2f} {row.max_gap_pct:7.2f} "
+                f"{row.num_feasible:4d}/{row.num_runs:<4d} {row.num_new_best:8d} "
+                f"{min(loads):4.1f}-{max(loads):<4.1f} {rows[0]['time_limit_s']:>6}"
+            )
+
+
 def table(args: argparse.Namespace) -> None:
     """Per group and method: instances, mean gap, feasible share, mean seconds."""
-    for name in ("mankowska", "solomon"):
+    mankowska_table(args)
+    for name in ("solomon",):
         path = args.out / f"results_{name}.csv"
         if not path.exists():
             continue
@@ -188,55 +256,22 @@ def table(args: argparse.Namespace) -> None:
             )
 
 
-def paired(args: argparse.Namespace) -> None:
-    """Side by side on the instances every method ran: mean gap and feasible count per set."""
-    path = args.out / "results_mankowska.csv"
-    if not path.exists():
-        return
-    latest: dict[tuple[str, str], dict[str, str]] = {}
-    for row in csv.DictReader(path.open()):
-        latest[(row["instance"], row["method"])] = row
-    methods = sorted({m for _, m in latest})
-    shared = sorted({i for i, _ in latest if all((i, m) in latest for m in methods)})
-    print(f"\nmankowska side by side on the {len(shared)} instances all of {methods} ran")
-    print(
-        f"{'set':>5} {'n':>3} " + " ".join(f"{m + ' gap %':>16} {'feasible':>9}" for m in methods)
-    )
-    for group in [*sorted({i[0] for i in shared}), "all"]:
-        names = [i for i in shared if group in ("all", i[0])]
-        cells = []
-        for m in methods:
-            gaps = [float(latest[(i, m)]["gap_pct"]) for i in names]
-            ok = sum(latest[(i, m)]["feasible"] == "True" for i in names)
-            cells.append(f"{statistics.mean(gaps):16.2f} {ok:4d}/{len(names):<4d}")
-        print(f"{group:>5} {len(names):3d} " + " ".join(cells))
-
-
 def markdown(args: argparse.Namespace) -> None:
     """Per-instance Mankowska results as a markdown table (for bench/rounds/README.md)."""
-    path = args.out / "results_mankowska.csv"
-    latest: dict[tuple[str, str], dict[str, str]] = {}
-    for row in csv.DictReader(path.open()):
-        latest[(row["instance"], row["method"])] = row
-    labels = sorted({i for i, _ in latest}, key=lambda i: (i[0], int(i[1:])))
-    print("| instance | best known | caremarket | gap % | s | feasible |", end="")
-    print(" OR-Tools | gap % | feasible |")
-    print("|---|---:|---:|---:|---:|---|---:|---:|---|")
+    latest = _mankowska_rows(args)
+    labels = sorted({i for i, _, _ in latest}, key=lambda i: (i[0], int(i[1:])))
+    print("| instance | best_2026 | bks_2021 | method | seeds | median | gap % | min-max gap % |")
+    print("|---|---:|---:|---|---:|---:|---:|---|")
     for label in labels:
-        cm = latest.get((label, "caremarket"))
-        ot = latest.get((label, "ortools"))
-        if cm is None:
-            continue
-        other = (
-            f"{float(ot['objective']):.2f} | {float(ot['gap_pct']):.2f} | {ot['feasible']}"
-            if ot
-            else "| |"
-        )
-        print(
-            f"| {label} | {float(cm['best_known']):.2f} | {float(cm['objective']):.2f} | "
-            f"{float(cm['gap_pct']):.2f} | {float(cm['seconds']):.0f} | {cm['feasible']} | "
-            f"{other} |"
-        )
+        for method in sorted({m for i, m, _ in latest if i == label}):
+            rows = [r for (i, m, _), r in latest.items() if (i, m) == (label, method)]
+            objs = [float(r["objective"]) for r in rows]
+            gaps = [float(r["gap_pct"]) for r in rows]
+            print(
+                f"| {label} | {float(rows[0]['best_known']):.2f} | {float(rows[0]['bks_2021']):.2f}"
+                f" | {method} | {len(rows)} | {statistics.median(objs):.2f} | "
+                f"{statistics.median(gaps):.2f} | {min(gaps):.2f} to {max(gaps):.2f} |"
+            )
 
 
 def recheck(args: argparse.Namespace) -> None:
@@ -246,20 +281,23 @@ def recheck(args: argparse.Namespace) -> None:
     files = {e.label: e for e in benchmark.entries(args.instances)}
     for row in rows:
         entry = files[row["instance"]]
-        saved = args.out / "mankowska" / row["method"] / f"{entry.file.stem}.json"
-        instance = mankowska.read(entry.file)
-        plan = mankowska.plan_from_json(instance, json.loads(saved.read_text()))
-        report = check(instance.problem, plan)
-        row["objective"] = str(round(report.objective, 3))
-        row["gap_pct"] = str(round(100 * (report.objective / entry.best_known - 1), 3))
-        row["feasible"] = str(report.is_feasible)
-        row["violations"] = "; ".join(report.violations[:3])
+        saved = args.out / "mankowska" / row["method"] / f"{entry.file.stem}_seed{row['seed']}.json"
+        result = benchmark.rescore(
+            entry,
+            saved,
+            row["method"],
+            int(row["seed"]),
+            float(row["seconds"]),
+            float(row["load_1min"]),
+        )
+        fresh = _row(result, float(row["time_limit_s"]), 1)
+        for key in ("objective", "gap_pct", "gap_2021_pct", "feasible", "violations"):
+            row[key] = str(fresh[key])
     with path.open("w", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=FIELDS)
         writer.writeheader()
         writer.writerows(rows)
     table(args)
-    paired(args)
 
 
 def main() -> None:
@@ -270,7 +308,15 @@ def main() -> None:
     )
     parser.add_argument("--sets", default="ABCDEFG")
     parser.add_argument("--time-limit", type=float, default=60.0)
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0, help="Solomon: the seed")
+    parser.add_argument(
+        "--seeds",
+        type=lambda text: [int(x) for x in text.split(",")],
+        default=[0],
+        help="Mankowska: seeds to run, e.g. 0,1,2 (median and spread per set)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="parallel searches per run")
+    parser.add_argument("--first", type=int, default=0, help="only instances 1..N of each set")
     parser.add_argument("--methods", default="")
     parser.add_argument(
         "--compare-first",
@@ -279,10 +325,20 @@ def main() -> None:
         help="run the other methods only on instances 1..N of each set (time is short)",
     )
     parser.add_argument("--out", type=Path, default=HERE.parent / "out" / "rounds")
-    parser.add_argument("--instances", type=Path, default=SHARED / "hhcrsp_mankowska2014")
+    parser.add_argument(
+        "--instances", type=Path, default=None, help=f"instance folder (or ${benchmark.ENV_VAR})"
+    )
     parser.add_argument("--solomon", type=Path, default=SHARED / "vrptw_solomon_homberger")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    if args.benchmark in ("mankowska", "recheck"):
+        args.instances = benchmark.instance_folder(args.instances)
+        if args.instances is None:
+            print(
+                f"No instances: give --instances DIR or set {benchmark.ENV_VAR}; {benchmark.WHERE}",
+                file=sys.stderr,
+            )
+            sys.exit(2)
     if args.benchmark == "mankowska":
         args.methods = args.methods or "caremarket,ortools"
         run_mankowska(args)
@@ -295,7 +351,6 @@ def main() -> None:
         markdown(args)
     else:
         table(args)
-        paired(args)
 
 
 if __name__ == "__main__":

@@ -178,3 +178,36 @@ def test_lateness_is_a_cost_unless_bounded() -> None:
     p = _problem()
     bounded = Problem(p.visits, p.carers, p.places, p.travel, max_lateness_minutes=10)
     assert any("minutes late" in v for v in check(bounded, late).violations)
+
+
+def test_one_carer_cannot_make_both_services_of_a_double_visit() -> None:
+    """A carer making both needs of a double visit in turn breaks only the two-carer rule."""
+    p = _problem()
+    staggered = Visit("V2", "P000002", 2, 540, 600, (Need(CARE, 30), Need(HOIST, 30)), Gap(30, 60))
+    problem = Problem((p.visits[0], staggered), p.carers, p.places, p.travel)
+    alone = Plan((Route("C1", (Call("V1", 0, 480), Call("V2", 0, 540), Call("V2", 1, 570)), 600),))
+    report = check(problem, alone)
+    assert report.violations == ["double-handed visit V2 has one carer twice"]
+    shared = Plan(
+        (
+            Route("C1", (Call("V1", 0, 480), Call("V2", 0, 540)), 600),
+            Route("C2", (Call("V2", 1, 570),)),
+        )
+    )
+    assert check(problem, shared).is_feasible
+
+
+def test_continuity_is_the_share_of_calls_by_a_known_carer() -> None:
+    """Of two calls of people who know C2, the one C2 makes counts: a share of one half."""
+    p = _problem()
+    knows = tuple(
+        Visit(v.id, v.person, v.place, v.earliest, v.latest, v.needs, v.gap, frozenset({"C2"}))
+        for v in p.visits
+    )
+    problem = Problem(knows[:1], p.carers, p.places, p.travel)
+    assert check(problem, Plan((Route("C1", (Call("V1", 0, 480),)),))).known_carer_share == 0
+    both = Problem(knows, p.carers, p.places, p.travel)
+    report = check(both, _good())
+    assert report.num_calls_with_known_carers == 3
+    assert report.known_carer_share == pytest.approx(1 / 3)
+    assert check(p, _good()).known_carer_share is None

@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from caremarket.brokerage.rounds import MaxIterations, benchmark, check, mankowska, solve
+from caremarket.brokerage.rounds import (
+    MaxIterations,
+    Plan,
+    Problem,
+    benchmark,
+    check,
+    mankowska,
+    solve,
+)
 
 
 def test_instance_reads_as_the_file_says(mankowska_dir: Path) -> None:
@@ -49,8 +57,62 @@ def test_exchange_json_round_trips(mankowska_dir: Path, tmp_path: Path) -> None:
 
 
 def test_sets_follow_the_best_known_table(mankowska_dir: Path) -> None:
-    """Sets A to G hold 10 instances each, from 10 to 300 patients."""
+    """Sets A to G hold 10 instances each, from 10 to 300 patients, every file present."""
     entries = benchmark.entries(mankowska_dir)
     assert len(entries) == 70
     assert [e.group for e in entries[::10]] == list("ABCDEFG")
     assert entries[-1].file.name.startswith("InstanzVNS_HCSRP_300_")
+    assert all(e.file.exists() for e in entries)
+
+
+def test_best_known_is_the_2026_value_never_above_2021() -> None:
+    """The gap is measured to best_2026, which is at most the 2021 value (G1: 1650.162)."""
+    entries = {e.label: e for e in benchmark.entries(Path("nowhere"))}
+    assert entries["G1"].best_known == pytest.approx(1650.162)
+    assert entries["G1"].bks_2021 == pytest.approx(1726.53)
+    assert all(e.best_known <= e.bks_2021 + 1e-3 for e in entries.values())
+
+
+def test_each_written_plan_is_rescored_from_its_file(mankowska_dir: Path, tmp_path: Path) -> None:
+    """A benchmark run writes the plan and reports the checker's score of the file read back."""
+    entry = benchmark.entries(mankowska_dir, "B")[0]
+
+    def planner(problem: Problem, seconds: float, seed: int) -> Plan:
+        return solve(problem, MaxIterations(20), seed=seed)
+
+    result, plan = benchmark.run(entry, planner, "caremarket", 1.0, 4, tmp_path)
+    path = tmp_path / f"{entry.file.stem}_seed4.json"
+    instance = mankowska.read(entry.file)
+    assert result.objective == pytest.approx(check(instance.problem, plan).objective)
+    data = json.loads(path.read_text())
+    data["routes"][0]["visits"] = data["routes"][0]["visits"][1:]  # drop one call
+    path.write_text(json.dumps(data))
+    again = benchmark.rescore(entry, path, "caremarket", 4, 0.0, 0.0)
+    assert not again.feasible
+    assert any("neither made in full nor unplaced" in v for v in again.violations)
+
+
+def test_summary_takes_the_median_of_the_set_means_over_seeds() -> None:
+    """Three seeds with set means 1%, 3% and 2%: median 2%, spread 1% to 3%."""
+    entry = benchmark.entries(Path("nowhere"), "A")[0]
+    results = [
+        benchmark.Result(entry, "m", s, entry.best_known * (1 + g / 100), 1.0, True, (), 0.0)
+        for s, g in enumerate((1.0, 3.0, 2.0))
+    ]
+    (row, overall) = benchmark.summarise(results)
+    assert (row.group, overall.group) == ("A", "all")
+    assert row.median_gap_pct == pytest.approx(2.0)
+    assert (row.min_gap_pct, row.max_gap_pct) == (pytest.approx(1.0), pytest.approx(3.0))
+    assert row.num_new_best == 0 and row.num_feasible == 3
+
+
+def test_two_workers_give_the_same_checked_plan_for_a_seed(mankowska_dir: Path) -> None:
+    """A portfolio of two processes with an iteration limit is reproducible and feasible."""
+    instance = mankowska.read(mankowska_dir / "instances" / "InstanzCPLEX_HCSRP_25_2.txt")
+    first = solve(instance.problem, MaxIterations(40), seed=5, workers=2)
+    again = solve(instance.problem, MaxIterations(40), seed=5, workers=2)
+    assert first == again
+    report = check(instance.problem, first)
+    assert report.is_feasible, report.violations
+    single = check(instance.problem, solve(instance.problem, MaxIterations(10), seed=5))
+    assert report.objective <= single.objective + 1e-6

@@ -153,3 +153,23 @@ def test_a_call_never_starts_before_the_carer_can_arrive() -> None:
     plan = solve(problem, MaxIterations(20), seed=0)
     assert check(problem, plan).is_feasible, check(problem, plan).violations
     assert plan.routes[0].calls[0].start >= 420.0 + math.sqrt(2)
+
+
+def test_two_simultaneous_double_visits_for_two_carers_leave_one_out() -> None:
+    """Two double-handed visits at the same minute and two carers: one is made, one unplaced."""
+    care = frozenset({"personal_care"})
+    both = (Need(care, 30), Need(care, 30))
+    problem = Problem(
+        visits=(
+            Visit("A", "P1", 1, 480, 480, both, Gap(0, 0)),
+            Visit("B", "P2", 2, 480, 480, both, Gap(0, 0)),
+        ),
+        carers=(Carer("C1", 0, 0, 420, 720, care), Carer("C2", 0, 0, 420, 720, care)),
+        places=(Place("base", 0, 0), Place("a", 1, 0), Place("b", 2, 0)),
+        travel=np.array([[0.0, 10, 10], [10, 0, 10], [10, 10, 0]]),
+        max_lateness_minutes=0,
+    )
+    plan = solve(problem, MaxIterations(10), seed=0)
+    report = check(problem, plan)
+    assert report.is_feasible, report.violations
+    assert report.num_unplaced == 1

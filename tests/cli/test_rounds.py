@@ -97,8 +97,8 @@ def test_time_limits_parse() -> None:
     assert [seconds(t) for t in ("60", "60s", "2m", "1m30s", "0.5s")] == [60, 60, 120, 90, 0.5]
 
 
-def test_bench_writes_one_checked_plan_per_instance(tmp_path: Path) -> None:
-    """`rounds bench mankowska --set A` writes ten exchange-format plans and prints gaps."""
+def test_bench_writes_one_checked_plan_per_instance_and_seed(tmp_path: Path) -> None:
+    """`rounds bench mankowska --set A --seeds 0,1` writes 20 plans and a median per set."""
     if not MANKOWSKA.is_dir():
         pytest.skip(f"needs the benchmark instances in {MANKOWSKA} (absent here)")
     result = runner.invoke(
@@ -110,20 +110,36 @@ def test_bench_writes_one_checked_plan_per_instance(tmp_path: Path) -> None:
             "--set",
             "A",
             "--time-limit",
-            "0.3s",
+            "0.2s",
+            "--seeds",
+            "0,1",
             "--out",
             str(tmp_path),
             "--instances",
-            str(MANKOWSKA),
+            str(MANKOWSKA / "instances"),
         ],
     )
     assert result.exit_code == 0, result.output
     files = sorted(tmp_path.glob("*.json"))
-    assert len(files) == 10
+    assert len(files) == 20
+    assert (tmp_path / "InstanzCPLEX_HCSRP_10_1_seed1.json").exists()
     data = json.loads(files[0].read_text())
     assert set(data) == {"instance", "objective", "routes"}
-    assert "set A: mean gap" in result.output
+    assert "set A: mean gap to best_2026" in result.output
+    assert "median of 2 seed(s)" in result.output
+    assert "bks_2021" in result.output
     assert "INFEASIBLE" not in result.output
+
+
+def test_bench_without_instances_says_where_to_get_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no --instances and no environment variable, one line names the public repository."""
+    monkeypatch.delenv("CAREMARKET_MANKOWSKA", raising=False)
+    result = runner.invoke(app, ["rounds", "bench", "mankowska", "--set", "A"])
+    assert result.exit_code == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, lines
+    assert "CAREMARKET_MANKOWSKA" in lines[0]
+    assert "afkummer/sbpo2019-fix-and-optimize" in lines[0]
 
 
 def test_interim_care_list_is_planned_into_rounds(tmp_path: Path) -> None:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from caremarket.brokerage.rounds import benchmark, mankowska
+from caremarket.brokerage.rounds import benchmark
 from caremarket.brokerage.rounds.check import check as check_plan
 from caremarket.brokerage.rounds.map import geojson, svg
 from caremarket.brokerage.rounds.output import plan_from_json, plan_to_json, write_csv
@@ -28,8 +28,6 @@ rounds_app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-
-DEFAULT_MANKOWSKA = Path("..") / "shared" / "bench" / "hhcrsp_mankowska2014"
 
 VisitsArg = Annotated[
     Path,
@@ -202,39 +200,77 @@ def bench(
         str, typer.Option("--set", help="Instance sets, e.g. A or ABC (A=10 ... G=300 patients).")
     ] = "ABCDEFG",
     time_limit: Annotated[
-        str, typer.Option("--time-limit", help="Per instance, e.g. 60s.")
+        str, typer.Option("--time-limit", help="Per instance and seed, e.g. 60s.")
     ] = "60s",
     out: Annotated[
-        Path, typer.Option("--out", help="Folder for one plan JSON per instance.")
+        Path, typer.Option("--out", help="Folder for one plan JSON per instance and seed.")
     ] = Path("bench-out"),
     instances: Annotated[
-        Path, typer.Option("--instances", help="The benchmark folder.")
-    ] = DEFAULT_MANKOWSKA,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+        Path | None,
+        typer.Option(
+            "--instances",
+            exists=True,
+            file_okay=False,
+            help=f"Folder of the instance files (default: ${benchmark.ENV_VAR}).",
+        ),
+    ] = None,
+    seeds: Annotated[
+        str, typer.Option("--seeds", help="Random seeds, e.g. 0,1,2: median and spread per set.")
+    ] = "0",
+    workers: Annotated[
+        int, typer.Option("--workers", min=1, help="Processes searching in parallel per run.")
+    ] = 1,
 ) -> None:
-    """Run the Mankowska et al. (2014) benchmark; write each plan and print gaps to best-known."""
+    """Run the Mankowska et al. (2014) benchmark; write each plan, re-score it, print gaps."""
     if benchmark_name != "mankowska":
         raise typer.BadParameter("the only benchmark is `mankowska`")
-    if not (instances / benchmark.BKS_FILE).exists():
-        Console(stderr=True).print(f"[red]No benchmark at {instances}[/red] (use --instances)")
+    folder = benchmark.instance_folder(instances)
+    if folder is None:
+        typer.echo(
+            f"No instances: give --instances DIR or set {benchmark.ENV_VAR}; {benchmark.WHERE}",
+            err=True,
+        )
+        raise typer.Exit(code=2)
+    try:
+        seed_list = [int(s) for s in seeds.split(",") if s.strip()]
+    except ValueError:
+        raise typer.BadParameter(f"expected seeds like 0,1,2, got {seeds!r}") from None
+    chosen = benchmark.entries(folder, set_)
+    if not seed_list or not chosen or not all(e.file.exists() for e in chosen):
+        missing = next((e.file.name for e in chosen if not e.file.exists()), "any instance")
+        typer.echo(f"No {missing} in {folder}; {benchmark.WHERE}", err=True)
         raise typer.Exit(code=2)
     limit = seconds(time_limit)
-    out.mkdir(parents=True, exist_ok=True)
     console = Console()
-    gaps: dict[str, list[float]] = {}
-    for entry in benchmark.entries(instances, set_):
-        result, instance, plan_ = benchmark.run(
-            entry, lambda p, s, r: solve(p, MaxRuntime(s), seed=r), "caremarket", limit, seed
-        )
-        mankowska.write_plan(out / f"{entry.file.stem}.json", instance, plan_, result.objective)
-        gaps.setdefault(entry.group, []).append(result.gap_pct)
+    results = []
+    for entry in chosen:
+        for seed in seed_list:
+            result, _ = benchmark.run(
+                entry,
+                lambda p, s, r: solve(p, MaxRuntime(s), seed=r, workers=workers),
+                "caremarket",
+                limit,
+                seed,
+                out,
+            )
+            results.append(result)
+            state = (
+                "feasible" if result.feasible else "INFEASIBLE: " + "; ".join(result.violations[:2])
+            )
+            console.print(
+                f"{entry.label:>4} seed {seed} {result.objective:9.2f}  "
+                f"best_2026 {entry.best_known:9.2f} gap {result.gap_pct:6.2f}%  "
+                f"(bks_2021 {entry.bks_2021:9.2f} gap {result.gap_2021_pct:6.2f}%)  "
+                f"{result.seconds:5.1f}s load {result.load_1min:.1f}  {state}",
+                highlight=False,
+                soft_wrap=True,
+            )
+    for row in benchmark.summarise(results):
         console.print(
-            f"{entry.label:>4} {result.objective:9.2f}  best-known {entry.best_known:9.2f}  "
-            f"gap {result.gap_pct:6.2f}%  {result.seconds:5.1f}s  "
-            "feasible"
-            if result.feasible
-            else "INFEASIBLE: " + "; ".join(result.violations[:2]),
+            f"set {row.group}: mean gap to best_2026 {row.median_gap_pct:.2f}% "
+            f"(median of {row.num_seeds} seed(s); min {row.min_gap_pct:.2f}%, "
+            f"max {row.max_gap_pct:.2f}%) over {row.num_instances}; "
+            f"feasible {row.num_feasible}/{row.num_runs}; new best {row.num_new_best}",
             highlight=False,
+            soft_wrap=True,
         )
-    for group, values in gaps.items():
-        console.print(f"set {group}: mean gap {sum(values) / len(values):.2f}% over {len(values)}")

@@ -26,6 +26,7 @@ class Report:
     contact_minutes: float = 0.0
     num_calls: int = 0
     num_not_preferred: int = 0
+    num_calls_with_known_carers: int = 0
     num_unplaced: int = 0
     objective: float = 0.0
 
@@ -33,6 +34,17 @@ class Report:
     def is_feasible(self) -> bool:
         """Whether the plan breaks no rule."""
         return not self.violations
+
+    @property
+    def known_carer_share(self) -> float | None:
+        """Continuity: the share of calls made by a carer the person knows.
+
+        Counted over the calls of people who name carers they know; None when no
+        one does (there is nothing to measure).
+        """
+        if not self.num_calls_with_known_carers:
+            return None
+        return 1 - self.num_not_preferred / self.num_calls_with_known_carers
 
     @property
     def hours_placed(self) -> float:
@@ -130,8 +142,10 @@ def _check_route(
         report.travel_minutes += leg
         report.contact_minutes += need.duration
         report.num_calls += 1
-        if visit.preferred_carers and carer.id not in visit.preferred_carers:
-            report.num_not_preferred += 1
+        if visit.preferred_carers:
+            report.num_calls_with_known_carers += 1
+            if carer.id not in visit.preferred_carers:
+                report.num_not_preferred += 1
         if problem.demands:
             load += problem.demands[i]
         busy += leg + need.duration

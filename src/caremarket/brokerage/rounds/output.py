@@ -32,6 +32,7 @@ def totals(report: Report) -> dict[str, Any]:
         "travel_minutes_per_placed_hour": round(report.travel_per_placed_hour, 2),
         "num_calls": report.num_calls,
         "num_not_preferred": report.num_not_preferred,
+        "known_carer_share": report.known_carer_share,
         "num_unplaced": report.num_unplaced,
         "objective": round(report.objective, 4),
     }

@@ -78,7 +78,12 @@ class Carer:
 
 @dataclass(frozen=True, slots=True)
 class Weights:
-    """How much each part of the cost counts; the default is the Mankowska et al. (2014) mix."""
+    """How much each part of the cost counts; the default is the Mankowska et al. (2014) mix.
+
+    `not_preferred` is continuity of carer: the cost of one call made by a carer
+    the person does not know (a visit's `preferred_carers`), in the same units as
+    a minute of travel times `travel`.
+    """
 
     travel: float = 1 / 3
     lateness: float = 1 / 3

@@ -9,6 +9,7 @@ from caremarket.brokerage.rounds import vrptw
 from caremarket.brokerage.rounds.plan import Call, Plan, Route, Unplaced
 from caremarket.brokerage.rounds.problem import Problem, Visit
 from caremarket.brokerage.rounds.search.alns import search
+from caremarket.brokerage.rounds.search.portfolio import portfolio
 from caremarket.brokerage.rounds.search.schedule import Schedule
 from caremarket.brokerage.rounds.search.tasks import TaskTable
 from caremarket.brokerage.rounds.stop import MaxIterations, StoppingCriterion
@@ -52,8 +53,13 @@ def solve(
     stop: StoppingCriterion | None = None,
     seed: int = 0,
     engine: Literal["auto", "alns", "pyvrp"] = "auto",
+    workers: int = 1,
 ) -> Plan:
     """Plan rounds for the problem; with an iteration limit the same seed gives the same plan.
+
+    `workers` > 1 runs that many searches in parallel processes, each from its own
+    seed derived from `seed`, sharing the best plan between epochs (a portfolio,
+    see `search.portfolio`); an iteration limit then applies to each process.
 
     `engine="auto"` hands plain VRPTW problems (see `vrptw.fits`) to PyVRP, which is
     stronger there, and plans everything else (double-handed visits, skills, soft
@@ -69,7 +75,11 @@ def solve(
     for i in reasons:
         for t in table.jobs[i]:
             table.eligible[t] = []
-    best = search(table, stop, random.Random(seed))
+    best = (
+        portfolio(table, stop, seed, workers)
+        if workers > 1
+        else search(table, stop, random.Random(seed))
+    )
     return _plan(problem, table, best, reasons)
 
 

@@ -12,10 +12,11 @@ import random
 from bisect import insort
 from dataclasses import dataclass
 
-from caremarket.brokerage.rounds.search.schedule import Schedule
+from caremarket.brokerage.rounds.search.schedule import TRIAL_PASSES, Schedule
 
 _INF = float("inf")
 _PAIR_CANDIDATES = 8
+_PAIR_KEEP = 4  # ways of placing a pair worth costing exactly (insertion tries 3)
 
 
 @dataclass(slots=True)
@@ -33,41 +34,36 @@ class RouteView:
     load_slack: float
 
 
-def views(schedule: Schedule, only: set[int] | None = None) -> list[RouteView]:
-    """Build a view of every route of the schedule (or `only` those, the rest left empty)."""
+def view_of(schedule: Schedule, k: int) -> RouteView:
+    """What insertion needs to know about route k of the schedule."""
     tb = schedule.table
     travel, place, duration, latest = tb.travel, tb.place, tb.duration, tb.latest
     start = schedule.start
-    out: list[RouteView] = []
-    for k, route in enumerate(schedule.routes):
-        if only is not None and k not in only:
-            out.append(_EMPTY)
-            continue
-        places = [place[t] for t in route]
-        starts = [start[t] for t in route]
-        finishes = [start[t] + duration[t] for t in route]
-        wait = []
-        loc, time = tb.start_place[k], tb.shift_start[k]
-        for j in range(len(route)):
-            wait.append(starts[j] - time - travel[loc][places[j]])
-            loc, time = places[j], finishes[j]
-        out.append(
-            RouteView(
-                tasks=route,
-                places=places,
-                starts=starts,
-                finishes=finishes,
-                late=[start[t] - latest[t] for t in route],
-                wait=wait,
-                end_slack=tb.shift_end[k] - schedule.route_end[k],
-                busy_slack=tb.max_minutes[k] - schedule.route_busy[k],
-                load_slack=tb.capacity[k] - schedule.route_load[k],
-            )
-        )
-    return out
+    route = schedule.routes[k]
+    places = [place[t] for t in route]
+    starts = [start[t] for t in route]
+    finishes = [start[t] + duration[t] for t in route]
+    wait = []
+    loc, time = tb.start_place[k], tb.shift_start[k]
+    for j in range(len(route)):
+        wait.append(starts[j] - time - travel[loc][places[j]])
+        loc, time = places[j], finishes[j]
+    return RouteView(
+        tasks=route,
+        places=places,
+        starts=starts,
+        finishes=finishes,
+        late=[start[t] - latest[t] for t in route],
+        wait=wait,
+        end_slack=tb.shift_end[k] - schedule.route_end[k],
+        busy_slack=tb.max_minutes[k] - schedule.route_busy[k],
+        load_slack=tb.capacity[k] - schedule.route_load[k],
+    )
 
 
-_EMPTY = RouteView([], [], [], [], [], [], 0.0, 0.0, 0.0)
+def views(schedule: Schedule) -> list[RouteView]:
+    """A view of every route of the schedule."""
+    return [view_of(schedule, k) for k in range(len(schedule.routes))]
 
 
 def _push(view: RouteView, i: int, delta: float, hard: float) -> tuple[float, float] | None:
@@ -113,7 +109,7 @@ class Inserter:
         self.schedule = schedule
         self.rng = rng
         tb = schedule.table
-        self.noise = noise * max(max(row) for row in tb.travel) if noise else 0.0
+        self.noise = noise * tb.max_travel if noise else 0.0
         self.views = views(schedule)
         schedule.walked.clear()
         self.near = tb.near
@@ -121,14 +117,20 @@ class Inserter:
     def refresh(self) -> None:
         """Re-read the routes the schedule rescheduled since the last look."""
         sc = self.schedule
-        if sc.walked:
-            fresh = views(sc, sc.walked)
-            for k in sc.walked:
-                self.views[k] = fresh[k]
-            sc.walked.clear()
+        for k in sc.walked:
+            self.views[k] = view_of(sc, k)
+        sc.walked.clear()
 
-    def slots(self, t: int, keep: int) -> list[Slot]:
-        """The `keep` cheapest feasible places for task t alone, cheapest first."""
+    def slots(self, t: int, keep: int, granular: bool = True) -> list[Slot]:
+        """The `keep` cheapest feasible places for task t alone, cheapest first.
+
+        Granular: only next to one of the task's neighbours or at either end of a
+        round; when that finds nothing, every place is tried.
+        """
+        found = self._slots(t, keep, granular)
+        return found if found or not granular else self._slots(t, keep, False)
+
+    def _slots(self, t: int, keep: int, granular: bool) -> list[Slot]:
         sc = self.schedule
         tb = sc.table
         travel = tb.travel
@@ -142,7 +144,7 @@ class Inserter:
         best: list[tuple[float, int, int, float, float]] = []
         bound = _INF
         row_x = travel[x]
-        near = self.near[x]
+        near = self.near[t]
         for k in tb.eligible[t]:
             v = self.views[k]
             if demand > v.load_slack:
@@ -153,11 +155,12 @@ class Inserter:
             m = len(places)
             ploc, pfin = tb.start_place[k], tb.shift_start[k]
             end = tb.end_place[k]
+            tasks = v.tasks
             for i in range(m + 1):
                 nloc = places[i] if i < m else end
-                if m and ploc not in near and nloc not in near:
-                    if i < m:
-                        ploc, pfin = places[i], finishes[i]
+                # Granular: next to a neighbour, or at either end of the round.
+                if granular and 0 < i < m and tasks[i - 1] not in near and tasks[i] not in near:
+                    ploc, pfin = places[i], finishes[i]
                     continue
                 row_p = travel[ploc]
                 leg1 = row_p[x]
@@ -254,50 +257,59 @@ class Inserter:
             gmin, gmax = tb.gap_min[a], tb.gap_max[a]
             e = tb.earliest[a]
             found = []
-            for sa in self.slots(a, keep=_PAIR_CANDIDATES):
-                for sb in self.slots_cached(b):
-                    if sa.route == sb.route:
-                        continue
-                    start_a = max(sa.arrival, e)
-                    start_b = max(sb.arrival, e, start_a + gmin)
-                    start_a = max(start_a, start_b - gmax)
-                    ca = self._cost_at(a, sa, start_a)
-                    if ca is None:
-                        continue
-                    cb = self._cost_at(b, sb, start_b)
-                    if cb is None:
-                        continue
-                    found.append((ca + cb, ((a, sa.route, sa.pos), (b, sb.route, sb.pos))))
-            self._cache = None
+            slots_a = self.slots(a, keep=_PAIR_CANDIDATES)
+            slots_b = self.slots(b, keep=_PAIR_CANDIDATES)
+            # Keeping in step only delays a start, and a later start never costs less:
+            # the two slots' own costs bound the pair's, so pairs are tried cheapest
+            # bound first and the rest dropped once the best few are found.
+            pairs = sorted(
+                (sa.cost + sb.cost, i, j)
+                for i, sa in enumerate(slots_a)
+                for j, sb in enumerate(slots_b)
+                if sa.route != sb.route
+            )
+            kept: list[float] = []
+            margin = 2 * noise
+            for bound, i, j in pairs:
+                if len(kept) >= _PAIR_KEEP and bound >= kept[_PAIR_KEEP - 1] + margin:
+                    break
+                sa, sb = slots_a[i], slots_b[j]
+                start_a = max(sa.arrival, e)
+                start_b = max(sb.arrival, e, start_a + gmin)
+                start_a = max(start_a, start_b - gmax)
+                ca = self._cost_at(a, sa, start_a)
+                if ca is None:
+                    continue
+                cb = self._cost_at(b, sb, start_b)
+                if cb is None:
+                    continue
+                found.append((ca + cb, ((a, sa.route, sa.pos), (b, sb.route, sb.pos))))
+                insort(kept, ca + cb)
         if noise:
             found = [(c + noise * rng.uniform(-1, 1), how) for c, how in found]
         found.sort(key=lambda item: item[0])
         return found
 
-    _cache: tuple[int, list[Slot]] | None = None
-
-    def slots_cached(self, t: int) -> list[Slot]:
-        """The best slots of task t, computed once per `options` call."""
-        if self._cache is None or self._cache[0] != t:
-            self._cache = (t, self.slots(t, keep=_PAIR_CANDIDATES))
-        return self._cache[1]
-
     def insert(self, job: int, tries: int = 3) -> bool:
         """Put a visit where it costs least and reschedule; False if nowhere works."""
         sc = self.schedule
+        before = None
         for _, how in self.options(job)[:tries]:
+            if before is None:
+                before = sc.snapshot()
             # Insert the later position first so earlier indexes stay right on one route.
             for t, k, pos in sorted(how, key=lambda h: -h[2]):
                 sc.routes[k].insert(pos, t)
                 sc.route_of[t] = k
                 sc.lb[t] = sc.table.earliest[t]
-            if sc.evaluate(dirty={k for _, k, _ in how}):
+            if sc.evaluate(dirty={k for _, k, _ in how}, limit=TRIAL_PASSES):
                 self.refresh()
                 return True
             for t, k, _ in how:
                 sc.routes[k].remove(t)
                 sc.route_of[t] = -1
-            sc.evaluate()
+            sc.restore(before)
+            before = None
             self.refresh()
         return False
 

@@ -55,7 +55,7 @@ def related_visits(schedule: Schedule, rng: random.Random, count: int) -> list[i
     if not placed:
         return []
     travel, start = tb.travel, schedule.start
-    span = max(max(row) for row in travel) or 1.0
+    span = tb.max_travel or 1.0
     horizon = (max(tb.latest) - min(tb.earliest)) or 1.0
     chosen = [rng.choice(placed)]
     rest = set(placed) - set(chosen)

@@ -16,6 +16,24 @@ import math
 from caremarket.brokerage.rounds.search.tasks import TaskTable
 
 _EPS = 1e-9
+# A trial insertion that has not settled after this many passes is given up: the
+# chains of pairs of feasible schedules settle within about a dozen passes, while an
+# order that never settles would run to the full limit first.
+TRIAL_PASSES = 16
+_STATE = (
+    "start",
+    "lb",
+    "route_travel",
+    "route_break",
+    "route_load",
+    "route_busy",
+    "route_end",
+    "route_late",
+    "route_late_max",
+    "route_pref",
+    "route_firsts",
+)
+_TOTALS = ("feasible", "cost", "travel", "late_sum", "late_max", "num_unplaced")
 
 
 class Schedule:
@@ -34,6 +52,10 @@ class Schedule:
         self.route_load = [0.0] * k
         self.route_busy = [0.0] * k
         self.route_end = list(table.shift_start)
+        self.route_late = [0.0] * k
+        self.route_late_max = [0.0] * k
+        self.route_pref = [0.0] * k
+        self.route_firsts = [0] * k
         self.feasible = True
         self.cost = math.inf
         self.travel = 0.0
@@ -50,12 +72,22 @@ class Schedule:
         other = Schedule.__new__(Schedule)
         other.__dict__.update(self.__dict__)
         other.routes = [list(r) for r in self.routes]
-        for name in ("route_of", "start", "lb", "route_travel", "route_break", "route_load"):
+        other.route_of = list(self.route_of)
+        for name in _STATE:
             setattr(other, name, list(getattr(self, name)))
-        other.route_busy = list(self.route_busy)
-        other.route_end = list(self.route_end)
         other.walked = set(self.walked)
         return other
+
+    def snapshot(self) -> tuple[object, ...]:
+        """The times and totals (not the routes), to `restore` after a trial that failed."""
+        return tuple(list(getattr(self, n)) for n in _STATE) + tuple(
+            getattr(self, n) for n in _TOTALS
+        )
+
+    def restore(self, state: tuple[object, ...]) -> None:
+        """Put back the times and totals of a `snapshot`."""
+        for name, value in zip(_STATE + _TOTALS, state, strict=True):
+            setattr(self, name, value)
 
     def assign(self) -> None:
         """Recompute which route each task is on."""
@@ -65,10 +97,11 @@ class Schedule:
                 route_of[t] = k
         self.route_of = route_of
 
-    def evaluate(self, dirty: set[int] | None = None) -> bool:
+    def evaluate(self, dirty: set[int] | None = None, limit: int | None = None) -> bool:
         """Recompute start times and costs; `dirty` routes only (after insertions) or all.
 
-        Returns whether the routes have a schedule meeting every hard rule.
+        Returns whether the routes have a schedule meeting every hard rule (False
+        too when `limit` passes of raising pairs' starts did not settle it).
         """
         tb = self.table
         if dirty is None:
@@ -78,7 +111,7 @@ class Schedule:
         partner, is_second, gmin, gmax = tb.partner, tb.is_second, tb.gap_min, tb.gap_max
         lb, start, route_of = self.lb, self.start, self.route_of
         passes = 0
-        limit = self.pass_limit
+        limit = self.pass_limit if limit is None else min(limit, self.pass_limit)
         while dirty:
             passes += 1
             if passes > limit:
@@ -118,7 +151,9 @@ class Schedule:
         dist = 0.0
         busy = 0.0
         load = 0.0
-        demand = tb.demand
+        late_sum = 0.0
+        late_max = 0.0
+        demand, latest = tb.demand, tb.latest
         route = self.routes[k]
         for t in route:
             n = place[t]
@@ -138,6 +173,10 @@ class Schedule:
             if s < lb[t]:
                 s = lb[t]
             start[t] = s
+            if s > latest[t]:
+                late_sum += s - latest[t]
+                if s - latest[t] > late_max:
+                    late_max = s - latest[t]
             time = s + duration[t]
             loc = n
             dist += leg
@@ -166,33 +205,26 @@ class Schedule:
         self.route_busy[k] = busy
         self.route_load[k] = load
         self.route_end[k] = time
+        self.route_late[k] = late_sum
+        self.route_late_max[k] = late_max
+        second = tb.is_second
+        self.route_firsts[k] = len(route) - sum(1 for t in route if second[t])
+        if self.has_preferences:
+            row = tb.not_preferred
+            self.route_pref[k] = sum(row[t][k] for t in route)
         return True
 
     def _totals(self) -> None:
         tb = self.table
-        latest, start, need_of = tb.latest, self.start, tb.need_of
-        late_sum = 0.0
-        late_max = 0.0
-        placed = 0
-        for route in self.routes:
-            for t in route:
-                late = start[t] - latest[t]
-                if late > 0:
-                    late_sum += late
-                    if late > late_max:
-                        late_max = late
-                if need_of[t] == 0:
-                    placed += 1
+        late_sum = sum(self.route_late)
+        late_max = max(self.route_late_max, default=0.0)
+        placed = sum(self.route_firsts)
         self.feasible = late_max <= tb.hard_late + _EPS
         self.travel = sum(self.route_travel)
         self.late_sum = late_sum
         self.late_max = late_max
         self.num_unplaced = len(tb.jobs) - placed
-        pref = 0.0
-        if self.has_preferences:
-            for k, route in enumerate(self.routes):
-                for t in route:
-                    pref += tb.not_preferred[t][k]
+        pref = sum(self.route_pref) if self.has_preferences else 0.0
         self.cost = (
             tb.w_travel * self.travel
             + tb.w_late * late_sum

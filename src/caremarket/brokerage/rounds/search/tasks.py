@@ -6,17 +6,45 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from caremarket.brokerage.rounds.problem import Gap, Problem
 
-GRANULARITY = 30  # insertion looks next to this many nearest places (and round ends)
+# Insertion looks next to this many neighbours of a task (and at the ends of rounds).
+GRANULARITY = 30
+# Proximity of two tasks (Vidal et al. 2013, as in PyVRP's granular neighbourhoods):
+# travel, plus this weight on the minutes one would wait for the other's window, plus
+# this weight on the minutes one would be late for the other's even starting early.
+WEIGHT_WAIT = 0.2
+WEIGHT_LATE = 1.0
 
 
-def _near(problem: Problem, count: int) -> list[frozenset[int]]:
-    """Per place: the nearest `count` places and every carer's start and end place."""
-    ends = {c.start_place for c in problem.carers} | {c.end_place for c in problem.carers}
-    order = np.argsort(problem.travel + problem.travel.T, axis=1)[:, : count + 1]
-    return [frozenset(int(j) for j in row) | ends for row in order]
+def neighbours(
+    travel: npt.NDArray[np.float64],
+    place: list[int],
+    duration: list[float],
+    earliest: list[float],
+    latest: list[float],
+    count: int,
+) -> list[frozenset[int]]:
+    """Per task: the `count` tasks nearest in place and time, either way round."""
+    n = len(place)
+    if n <= 1:
+        return [frozenset() for _ in range(n)]
+    where = np.asarray(place)
+    d = travel[np.ix_(where, where)]
+    e = np.asarray(earliest, dtype=float)
+    lat = np.asarray(latest, dtype=float)
+    s = np.asarray(duration, dtype=float)
+    # i then j: wait when j opens after i's latest finish; late when i's earliest is too late.
+    wait = np.maximum(e[None, :] - d - s[:, None] - lat[:, None], 0.0)
+    late = np.maximum(e[:, None] + s[:, None] + d - lat[None, :], 0.0)
+    forward = d + WEIGHT_WAIT * wait + WEIGHT_LATE * late
+    proximity = np.minimum(forward, forward.T)
+    np.fill_diagonal(proximity, np.inf)
+    keep = min(count, n - 1)
+    order = np.argpartition(proximity, keep - 1, axis=1)[:, :keep]
+    return [frozenset(int(j) for j in row) for row in order]
 
 
 @dataclass
@@ -54,7 +82,8 @@ class TaskTable:
     w_max_late: float
     w_unplaced: float
     hard_late: float
-    near: list[frozenset[int]]
+    near: list[frozenset[int]]  # per task: its neighbours (tasks), see `neighbours`
+    max_travel: float = 0.0  # the longest travel between two places
 
     @property
     def num_tasks(self) -> int:
@@ -101,7 +130,7 @@ class TaskTable:
             w_max_late=w.max_lateness,
             w_unplaced=w.unplaced,
             hard_late=problem.max_lateness_minutes,
-            near=_near(problem, GRANULARITY),
+            near=[],
         )
         for i, visit in enumerate(problem.visits):
             gap = visit.gap or Gap()
@@ -129,4 +158,13 @@ class TaskTable:
                         for c in problem.carers
                     ]
                 )
+        table.max_travel = float(problem.travel.max()) if problem.travel.size else 0.0
+        table.near = neighbours(
+            problem.travel,
+            table.place,
+            table.duration,
+            table.earliest,
+            table.latest,
+            GRANULARITY,
+        )
         return table
