@@ -52,51 +52,67 @@ def _schedule(problem: Problem, table: TaskTable, plan: Plan) -> Schedule:
     return schedule
 
 
-def extend(problem: Problem, plan: Plan, new: Sequence[str], seed: int = 0) -> Extended:
-    """Insert the visits named in `new` into the plan's rounds without moving its other calls.
+class Extender:
+    """Extends plans of one problem: its task table is built once, for many extensions."""
 
-    `problem` holds every visit (those of the plan and the new ones); visits of the
-    problem in neither the plan nor `new` stay out, listed unplaced as the plan had them.
-    Raises ValueError when the plan names carers or calls the problem lacks.
-    """
-    index = problem.visit_index()
-    unknown = [v for v in new if v not in index]
-    if unknown:
-        raise ValueError(f"visits not in the problem: {', '.join(unknown)}")
-    table = TaskTable.of(problem)
-    schedule = _schedule(problem, table, plan)
-    left: list[Unplaced] = []
-    if not schedule.feasible:
-        left = [Unplaced(v, NO_ROUND) for v in new]
-        return Extended(plan, (), tuple(left))
-    candidates = []
-    for name in dict.fromkeys(new):
-        why = unplaceable(problem, problem.visits[index[name]])
-        if why is not None:
-            left.append(Unplaced(name, why))
-        else:
-            candidates.append(index[name])
-    # The hardest first: two carers before one, then the earliest window.
-    candidates.sort(key=lambda i: (-len(problem.visits[i].needs), problem.visits[i].earliest))
-    inserter = Inserter(schedule, random.Random(seed))
-    placed = []
-    for i in candidates:
-        if inserter.insert(i):
-            placed.append(problem.visits[i].id)
-        else:
-            left.append(Unplaced(problem.visits[i].id, NO_ROOM))
-    routes = []
-    for k, carer in enumerate(problem.carers):
-        calls = tuple(
-            Call(problem.visits[table.visit_of[t]].id, table.need_of[t], schedule.start[t])
-            for t in schedule.routes[k]
+    def __init__(self, problem: Problem, seed: int = 0) -> None:
+        self.problem = problem
+        self.table = TaskTable.of(problem)
+        self.index = problem.visit_index()
+        self.seed = seed
+
+    def extend(self, plan: Plan, new: Sequence[str]) -> Extended:
+        """Insert the visits named in `new` into the plan's rounds without moving its other calls.
+
+        The problem holds every visit (those of the plan and the new ones); visits of the
+        problem in neither the plan nor `new` stay out, listed unplaced as the plan had them.
+        Raises ValueError when the plan names carers or calls the problem lacks.
+        """
+        problem, table, index = self.problem, self.table, self.index
+        unknown = [v for v in new if v not in index]
+        if unknown:
+            raise ValueError(f"visits not in the problem: {', '.join(unknown)}")
+        schedule = _schedule(problem, table, plan)
+        left: list[Unplaced] = []
+        if not schedule.feasible:
+            left = [Unplaced(v, NO_ROUND) for v in new]
+            return Extended(plan, (), tuple(left))
+        candidates = []
+        for name in dict.fromkeys(new):
+            why = unplaceable(problem, problem.visits[index[name]])
+            if why is not None:
+                left.append(Unplaced(name, why))
+            else:
+                candidates.append(index[name])
+        # The hardest first: two carers before one, then the earliest window.
+        candidates.sort(key=lambda i: (-len(problem.visits[i].needs), problem.visits[i].earliest))
+        inserter = Inserter(schedule, random.Random(self.seed))
+        placed = []
+        for i in candidates:
+            if inserter.insert(i):
+                placed.append(problem.visits[i].id)
+            else:
+                left.append(Unplaced(problem.visits[i].id, NO_ROOM))
+        routes = []
+        for k, carer in enumerate(problem.carers):
+            calls = tuple(
+                Call(problem.visits[table.visit_of[t]].id, table.need_of[t], schedule.start[t])
+                for t in schedule.routes[k]
+            )
+            routes.append(Route(carer.id, calls, schedule.route_break[k] if calls else None))
+        done = set(placed) | {c.visit for r in plan.routes for c in r.calls}
+        still_out = {u.visit for u in left}
+        earlier = tuple(
+            u for u in plan.unplaced if u.visit not in done and u.visit not in still_out
         )
-        routes.append(Route(carer.id, calls, schedule.route_break[k] if calls else None))
-    done = set(placed) | {c.visit for r in plan.routes for c in r.calls}
-    still_out = {u.visit for u in left}
-    earlier = tuple(u for u in plan.unplaced if u.visit not in done and u.visit not in still_out)
-    order = {name: n for n, name in enumerate(new)}
-    left.sort(key=lambda u: order[u.visit])
-    named = done | still_out | {u.visit for u in earlier}
-    rest = tuple(Unplaced(v.id, NOT_GIVEN) for v in problem.visits if v.id not in named)
-    return Extended(Plan(tuple(routes), earlier + rest + tuple(left)), tuple(placed), tuple(left))
+        order = {name: n for n, name in enumerate(new)}
+        left.sort(key=lambda u: order[u.visit])
+        named = done | still_out | {u.visit for u in earlier}
+        rest = tuple(Unplaced(v.id, NOT_GIVEN) for v in problem.visits if v.id not in named)
+        whole = Plan(tuple(routes), earlier + rest + tuple(left))
+        return Extended(whole, tuple(placed), tuple(left))
+
+
+def extend(problem: Problem, plan: Plan, new: Sequence[str], seed: int = 0) -> Extended:
+    """Insert the visits named in `new` into the plan's rounds without moving its other calls."""
+    return Extender(problem, seed).extend(plan, new)
