@@ -74,9 +74,14 @@ def _skills(client_groups: Sequence[str] | None, parameters: FitParameters) -> f
 
 
 def council_fit(
-    store: Store, council: Area, parameters: FitParameters, as_of: date | None
+    store: Store,
+    council: Area,
+    parameters: FitParameters,
+    as_of: date | None,
+    also: Sequence[str] = (),
 ) -> CouncilFit:
-    """The council's home-care branches with running packages, and the people waiting."""
+    """The council's home-care branches with running packages, and the people waiting;
+    travel covers their postcode districts and those `also` named."""
     from pyproj import Transformer
 
     inputs = gather(store, council, as_of).inputs
@@ -129,7 +134,7 @@ def council_fit(
             )
             weekly_hours[str(person)] = float(weekly)
     outward = [p.postcode_district for ps in packages.values() for p in ps]
-    outward += [r.postcode_district for r in waiting]
+    outward += [r.postcode_district for r in waiting] + [d.upper() for d in also]
     letters = {code[0] for code in outward if code[:1].isalpha()}
     travel = district_travel(council, letters, parameters)
     return CouncilFit(

@@ -139,7 +139,7 @@ def fit(
         wanted.append((FitRequest("request", district.strip().upper(), calls), hours))
     console = Console(stderr=True)
     with reading(db) as store:
-        found = council_fit(store, area, parameters, day)
+        found = council_fit(store, area, parameters, day, [district] if district else [])
     if district is not None and not found.travel.knows(district):
         raise UserError(
             f"postcode district {district.upper()} has no postcodes of {area.name}",
