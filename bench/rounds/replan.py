@@ -42,7 +42,7 @@ BANDS: Final = {  # start windows, minutes after midnight
     "morning": (420, 600),
     "lunch": (690, 810),
     "tea": (960, 1080),
-    "bed": (1140, 1290),
+    "bed": (1110, 1290),
 }
 # Packages of one to four calls a day, so that each band has about a quarter of the calls.
 PATTERNS: Final = (

@@ -158,3 +158,25 @@ def test_daily_calls_follow_the_declared_bands(parameters: FitParameters) -> Non
     assert week == pytest.approx(21.0, abs=0.6)
     with pytest.raises(ValueError, match="more than 0"):
         daily_calls(0, parameters)
+
+
+def test_district_travel_counts_trips_within_a_district(travel: DistrictTravel) -> None:
+    """Two homes of one district are apart (more than the road model's intercept), never 0."""
+    road = travel.road
+    inside = travel.minutes("AA1", "AA1")
+    assert road.intercept_minutes < inside < travel.minutes("AA1", "AA2")
+    assert travel.minutes("AA1", "AA2") == travel.minutes("AA2", "AA1")
+    assert travel.minutes((0.0, 0.0), (0.0, 0.0)) == 0.0
+    assert not travel.knows("QQ1")
+
+
+def test_fit_reports_the_hours_it_placed(
+    county: list[ProviderRounds], travel: DistrictTravel, parameters: FitParameters
+) -> None:
+    """A whole-week fit places every contact hour and states its minutes per contact hour."""
+    request = FitRequest("P6", "AA1", daily_calls(7.0, parameters))
+    best = rank(request, county, travel, parameters)[0]
+    assert best.contact_hours_placed_per_week == pytest.approx(request.contact_hours_per_week)
+    per_hour = best.extra_minutes_per_contact_hour
+    assert per_hour is not None and best.extra_travel_minutes_per_contact_hour is not None
+    assert per_hour >= best.extra_travel_minutes_per_contact_hour

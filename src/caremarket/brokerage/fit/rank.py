@@ -51,6 +51,7 @@ class Fit:
     extra_lateness_minutes_per_week: float | None
     extra_travel_minutes_per_contact_hour: float | None
     uncovered: tuple[Uncovered, ...] = ()
+    contact_hours_placed_per_week: float = 0.0
 
     @property
     def extra_minutes_per_week(self) -> float | None:
@@ -58,6 +59,14 @@ class Fit:
         if self.extra_travel_minutes_per_week is None:
             return None
         return self.extra_travel_minutes_per_week + (self.extra_lateness_minutes_per_week or 0.0)
+
+    @property
+    def extra_minutes_per_contact_hour(self) -> float | None:
+        """Extra travel and lateness per contact hour of the calls that fit."""
+        extra = self.extra_minutes_per_week
+        if extra is None or not self.contact_hours_placed_per_week:
+            return None
+        return extra / self.contact_hours_placed_per_week
 
 
 def _with_request(
@@ -184,6 +193,7 @@ def fit_one(
         round(late_week, 2),
         None if per_hour is None else round(per_hour, 2),
         uncovered,
+        round(placed_minutes / 60, 2),
     )
 
 
