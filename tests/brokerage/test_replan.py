@@ -191,3 +191,22 @@ def test_bad_inputs_are_refused() -> None:
     with pytest.raises(ValueError, match="HH:MM"):
         parse_clock("half ten")
     assert parse_clock("10:30") == CUTOFF
+
+
+def test_every_absence_at_every_time_passes_the_check() -> None:
+    """Whoever drops out, whenever, the re-planned day (breaks and hour limits too) checks."""
+    from dataclasses import replace
+
+    from caremarket.brokerage.rounds import Break, MaxIterations, solve
+
+    base = _day(4, MORNING_AND_LATE, afternoon_end=14 * 60)
+    carers = tuple(
+        replace(c, rest=Break(10 * 60 + 40, 10 * 60 + 50, 20), max_minutes=360) for c in base.carers
+    )
+    problem = replace(base, carers=carers)
+    plan = solve(problem, MaxIterations(300), seed=1)
+    assert check(problem, plan).is_feasible
+    for at in (8 * 60 + 15, 10 * 60 + 5, 10 * 60 + 45, 12 * 60):
+        for carer in carers:
+            result = replan(problem, plan, carer.id, at)
+            assert result.report.is_feasible, (carer.id, at, result.report.violations)

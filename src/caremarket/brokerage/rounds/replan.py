@@ -143,8 +143,11 @@ def _rest_of_day(
             loc = visit.place
             place = visit.place
             ready = call.start + visit.needs[call.need].duration
-        # Free from the cutoff, or earlier if already on the way to the next call by then.
         planned = routes_by_carer.get(carer.id)
+        begun = planned.break_start if planned is not None else None
+        if carer.rest is not None and begun is not None and begun < cutoff:
+            ready = max(ready, begun + carer.rest.minutes)  # a break begun is taken to its end
+        # Free from the cutoff, or earlier if already on the way to the next call by then.
         following = (
             planned.calls[len(calls)] if planned and len(planned.calls) > len(calls) else None
         )
@@ -274,7 +277,9 @@ def replan(problem: Problem, plan: Plan, absent: str, cutoff: float, seed: int =
         calls = list(kept.get(route.carer, []))
         brk = route.break_start
         later = rest_routes.get(route.carer)
-        if later is not None:
+        if route.carer == absent:
+            pass  # the absent carer's break, if planned after their last call, still fits
+        elif later is not None:
             for call in later.calls:
                 visit, need = rename.get(call.visit, (call.visit, call.need))
                 calls.append(Call(visit, need, call.start))
