@@ -54,8 +54,8 @@ PATTERNS: Final = (
     ("lunch", "bed"),
     ("morning", "lunch", "tea", "bed"),
 )
-EARLY: Final = (420, 900)
-LATE: Final = (900, 1350)
+EARLY: Final = (420, 930)
+LATE: Final = (870, 1380)
 
 
 def make_day(num_visits: int, num_carers: int, seed: int) -> Problem:

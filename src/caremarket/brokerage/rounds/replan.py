@@ -5,9 +5,11 @@ included. The rest of the day is a smaller problem: each other carer is free fro
 the end of their last started call (or the re-plan time), where that call was, with
 the minutes they have left. Their remaining calls stay with them, in order; the
 absent carer's remaining calls are fitted in where they cost least (`Extender`).
-A call that fits nowhere gets one more try: one call of another carer near it in
-place and time steps aside to make room and is fitted in again elsewhere; a swap
-is kept only when both fit. What still fits nowhere is named with the reason.
+A call that fits nowhere gets two more tries: one call of another carer near it in
+place and time steps aside to make room and is fitted in again elsewhere (kept only
+when both fit); then the few rounds nearest it are re-planned together with it,
+each call preferring its carer, at most a few changing carer (`rearrange`). What
+still fits nowhere is named with the reason.
 
 The half of a double-handed visit not yet started when its partner started before
 the re-plan time becomes a single call whose window is what the gap allows.
@@ -22,6 +24,7 @@ from caremarket.brokerage.rounds.check import Report, check
 from caremarket.brokerage.rounds.extend import Extender
 from caremarket.brokerage.rounds.plan import Call, Plan, Route, Unplaced
 from caremarket.brokerage.rounds.problem import Carer, Gap, Need, Problem, Visit
+from caremarket.brokerage.rounds.rearrange import rearrange
 from caremarket.brokerage.rounds.solve import NO_ROOM
 
 # Calls of other carers tried, per call left over, for making room (nearest first).
@@ -270,6 +273,12 @@ def replan(problem: Problem, plan: Plan, absent: str, cutoff: float, seed: int =
             uncovered.remove(item)
             swapped.append(moved_name)
             protected.add(moved_name)
+    # Still nowhere: re-plan the few rounds nearest the call together with it.
+    for item in list(uncovered):
+        fitted = rearrange(reduced, current, item.visit, seed)
+        if fitted is not None:
+            current = fitted
+            uncovered.remove(item)
     # Back to the whole day: started calls, then the re-planned rest, with original ids.
     routes = []
     rest_routes = {r.carer: r for r in current.routes}
@@ -292,7 +301,7 @@ def replan(problem: Problem, plan: Plan, absent: str, cutoff: float, seed: int =
     for item in uncovered:
         left = reduced.visits[extender.index[item.visit]]
         window = f"window {clock(left.earliest)}-{clock(left.latest)}"
-        tried = ", even with one other call moved aside" if item.reason == NO_ROOM else ""
+        tried = ", even with nearby rounds re-planned" if item.reason == NO_ROOM else ""
         reasons[rename.get(item.visit, (item.visit, 0))[0]] = f"{item.reason} ({window}{tried})"
     placed_now = {c.visit for r in routes for c in r.calls}
     unplaced = [u for u in plan.unplaced if u.visit not in placed_now]
