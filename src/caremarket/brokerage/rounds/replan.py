@@ -81,7 +81,7 @@ def _started(plan: Plan, cutoff: float) -> dict[str, int]:
     return out
 
 
-def _rest_of_day(
+def rest_of_day(
     problem: Problem, plan: Plan, absent: str, cutoff: float
 ) -> tuple[Problem, Plan, list[str], dict[str, tuple[str, int]], dict[str, list[Call]]]:
     """The problem and rounds from the cutoff on, the absent carer's calls to place, and the
@@ -259,7 +259,7 @@ def replan(problem: Problem, plan: Plan, absent: str, cutoff: float, seed: int =
     """
     if absent not in {r.carer for r in plan.routes}:
         raise ValueError(f"carer {absent} has no round in the plan")
-    reduced, rest_plan, to_place, rename, kept = _rest_of_day(problem, plan, absent, cutoff)
+    reduced, rest_plan, to_place, rename, kept = rest_of_day(problem, plan, absent, cutoff)
     extender = Extender(reduced, seed)
     result = extender.extend(rest_plan, to_place)
     current = result.plan
