@@ -124,7 +124,8 @@ def _baseline(
 ) -> str:
     """A table row for the baseline: the planner re-plans the whole rest of the day afresh."""
     started = time.perf_counter()
-    reduced, rest, to_place, _, _ = rest_of_day(problem, plan, absent, cutoff)
+    day = rest_of_day(problem, plan, absent, cutoff)
+    reduced, rest, to_place = day.problem, day.plan, day.to_place
     fresh = solve(reduced, MaxRuntime(seconds), seed=seed)
     took = time.perf_counter() - started
     before = {c.visit: r.carer for r in rest.routes for c in r.calls}

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 from caremarket.brokerage.rounds.check import Report, check
 from caremarket.brokerage.rounds.extend import Extender
+from caremarket.brokerage.rounds.output import clock
 from caremarket.brokerage.rounds.plan import Call, Plan, Route, Unplaced
 from caremarket.brokerage.rounds.problem import Carer, Gap, Need, Problem, Visit
 from caremarket.brokerage.rounds.rearrange import rearrange
@@ -30,12 +31,6 @@ from caremarket.brokerage.rounds.solve import NO_ROOM
 # Calls of other carers tried, per call left over, for making room (nearest first).
 SWAP_CANDIDATES = 12
 _PINNED = "~rest"  # suffix of the id of a double-handed visit's part not yet started
-
-
-def clock(minutes: float) -> str:
-    """Minutes after midnight as HH:MM."""
-    whole = round(minutes)
-    return f"{whole // 60:02d}:{whole % 60:02d}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,11 +76,25 @@ def _started(plan: Plan, cutoff: float) -> dict[str, int]:
     return out
 
 
-def rest_of_day(
-    problem: Problem, plan: Plan, absent: str, cutoff: float
-) -> tuple[Problem, Plan, list[str], dict[str, tuple[str, int]], dict[str, list[Call]]]:
-    """The problem and rounds from the cutoff on, the absent carer's calls to place, and the
-    calls kept (per carer) and the id map of part-started double-handed visits."""
+@dataclass(frozen=True)
+class RestOfDay:
+    """The day from the cutoff on, without the absent carer.
+
+    `problem` holds the visits not started (a part-started double-handed visit's other
+    part as a visit of its own, named in `parts`) and the other carers, each free from
+    where and when their started calls leave them; `plan` their rounds from then on;
+    `to_place` the absent carer's visits to fit in; `kept` the calls started, per carer.
+    """
+
+    problem: Problem
+    plan: Plan
+    to_place: list[str]
+    parts: dict[str, tuple[str, int]]
+    kept: dict[str, list[Call]]
+
+
+def rest_of_day(problem: Problem, plan: Plan, absent: str, cutoff: float) -> RestOfDay:
+    """The day from the cutoff on, without the absent carer (see `RestOfDay`)."""
     index = problem.visit_index()
     carers = problem.carer_index()
     travel = problem.travel
@@ -208,7 +217,7 @@ def rest_of_day(
         routes.append(Route(route.carer, tuple(mapped), route.break_start))
     # Visits the plan had left out stay out; a pinned half of an absent carer's visit goes in.
     unplaced = tuple(u for u in plan.unplaced if u.visit in names)
-    return reduced, Plan(tuple(routes), unplaced), to_place, rename, kept
+    return RestOfDay(reduced, Plan(tuple(routes), unplaced), to_place, rename, kept)
 
 
 def _owner(plan: Plan) -> dict[tuple[str, int], str]:
@@ -259,19 +268,24 @@ def replan(problem: Problem, plan: Plan, absent: str, cutoff: float, seed: int =
     """
     if absent not in {r.carer for r in plan.routes}:
         raise ValueError(f"carer {absent} has no round in the plan")
-    reduced, rest_plan, to_place, rename, kept = rest_of_day(problem, plan, absent, cutoff)
+    rest = rest_of_day(problem, plan, absent, cutoff)
+    reduced, rest_plan, to_place, rename, kept = (
+        rest.problem,
+        rest.plan,
+        rest.to_place,
+        rest.parts,
+        rest.kept,
+    )
     extender = Extender(reduced, seed)
     result = extender.extend(rest_plan, to_place)
     current = result.plan
     uncovered = list(result.left_out)
     protected = set(to_place)
-    swapped: list[str] = []
     for item in list(uncovered):
         made = _make_room(extender, current, item.visit, protected)
         if made is not None:
             current, moved_name = made
             uncovered.remove(item)
-            swapped.append(moved_name)
             protected.add(moved_name)
     # Still nowhere: re-plan the few rounds nearest the call together with it.
     for item in list(uncovered):
