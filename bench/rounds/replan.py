@@ -35,7 +35,8 @@ from caremarket.brokerage.rounds import (
     check,
     solve,
 )
-from caremarket.brokerage.rounds.replan import clock, parse_clock, replan, rest_of_day
+from caremarket.brokerage.rounds.output import clock
+from caremarket.brokerage.rounds.replan import parse_clock, replan, rest_of_day
 from caremarket.brokerage.rounds.templates import CARE_WEIGHTS
 from caremarket.brokerage.rounds.travel import StraightLine
 

@@ -181,7 +181,8 @@ def replan(
 ) -> None:
     """Re-plan the rest of the day without a carer: calls started before --from stay, the
     carer's other calls move with the fewest changes to other rounds; say what cannot be covered."""
-    from caremarket.brokerage.rounds.replan import clock, parse_clock
+    from caremarket.brokerage.rounds.output import clock
+    from caremarket.brokerage.rounds.replan import parse_clock
     from caremarket.brokerage.rounds.replan import replan as replan_day
 
     try:
