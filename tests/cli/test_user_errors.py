@@ -96,6 +96,8 @@ def _sample(name: str, files: dict[str, Path]) -> list[str]:
         "carers": [csv],
         "plan_json": [csv],
         "care_list": [csv],
+        "absent": ["C01"],
+        "from_": ["10:30"],
     }
     assert name in samples, f"give tests/cli/test_user_errors.py a sample value for `{name}`"
     return samples[name]

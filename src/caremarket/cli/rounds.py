@@ -154,6 +154,85 @@ def check(
 
 
 @rounds_app.command()
+def replan(
+    plan_json: Annotated[
+        Path, typer.Argument(help="A plan written by `rounds plan`.", exists=True, dir_okay=False)
+    ],
+    absent: Annotated[str, typer.Option("--absent", help="The carer who cannot work, e.g. C07.")],
+    from_: Annotated[
+        str, typer.Option("--from", help="Re-plan from this time (HH:MM): earlier calls stay.")
+    ],
+    visits: Annotated[
+        Path | None,
+        typer.Option("--visits", help="Visits CSV (default: visits.csv beside the plan)."),
+    ] = None,
+    carers: Annotated[
+        Path | None,
+        typer.Option("--carers", help="Carers CSV (default: carers.csv beside the plan)."),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Re-planned JSON (default: PLAN-replan.json); CSV beside."),
+    ] = None,
+    date: DateOption = None,
+    travel_matrix: MatrixOption = None,
+) -> None:
+    """Re-plan the rest of the day without a carer: calls started before --from stay, the
+    carer's other calls move with the fewest changes to other rounds; say what cannot be covered."""
+    from caremarket.brokerage.rounds.output import clock
+    from caremarket.brokerage.rounds.replan import parse_clock
+    from caremarket.brokerage.rounds.replan import replan as replan_day
+
+    try:
+        cutoff = parse_clock(from_)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--from") from None
+    visits = visits or plan_json.parent / "visits.csv"
+    carers = carers or plan_json.parent / "carers.csv"
+    for path, option in ((visits, "--visits"), (carers, "--carers")):
+        if not path.is_file():
+            raise typer.BadParameter(f"no file {path}", param_hint=option)
+    problem = _problem(visits, carers, date, travel_matrix)
+    before = plan_from_json(json.loads(plan_json.read_text()))
+    try:
+        result = replan_day(problem, before, absent, cutoff)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--absent") from None
+    out = out or plan_json.with_name(f"{plan_json.stem}-replan.json")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(plan_to_json(problem, result.plan, result.report), indent=1) + "\n")
+    write_csv(out.with_suffix(".csv"), problem, result.plan)
+    console = Console()
+
+    def say(text: str) -> None:
+        console.print(text, highlight=False, soft_wrap=True)
+
+    say(
+        f"{absent} absent from {clock(cutoff)}: {result.kept} call(s) already started kept; "
+        f"{len(result.moved)} of {absent}'s call(s) moved to other carers; "
+        f"{result.changed_calls} other call(s) changed carer to make room; "
+        f"{result.retimed} call(s) re-timed; {len(result.rounds_changed)} round(s) changed"
+    )
+    for move in result.moved:
+        say(f"  {move.visit} -> {move.to_carer}")
+    for move in result.others_moved:
+        say(f"  {move.visit} {move.from_carer} -> {move.to_carer} (to make room)")
+    for item in result.uncovered:
+        say(f"  [red]not covered[/red] {item.visit}: {item.reason}")
+    report = result.report
+    say(
+        f"checked: {'feasible' if report.is_feasible else 'NOT feasible'}; "
+        f"travel {report.travel_minutes:.0f} min, lateness {report.lateness_minutes:.0f} min, "
+        f"{report.num_unplaced} visit(s) unplaced in all"
+    )
+    for line in report.violations:
+        say(f"[red]violation[/red] {line}")
+    say(f"Wrote {out} (+ .csv)")
+    if not report.is_feasible:
+        raise typer.Exit(code=1)
+
+
+@rounds_app.command()
 def templates(
     folder: Annotated[
         Path, typer.Argument(help="Folder to write visits.csv, carers.csv, README.md.")
