@@ -68,13 +68,14 @@ def test_calls_follow_the_declared_pattern_and_hours() -> None:
 
 
 def test_todays_pattern_and_zones_share_carers_differently() -> None:
-    """Today each branch serves its own; in a zone the principal gets 70%, the framework the rest."""
+    """Today each branch serves its own; in a zone the local principal gets 70%, the rest 30%."""
     clients, branches = _town()
     today = scenario_named("today", clients, branches)
     assert today.zone_of == tuple(c.branch for c in clients)
     assert today.crews["W"] == (("W", 1.0),)
     zoned = scenario_named("design", clients, branches, {"W 1": "1", "E 1": "2"})
     (principal, share), *framework = zoned.crews["1"]
+    assert principal == "W" and zoned.crews["2"][0][0] == "E"  # each village's own office
     assert share == pytest.approx(0.7)
     assert sum(s for _, s in framework) == pytest.approx(0.3)
     localities = scenario_named("localities", clients, branches)
@@ -89,7 +90,7 @@ def test_people_outside_the_design_are_set_apart() -> None:
 
 
 def test_carers_are_offered_at_the_crew_branches_in_their_shares() -> None:
-    """A zone problem puts 70% of its carers at the principal's office, the rest at the framework's."""
+    """A zone's problem puts 70% of its carers at the principal's office, the rest elsewhere."""
     clients, branches = _town(80)
     (day,) = simulate_days(clients, 1)
     problem = zone_problem(day.calls, clients, (("W", 0.7), ("E", 0.3)), branches,

@@ -363,6 +363,29 @@ def _time_note(found: Evaluation, console: Console) -> None:
         )
 
 
+def compare_rows(found: list[Evaluation]) -> list[dict[str, object]]:
+    """Each scenario's totals, the first one's travel set beside each."""
+    base = found[0].total().travel_minutes_per_contact_hour
+    rows = []
+    for evaluation in found:
+        total = evaluation.total()
+        per_hour = total.travel_minutes_per_contact_hour
+        figures = _figures_row(evaluation.scenario, total)
+        del figures["zone"]
+        rows.append(
+            {
+                "scenario": evaluation.scenario,
+                "zones": len({z.zone for z in evaluation.zone_days}),
+                **figures,
+                "design_travel_vs_this_pct": (
+                    None if base is None or not per_hour else round((base / per_hour - 1) * 100, 1)
+                ),
+                "seconds": round(evaluation.seconds, 1),
+            }
+        )
+    return rows
+
+
 @zones_app.command("compare")
 def compare_design(
     design_file: DesignArgument,
@@ -391,18 +414,11 @@ def compare_design(
     simulated = _simulated(design_file, db, days, seed, console)
     found = _run(["design", *dict.fromkeys(names)], simulated, seconds_per_day=limit,
                  iterations=iterations, seed=seed, workers=workers, console=console)  # fmt: skip
-    base = found[0].total().travel_minutes_per_contact_hour
-    rows = []
-    for evaluation in found:
-        total = evaluation.total()
-        row = _figures_row(evaluation.scenario, total)
-        row["zones"] = len({z.zone for z in evaluation.zone_days})
-        per_hour = total.travel_minutes_per_contact_hour
-        row["design_travel_vs_this_pct"] = (
-            None if base is None or not per_hour else round((base / per_hour - 1) * 100, 1)
-        )
-        row["seconds"] = round(evaluation.seconds, 1)
-        rows.append(row)
+    rows = compare_rows(found)
+    if output is OutputFormat.TABLE:
+        keep = ("scenario", "zones", "travel_min_per_contact_hour", "design_travel_vs_this_pct",
+                "carers_needed", "unplaced", "road_hours_per_shift", "seconds")  # fmt: skip
+        rows = [{k: r[k] for k in keep} for r in rows]
     write_records(
         rows,
         output,
@@ -410,7 +426,112 @@ def compare_design(
             f"{simulated.area_name}: design of {simulated.design.zones} zones against "
             f"{', '.join(names)} on the same {days} simulated days"
         ),
-        headers={**_HEADERS, "zone": "scenario", "design_travel_vs_this_pct": "design travel vs %"},
+        headers={**_HEADERS, "design_travel_vs_this_pct": "design vs this %"},
     )
     for evaluation in found:
         _time_note(evaluation, console)
+
+
+@zones_app.command("pack")
+def pack(
+    design_file: DesignArgument,
+    out: Annotated[Path, typer.Option("--out", help="Folder for the tender pack.")] = Path(
+        "tender"
+    ),
+    db: DbOption = Path("caremarket.duckdb"),
+    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
+) -> None:
+    """The tender pack: per zone a map page, its postcode sectors, hours now and waiting,
+    people, rurality, estimated carers and travel, and the branches serving people there
+    today with their CQC ratings; as GeoJSON, CSV, HTML and one tagged PDF."""
+    from pyproj import Transformer
+
+    from caremarket.brokerage.zones.pack import zone_sheets
+    from caremarket.report.zone_pack import (
+        PackDocument,
+        render_pack_html,
+        summary_rows,
+        write_pack_pdf,
+    )
+
+    console = Console(stderr=True)
+    try:
+        design = read_design(design_file)
+    except ZoningError as error:
+        raise typer.BadParameter(str(error), param_hint="DESIGN") from None
+    area = council(design.council)
+    properties = design.document.get("properties") or {}
+    day = _day(properties.get("as_of")) if isinstance(properties.get("as_of"), str) else None
+    with reading(db) as store:
+        found, when = council_blocks(store, area, design.level, day)
+        read = council_clients(store, area, design.level, day)
+    missing = sorted(set(design.zone_of_block) - set(found.frame["block"].to_list()))
+    if missing:
+        console.print(
+            f"{len(missing)} blocks of the design have no postcodes in {area.name} "
+            f"({', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}); they are left out"
+        )
+    sheets = zone_sheets(design.document, found.frame, read.clients, read.branches)
+    to_lonlat = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform
+    positions = {}
+    for branch in read.branches.values():
+        lon, lat = to_lonlat(branch.east, branch.north)
+        positions[branch.id] = (lat, lon)
+    document = PackDocument(
+        council=area.name,
+        zones=len(sheets),
+        as_of=when,
+        level=design.level.value,
+        method=str(properties.get("method", "")),
+        max_deviation_pct=float(properties.get("max_deviation_pct") or 0.0),
+        sheets=tuple(sheets),
+        branch_positions=positions,
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    summary = summary_rows(sheets)
+    _write_csv(out / "zones.csv", summary)
+    _write_csv(
+        out / "sectors.csv",
+        [
+            {"zone": s.zone, "postcode_sector": line.block, "postcodes": line.postcodes,
+             "hours_per_week": round(line.hours_per_week, 2),
+             "waiting_hours_per_week": round(line.waiting_hours_per_week, 2),
+             "people": round(line.people, 2)}
+            for s in sheets for line in s.sectors
+        ],
+    )  # fmt: skip
+    _write_csv(
+        out / "providers.csv",
+        [
+            {"zone": s.zone, "cqc_location_id": line.location_id, "branch": line.name,
+             "cqc_rating": line.rating, "people": line.people,
+             "hours_per_week": round(line.hours_per_week, 2)}
+            for s in sheets for line in s.providers
+        ],
+    )  # fmt: skip
+    by_zone = {row["zone"]: row for row in summary}
+    enriched = dict(design.document)
+    enriched["features"] = [
+        {**f, "properties": {**f["properties"], **by_zone.get(int(f["properties"]["zone"]), {})}}
+        for f in design.document["features"]
+    ]
+    (out / "zones.geojson").write_text(json.dumps(enriched), encoding="utf-8")
+    (out / "tender-pack.html").write_text(render_pack_html(document), encoding="utf-8")
+    written = ["zones.geojson", "zones.csv", "sectors.csv", "providers.csv", "tender-pack.html"]
+    if pdf:
+        write_pack_pdf(document, out / "tender-pack.pdf")
+        written.append("tender-pack.pdf")
+    console.print(f"{area.name}: tender pack for {len(sheets)} zones written to {out}: "
+                  f"{', '.join(written)}")  # fmt: skip
+
+
+def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
+    """Rows as a CSV safe to open in a spreadsheet (formula cells neutralised)."""
+    from caremarket.domain.csv_cell import csv_writer
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv_writer(handle)
+        columns = list(rows[0]) if rows else []
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row[c] is None else row[c] for c in columns])

@@ -312,8 +312,8 @@ def evaluate(
     progress: Callable[[ZoneDay], None] | None = None,
     parameters: EvaluationParameters | None = None,
 ) -> Evaluation:
-    """Plan every zone of the scenario on every day; each day's planning shares
-    `seconds_per_day` among its zones by their calls."""
+    """Plan every zone of the scenario on every day; a day's planning takes at most about
+    `seconds_per_day` of wall-clock time, shared among its zones by their calls."""
     p = parameters or evaluation_parameters()
     started = time.perf_counter()
     tasks = []
@@ -331,7 +331,7 @@ def evaluate(
                     day.number,
                     problem,
                     iterations or p.iterations,
-                    seconds_per_day * len(calls) / total,
+                    seconds_per_day * max(workers, 1) * len(calls) / total,
                     seed + day.number,
                 )
             )
