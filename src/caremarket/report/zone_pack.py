@@ -95,9 +95,9 @@ def _zone_map(document: PackDocument, sheet: ZoneSheet) -> str:
         (RATING_WORDS[r], RATING_SWATCHES[r].fill) for r in RATING_WORDS if RATING_WORDS[r] in words
     )
     alt = (
-        f"Map of zone {sheet.zone} (shaded) and the edges of the zones around it, with the offices of "
-        f"{len(points)} of the {len(sheet.providers)} branches serving people there today "
-        "that lie on the map, coloured by CQC rating."
+        f"Map of zone {sheet.zone} (shaded) and the edges of the zones around it, with the "
+        f"offices of {len(points)} of the {len(sheet.providers)} branches serving people "
+        "there today that lie on the map, coloured by CQC rating."
     )
     spec = MapSpec(
         key=f"zone-{sheet.zone}",
