@@ -163,3 +163,26 @@ def test_evaluate_refuses_a_bad_design_with_exit_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no `council`" in " ".join(result.output.split())
     assert "Traceback" not in result.output
+
+
+def test_evaluate_says_what_to_load_when_no_one_is_served(tmp_path: Path, fixtures: Path) -> None:
+    """A store with CQC releases but no agreements: one line naming what to load, exit 2."""
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+    from caremarket.pipeline import ingest_file
+    from caremarket.store.duckdb_store import DuckDBStore
+
+    db = tmp_path / "s.duckdb"
+    with DuckDBStore(db) as store:
+        ok = "constructed_hsca_2026_ok_01_March_2026_HSCA_Active_Locations.csv"
+        ingest_file(store, fixtures / "cqc_hsca" / ok)
+    design = _write(
+        tmp_path / "d.geojson",
+        {"type": "FeatureCollection", "properties": {"council": "Rutland"},
+         "features": [{"properties": {"zone": 1, "blocks": ["LE15 6"]}}]},
+    )  # fmt: skip
+    result = CliRunner().invoke(app, ["zones", "evaluate", str(design), "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    text = " ".join(result.output.split())
+    assert "no running home-care agreements of Rutland" in text and "ingest-council" in text

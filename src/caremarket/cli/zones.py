@@ -235,8 +235,8 @@ def _simulated(path: Path, db: Path, days: int, seed: int, console: Console) -> 
         )
     if read.people_without_branch:
         console.print(
-            f"{read.people_without_branch} people whose agreement names no branch are served "
-            "today from the nearest home-care branch"
+            f"{read.people_without_branch} people whose agreement names no home-care branch "
+            "with a known position are served today from the nearest one"
         )
     kept, left = in_design(read.clients, design.zone_of_block)
     if left:
