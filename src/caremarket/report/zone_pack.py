@@ -113,14 +113,15 @@ def _zone_map(document: PackDocument, sheet: ZoneSheet) -> str:
 
 
 def _key_map(document: PackDocument) -> str:
-    """Every zone, numbered, shaded by its hours a week now."""
+    """Every zone, numbered, shaded by the hours a week people there wait for (the zones are
+    balanced in workload, so this is what differs)."""
     areas = tuple(
         MapArea(
             code=str(s.zone),
             name=f"Zone {s.zone}",
             geometry=s.geometry,
-            value=s.hours_per_week + s.waiting_hours_per_week,
-            text=f"{s.hours_per_week + s.waiting_hours_per_week:,.0f} hours a week",
+            value=s.waiting_hours_per_week,
+            text=f"{s.waiting_hours_per_week:,.0f} hours a week waited for",
         )
         for s in document.sheets
         if s.geometry
@@ -129,10 +130,10 @@ def _key_map(document: PackDocument) -> str:
         key="zones",
         title="The zones",
         alt=(
-            f"Map of {document.council}'s {document.zones} home-care zones, each shaded by its "
-            "hours a week of care now and waiting; the table above gives the same figures."
+            f"Map of {document.council}'s {document.zones} home-care zones, each shaded by the "
+            "hours a week of care people there wait for; the table above gives the same figures."
         ),
-        legend="Hours a week, now and waiting",
+        legend="Hours a week waited for",
         areas=areas,
         points=(),
         categories=(),
