@@ -26,13 +26,16 @@ from caremarket.brokerage.zones.simulation import Client, Day, simulate_days
 from caremarket.cli.options import DbOption, LaOption
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.cli.user_error import UserError
+from caremarket.cli.zones_pack import DesignArgument, pack
 from caremarket.pipeline import council
 from caremarket.report.charts import to_svg
 from caremarket.store.versions import reading
 from caremarket.zone_blocks import council_blocks, council_outline
 from caremarket.zone_clients import ClientsRead, council_clients
 
-zones_app = typer.Typer(help="Home-care zones: design, compare, evaluate.", no_args_is_help=True)
+zones_app = typer.Typer(
+    help="Home-care zones: design, evaluate, compare, tender pack.", no_args_is_help=True
+)
 
 
 @zones_app.command("design")
@@ -172,9 +175,6 @@ def _day(text: str | None) -> date | None:
         ) from None
 
 
-DesignArgument = Annotated[
-    Path, typer.Argument(help="A design written by `caremarket zones design` (GeoJSON).")
-]
 DaysOption = Annotated[int, typer.Option("--days", min=1, max=28, help="Days to simulate.")]
 TimeLimitOption = Annotated[
     str,
@@ -432,106 +432,4 @@ def compare_design(
         _time_note(evaluation, console)
 
 
-@zones_app.command("pack")
-def pack(
-    design_file: DesignArgument,
-    out: Annotated[Path, typer.Option("--out", help="Folder for the tender pack.")] = Path(
-        "tender"
-    ),
-    db: DbOption = Path("caremarket.duckdb"),
-    pdf: Annotated[bool, typer.Option("--pdf/--no-pdf", help="Also write the PDF.")] = True,
-) -> None:
-    """The tender pack: per zone a map page, its postcode sectors, hours now and waiting,
-    people, rurality, estimated carers and travel, and the branches serving people there
-    today with their CQC ratings; as GeoJSON, CSV, HTML and one tagged PDF."""
-    from pyproj import Transformer
-
-    from caremarket.brokerage.zones.pack import zone_sheets
-    from caremarket.report.zone_pack import (
-        PackDocument,
-        render_pack_html,
-        summary_rows,
-        write_pack_pdf,
-    )
-
-    console = Console(stderr=True)
-    try:
-        design = read_design(design_file)
-    except ZoningError as error:
-        raise typer.BadParameter(str(error), param_hint="DESIGN") from None
-    area = council(design.council)
-    properties = design.document.get("properties") or {}
-    day = _day(properties.get("as_of")) if isinstance(properties.get("as_of"), str) else None
-    with reading(db) as store:
-        found, when = council_blocks(store, area, design.level, day)
-        read = council_clients(store, area, design.level, day)
-    missing = sorted(set(design.zone_of_block) - set(found.frame["block"].to_list()))
-    if missing:
-        console.print(
-            f"{len(missing)} blocks of the design have no postcodes in {area.name} "
-            f"({', '.join(missing[:8])}{' ...' if len(missing) > 8 else ''}); they are left out"
-        )
-    sheets = zone_sheets(design.document, found.frame, read.clients, read.branches)
-    to_lonlat = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True).transform
-    positions = {}
-    for branch in read.branches.values():
-        lon, lat = to_lonlat(branch.east, branch.north)
-        positions[branch.id] = (lat, lon)
-    document = PackDocument(
-        council=area.name,
-        zones=len(sheets),
-        as_of=when,
-        level=design.level.value,
-        method=str(properties.get("method", "")),
-        max_deviation_pct=float(properties.get("max_deviation_pct") or 0.0),
-        sheets=tuple(sheets),
-        branch_positions=positions,
-    )
-    out.mkdir(parents=True, exist_ok=True)
-    summary = summary_rows(sheets)
-    _write_csv(out / "zones.csv", summary)
-    _write_csv(
-        out / "sectors.csv",
-        [
-            {"zone": s.zone, "postcode_sector": line.block, "postcodes": line.postcodes,
-             "hours_per_week": round(line.hours_per_week, 2),
-             "waiting_hours_per_week": round(line.waiting_hours_per_week, 2),
-             "people": round(line.people, 2)}
-            for s in sheets for line in s.sectors
-        ],
-    )  # fmt: skip
-    _write_csv(
-        out / "providers.csv",
-        [
-            {"zone": s.zone, "cqc_location_id": line.location_id, "branch": line.name,
-             "cqc_rating": line.rating, "people": line.people,
-             "hours_per_week": round(line.hours_per_week, 2)}
-            for s in sheets for line in s.providers
-        ],
-    )  # fmt: skip
-    by_zone = {row["zone"]: row for row in summary}
-    enriched = dict(design.document)
-    enriched["features"] = [
-        {**f, "properties": {**f["properties"], **by_zone.get(int(f["properties"]["zone"]), {})}}
-        for f in design.document["features"]
-    ]
-    (out / "zones.geojson").write_text(json.dumps(enriched), encoding="utf-8")
-    (out / "tender-pack.html").write_text(render_pack_html(document), encoding="utf-8")
-    written = ["zones.geojson", "zones.csv", "sectors.csv", "providers.csv", "tender-pack.html"]
-    if pdf:
-        write_pack_pdf(document, out / "tender-pack.pdf")
-        written.append("tender-pack.pdf")
-    console.print(f"{area.name}: tender pack for {len(sheets)} zones written to {out}: "
-                  f"{', '.join(written)}")  # fmt: skip
-
-
-def _write_csv(path: Path, rows: list[dict[str, object]]) -> None:
-    """Rows as a CSV safe to open in a spreadsheet (formula cells neutralised)."""
-    from caremarket.domain.csv_cell import csv_writer
-
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv_writer(handle)
-        columns = list(rows[0]) if rows else []
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow(["" if row[c] is None else row[c] for c in columns])
+zones_app.command("pack")(pack)
