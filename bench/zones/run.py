@@ -125,8 +125,9 @@ def _evaluation(served: Any, zone_of_block: dict[str, str], args: argparse.Names
           f"{args.workers} workers")  # fmt: skip
     print()
     print("| scenario | zones | travel min / contact h | design lower by | carers needed a day "
-          "| calls unplaced | road h / shift | seconds | cut by time |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|")
+          "| calls unplaced | road h / shift | drives / contact h | min / drive | seconds "
+          "| cut by time |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     found = {}
     for name in ("design", "today", "localities", "districts"):
         scenario = scenario_named(name, clients, served.branches, zone_of_block,
@@ -143,7 +144,9 @@ def _evaluation(served: Any, zone_of_block: dict[str, str], args: argparse.Names
         zones = len({z.zone for z in evaluation.zone_days})
         print(f"| {name} | {zones} "
               f"| {per_hour:.1f} | {cut[name] * 100:.1f}% | {total.carers_needed:.0f} | "
-              f"{total.unplaced} | {road:.2f} | {evaluation.seconds:.0f} | "
+              f"{total.unplaced} | {road:.2f} | "
+              f"{total.journeys / total.contact_hours if total.contact_hours else 0:.2f} | "
+              f"{total.minutes_per_journey or 0:.1f} | {evaluation.seconds:.0f} | "
               f"{evaluation.stopped_by_time} of {len(evaluation.zone_days)} |")  # fmt: skip
     seconds = found["design"].seconds
     missed = (

@@ -10,6 +10,7 @@ calls unplaced, and hours a carer spends on the road a shift.
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -49,6 +50,8 @@ class ZoneDay:
     carers_used: int
     carers_at_peak: int
     """Most carers travelling to or making a call at one moment of the day."""
+    journeys: int
+    """Drives between two different places, office legs included."""
     travel_minutes: float
     contact_minutes: float
     unplaced: int
@@ -68,12 +71,19 @@ class Figures:
     carer_shifts: int
     carers_at_peak: int
     """Summed over zones and days: each zone's most carers busy at once on a day."""
+    journeys: int
+    """Drives between two different places, office legs included."""
     unplaced: int
 
     @property
     def travel_minutes_per_contact_hour(self) -> float | None:
         """Minutes on the road for each hour in people's homes (None when no care is placed)."""
         return 60 * self.travel_hours / self.contact_hours if self.contact_hours else None
+
+    @property
+    def minutes_per_journey(self) -> float | None:
+        """Road minutes a drive on average (None when no one drives)."""
+        return 60 * self.travel_hours / self.journeys if self.journeys else None
 
     @property
     def carers_per_day(self) -> float:
@@ -125,6 +135,7 @@ class Evaluation:
             travel_hours=sum(z.travel_minutes for z in parts) / 60,
             carer_shifts=sum(z.carers_used for z in parts),
             carers_at_peak=sum(z.carers_at_peak for z in parts),
+            journeys=sum(z.journeys for z in parts),
             unplaced=sum(z.unplaced for z in parts),
         )
 
@@ -271,12 +282,29 @@ def _plan(task: _Task) -> ZoneDay:
         carers_offered=len(task.problem.carers),
         carers_used=sum(1 for r in plan.routes if r.calls),
         carers_at_peak=peak_carers(task.problem, plan),
+        journeys=journeys(task.problem, plan),
         travel_minutes=report.travel_minutes,
         contact_minutes=report.contact_minutes,
         unplaced=len(plan.unplaced),
         seconds=time.perf_counter() - started,
         stopped_by_time=budget.timed_out,
     )
+
+
+def journeys(problem: Problem, plan: Plan) -> int:
+    """Drives between two different places in the plan's rounds, office legs included."""
+    visits = problem.visit_index()
+    carers = problem.carer_index()
+    count = 0
+    for route in plan.routes:
+        if not route.calls:
+            continue
+        carer = problem.carers[carers[route.carer]]
+        stops = [carer.start_place]
+        stops += [problem.visits[visits[c.visit]].place for c in route.calls]
+        stops.append(carer.end_place)
+        count += sum(1 for a, b in itertools.pairwise(stops) if a != b)
+    return count
 
 
 def peak_carers(problem: Problem, plan: Plan) -> int:
