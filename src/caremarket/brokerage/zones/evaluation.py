@@ -4,7 +4,7 @@ For each day and zone, the zone's calls become a rounds `Problem` (homes and
 branch offices as places, calibrated road minutes between them) with carers
 offered at the zone's branches in their shares; the rounds planner plans it
 and its independent checker measures it. Figures per zone and in total:
-travel minutes per contact hour, carers needed (carers given a round, a day),
+travel minutes per contact hour, carers needed (the most busy at once in a day),
 calls unplaced, and hours a carer spends on the road a shift.
 """
 
