@@ -5,10 +5,15 @@ home-care demand, and for each number of zones designs zones with caremarket and
 with spopt's three methods, all scored on the same objective. Prints, per number
 of zones: the largest gap from the mean workload (target within 5%), compactness,
 objective and seconds (target <= 60 s), each method side by side, and whether every
-zone is contiguous.
+zone is contiguous. Then evaluates one design with real rounds on simulated days
+(`caremarket zones compare`): travel minutes per contact hour of the design beside
+today's pattern (each branch serves its own clients; target: at least 20% lower) and
+beside zones equal to the council's localities (target: lower), on the same days,
+with the design's 5-day evaluation time (target <= 5 minutes on 2 cores).
 
     .venv/bin/python bench/zones/run.py                    # 8..16 zones, demo county
     .venv/bin/python bench/zones/run.py --zones 12 --db caremarket.duckdb --la Norfolk
+    .venv/bin/python bench/zones/run.py --days 0          # designs only, no evaluation
 """
 
 from __future__ import annotations
@@ -17,10 +22,12 @@ import argparse
 import sys
 import tempfile
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 TARGET_DEVIATION: Final = 0.05
 TARGET_SECONDS: Final = 60.0
+TARGET_TRAVEL_CUT: Final = 0.20
+TARGET_EVALUATION_SECONDS: Final = 300.0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -30,6 +37,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path)
     parser.add_argument("--la", default="Norfolk")
     parser.add_argument("--time-limit", type=float, default=30.0)
+    parser.add_argument("--evaluate", type=int, default=12, help="zones of the design evaluated")
+    parser.add_argument("--days", type=int, default=5, help="days simulated (0: no evaluation)")
+    parser.add_argument("--day-seconds", type=float, default=60.0, help="planning time a day")
+    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args(argv)
 
     from caremarket.brokerage.zones.adjacency import components, neighbours
@@ -40,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     from caremarket.domain.council_name import council_named
     from caremarket.store.duckdb_store import DuckDBStore
     from caremarket.zone_blocks import council_blocks, council_outline
+    from caremarket.zone_clients import council_clients
 
     first, _, last = args.zones.partition("..")
     counts = range(int(first), int(last or first) + 1)
@@ -49,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         with DuckDBStore(db) as store:
             blocks, day = council_blocks(store, council, BlockLevel.SECTOR)
             outline = council_outline(store, council)
+            served = council_clients(store, council, BlockLevel.SECTOR) if args.days else None
     frame = blocks.frame
     x, y = frame["east"].to_list(), frame["north"].to_list()
     w = frame["workload_hours_per_week"].to_list()
@@ -61,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
           "| contiguous | seconds |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|")
     missed = False
+    evaluated = None
     for k in counts:
         ours = design_zones(w, x, y, adjacency, k, seed=0, time_limit_s=args.time_limit)
+        if k == args.evaluate:
+            evaluated = ours
         designs = [ours] + [b.design for b in spopt_designs(w, x, y, adjacency, k) if b.design]
         for design in designs:
             pieces = [
@@ -82,7 +98,68 @@ def main(argv: list[str] | None = None) -> int:
     verdict = "missed" if missed else "met"
     print(f"targets: every zone within {TARGET_DEVIATION:.0%} of the mean workload, design <= "
           f"{TARGET_SECONDS:.0f} s, objective below spopt's best: {verdict}")  # fmt: skip
+    if served is not None:
+        if evaluated is None:
+            evaluated = design_zones(w, x, y, adjacency, args.evaluate, seed=0,
+                                     time_limit_s=args.time_limit)  # fmt: skip
+        zone_of_block = {
+            b: str(z + 1) for b, z in zip(frame["block"], evaluated.labels, strict=True)
+        }
+        missed |= _evaluation(served, zone_of_block, args)
     return 1 if missed else 0
+
+
+def _evaluation(served: Any, zone_of_block: dict[str, str], args: argparse.Namespace) -> bool:
+    """Evaluate the design beside today's pattern and locality zones; True when a target is
+    missed."""
+    from caremarket.brokerage.zones.evaluation import evaluate
+    from caremarket.brokerage.zones.scenario import in_design, scenario_named
+    from caremarket.brokerage.zones.simulation import simulate_days
+
+    clients, _left = in_design(served.clients, zone_of_block)
+    days = simulate_days(clients, args.days, seed=0)
+    calls = sum(len(d.calls) for d in days)
+    print()
+    print(f"Evaluation with real rounds: {args.evaluate} zones, {len(clients)} people, "
+          f"{args.days} simulated days, {calls:,} calls, {args.day_seconds:g} s a day, "
+          f"{args.workers} workers")  # fmt: skip
+    print()
+    print("| scenario | zones | travel min / contact h | design lower by | carers needed a day "
+          "| calls unplaced | road h / shift | drives / contact h | min / drive | seconds "
+          "| cut by time |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    found = {}
+    for name in ("design", "today", "localities", "districts"):
+        scenario = scenario_named(name, clients, served.branches, zone_of_block,
+                                  served.district_names)  # fmt: skip
+        found[name] = evaluate(scenario, clients, days, served.branches,
+                               seconds_per_day=args.day_seconds, workers=args.workers)  # fmt: skip
+    ours = found["design"].total().travel_minutes_per_contact_hour or 0.0
+    cut = {}
+    for name, evaluation in found.items():
+        total = evaluation.total()
+        per_hour = total.travel_minutes_per_contact_hour or 0.0
+        cut[name] = 1 - ours / per_hour if per_hour else 0.0
+        road = total.road_hours_per_shift or 0.0
+        zones = len({z.zone for z in evaluation.zone_days})
+        print(f"| {name} | {zones} "
+              f"| {per_hour:.1f} | {cut[name] * 100:.1f}% | {total.carers_needed:.0f} | "
+              f"{total.unplaced} | {road:.2f} | "
+              f"{total.journeys / total.contact_hours if total.contact_hours else 0:.2f} | "
+              f"{total.minutes_per_journey or 0:.1f} | {evaluation.seconds:.0f} | "
+              f"{evaluation.stopped_by_time} of {len(evaluation.zone_days)} |")  # fmt: skip
+    seconds = found["design"].seconds
+    missed = (
+        cut["today"] < TARGET_TRAVEL_CUT
+        or cut["localities"] <= 0
+        or seconds > TARGET_EVALUATION_SECONDS
+    )
+    print()
+    print(f"targets: travel per contact hour >= {TARGET_TRAVEL_CUT:.0%} below today's pattern "
+          f"({cut['today']:.1%}), below locality zones ({cut['localities']:.1%}), 5-day "
+          f"evaluation <= {TARGET_EVALUATION_SECONDS:.0f} s ({seconds:.0f} s): "
+          f"{'missed' if missed else 'met'}")  # fmt: skip
+    return missed
 
 
 def _demo_store(folder: Path) -> Path:

@@ -7,6 +7,7 @@ value it needs for a required parameter).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -75,6 +76,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     assert loaded.exit_code == 0, loaded.output
     (root / "some.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     (root / "folder").mkdir()
+    design = {"type": "FeatureCollection", "properties": {"council": "Rutland"},
+              "features": [{"properties": {"zone": 1, "blocks": ["LE15 6"]}}]}  # fmt: skip
+    (root / "design.geojson").write_text(json.dumps(design), encoding="utf-8")
     return {"store": store, "csv": root / "some.csv", "folder": root / "folder", "root": root}
 
 
@@ -98,6 +102,7 @@ def _sample(name: str, files: dict[str, Path]) -> list[str]:
         "care_list": [csv],
         "absent": ["C01"],
         "from_": ["10:30"],
+        "design_file": [str(files["root"] / "design.geojson")],
     }
     assert name in samples, f"give tests/cli/test_user_errors.py a sample value for `{name}`"
     return samples[name]

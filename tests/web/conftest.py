@@ -90,12 +90,53 @@ class Site:
         ]
 
 
+def write_zone_designs(folder: Path) -> Path:
+    """Two small zone designs of Norwich (two zones, then three) as `zones design` writes them."""
+    import json
+
+    folder.mkdir(parents=True, exist_ok=True)
+    west, east = 1.22, 1.36
+    for zones in (2, 3):
+        step = (east - west) / zones
+        features = []
+        for z in range(zones):
+            left, right = west + z * step, west + (z + 1) * step
+            ring = [[left, 52.59], [right, 52.59], [right, 52.67], [left, 52.67], [left, 52.59]]
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                    "properties": {
+                        "zone": z + 1,
+                        "blocks": [f"NR{z + 1} {n}" for n in range(1, 4)],
+                        "hours_per_week": 900.0 / zones,
+                        "waiting_hours_per_week": 30.0 / zones,
+                        "people": 90 // zones,
+                        "travel_hours_per_week": 200.0 / zones,
+                        "workload_hours_per_week": 1130.0 / zones,
+                        "workload_vs_mean_pct": 0.0,
+                    },
+                }
+            )
+        document = {
+            "type": "FeatureCollection",
+            "name": f"Norfolk: {zones} home-care zones",
+            "properties": {"council": "Norfolk", "as_of": "2026-06-01",
+                           "blocks": "postcode-sector", "method": "caremarket",
+                           "max_deviation_pct": 0.0, "compactness": 0.2},
+            "features": features,
+        }  # fmt: skip
+        (folder / f"design-{zones}.geojson").write_text(json.dumps(document), encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
-def site(demo_db: Path, postgres: str) -> Iterator[Site]:
-    """The tool on the demo county with a council user and a provider user."""
+def site(demo_db: Path, postgres: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The tool on the demo county with a council user and a provider user, and two designs."""
     accounts = PostgresAccountStore(postgres)
     store = DuckDBStore(demo_db, read_only=True)
-    app = create_app(WebSettings(secret_key="test-secret"), store, accounts)
+    zones = write_zone_designs(tmp_path_factory.mktemp("zones"))
+    app = create_app(WebSettings(secret_key="test-secret", zones_dir=zones), store, accounts)
     market = app.state.caremarket.market
     biggest = (
         market.snapshot()

@@ -29,6 +29,7 @@ def _samples(site: Site) -> dict[str, list[str]]:
         "provider_id": [site.provider_id],
         "sector": ["home_care"],
         "locality": ["North"],
+        "design": ["design-2", "no-such-design"],
     }
 
 

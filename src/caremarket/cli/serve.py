@@ -77,6 +77,7 @@ def run_server(
     conninfo: str | None,
     secret_key: str | None,
     secure_cookies: bool = False,
+    zones_dir: Path | None = None,
 ) -> None:
     """Warm the figures, then serve until interrupted."""
     import uvicorn
@@ -86,7 +87,12 @@ def run_server(
     from caremarket.web.settings import WebSettings
 
     console = Console()
-    settings = WebSettings(council=council, accounts_url=conninfo, secure_cookies=secure_cookies)
+    settings = WebSettings(
+        council=council,
+        accounts_url=conninfo,
+        secure_cookies=secure_cookies,
+        zones_dir=zones_dir,
+    )
     if secret_key:
         settings = replace(settings, secret_key=secret_key)
     with reading(db) as store:
@@ -175,6 +181,14 @@ def serve(
             show_default=False,
         ),
     ] = None,
+    zones: Annotated[
+        Path | None,
+        typer.Option(
+            "--zones",
+            help="A folder of zone designs (`caremarket zones design --out`) for council users.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Serve the map, dashboards and open API (/api/v1) over the store.
 
@@ -185,4 +199,4 @@ def serve(
     chosen = council_named(council).code if council else default_council(db)
     with accounts_database(accounts_url, accounts_dir) as conninfo:
         secure = not on_loopback(host) if secure_cookies is None else secure_cookies
-        run_server(db, chosen, host, port, conninfo, secret_key, secure)
+        run_server(db, chosen, host, port, conninfo, secret_key, secure, zones)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
@@ -16,17 +17,25 @@ from caremarket.brokerage.zones.adjacency import components, neighbours
 from caremarket.brokerage.zones.baselines import spopt_designs
 from caremarket.brokerage.zones.blocks import BlockLevel
 from caremarket.brokerage.zones.design import ZoningError, design_zones
+from caremarket.brokerage.zones.design_file import DesignFile, read_design
+from caremarket.brokerage.zones.evaluation import Evaluation, Figures, evaluate
 from caremarket.brokerage.zones.output import design_geojson, sweep_chart, sweep_row, write_sweep
 from caremarket.brokerage.zones.parameters import zone_parameters
+from caremarket.brokerage.zones.scenario import COMPARISONS, in_design, scenario_named
+from caremarket.brokerage.zones.simulation import Client, Day, simulate_days
 from caremarket.cli.options import DbOption, LaOption
 from caremarket.cli.render import OutputFormat, write_records
 from caremarket.cli.user_error import UserError
+from caremarket.cli.zones_pack import DesignArgument, pack
 from caremarket.pipeline import council
 from caremarket.report.charts import to_svg
 from caremarket.store.versions import reading
 from caremarket.zone_blocks import council_blocks, council_outline
+from caremarket.zone_clients import ClientsRead, council_clients
 
-zones_app = typer.Typer(help="Home-care zones: design, compare, evaluate.", no_args_is_help=True)
+zones_app = typer.Typer(
+    help="Home-care zones: design, evaluate, compare, tender pack.", no_args_is_help=True
+)
 
 
 @zones_app.command("design")
@@ -164,3 +173,263 @@ def _day(text: str | None) -> date | None:
         raise typer.BadParameter(
             f"expected a date such as 2026-06-01, got `{text}`", param_hint="--as-of"
         ) from None
+
+
+DaysOption = Annotated[int, typer.Option("--days", min=1, max=28, help="Days to simulate.")]
+TimeLimitOption = Annotated[
+    str,
+    typer.Option(
+        "--time-limit",
+        help="Planning time for each simulated day (60s, 2m); caps the iterations.",
+    ),
+]
+IterationsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--iterations", min=0, help="Planner iterations per zone and day (default: declared)."
+    ),
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, max=16, help="Processes planning zones at once.")
+]
+SeedOption = Annotated[int, typer.Option(help="Seed: the same seed gives the same days.")]
+
+
+@dataclass(frozen=True)
+class _Simulated:
+    """A design's council, its clients in the design, and the simulated days."""
+
+    design: DesignFile
+    area_name: str
+    clients: list[Client]
+    read: ClientsRead
+    days: list[Day]
+
+
+def _simulated(path: Path, db: Path, days: int, seed: int, console: Console) -> _Simulated:
+    try:
+        design = read_design(path)
+    except ZoningError as error:
+        raise typer.BadParameter(str(error), param_hint="DESIGN") from None
+    area = council(design.council)
+    with reading(db) as store:
+        read = council_clients(store, area, design.level, seed=seed)
+    if not read.clients:
+        raise UserError(
+            f"no running home-care agreements of {area.name} with a known home in the council",
+            "load the council's service agreements with `caremarket ingest-council`",
+        )
+    if not read.branches:
+        raise UserError(
+            f"no home-care branch of {area.name} has a position",
+            "load a CQC directory release with `caremarket ingest`",
+        )
+    if read.people_outside:
+        console.print(
+            f"{read.people_outside} people in postcode districts outside {area.name} were left "
+            f"out: {', '.join(read.outside_districts)}"
+        )
+    if read.people_without_district:
+        console.print(
+            f"{read.people_without_district} people with no postcode district were left out"
+        )
+    if read.people_without_branch:
+        console.print(
+            f"{read.people_without_branch} people whose agreement names no home-care branch "
+            "with a known position are served today from the nearest one"
+        )
+    kept, left = in_design(read.clients, design.zone_of_block)
+    if left:
+        blocks = sorted({c.block for c in left})
+        shown = ", ".join(blocks[:8]) + (" ..." if len(blocks) > 8 else "")
+        console.print(
+            f"{len(left)} people live in {len(blocks)} blocks the design does not cover "
+            f"({shown}); they are left out of every scenario"
+        )
+    if not kept:
+        raise typer.BadParameter(
+            f"none of {area.name}'s people live in the design's blocks", param_hint="DESIGN"
+        )
+    simulated = simulate_days(kept, days, seed)
+    return _Simulated(design, area.name, kept, read, simulated)
+
+
+def _seconds(text: str) -> float:
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*(s|m|min)?\s*", text)
+    if match is None:
+        raise typer.BadParameter(
+            f"expected seconds (60, 60s) or minutes (2m), got `{text}`", param_hint="--time-limit"
+        )
+    value = float(match.group(1))
+    return value * 60 if match.group(2) in ("m", "min") else value
+
+
+def _run(
+    names: list[str],
+    simulated: _Simulated,
+    *,
+    seconds_per_day: float,
+    iterations: int | None,
+    seed: int,
+    workers: int,
+    console: Console,
+) -> list[Evaluation]:
+    made = [
+        scenario_named(name, simulated.clients, simulated.read.branches,
+                       simulated.design.zone_of_block, simulated.read.district_names)
+        for name in names
+    ]  # fmt: skip
+    total = sum(
+        len({s.zone_of[c.client] for c in day.calls}) for s in made for day in simulated.days
+    )
+    found = []
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=console, transient=True) as progress:  # fmt: skip
+        task = progress.add_task("planning", total=total)
+        for scenario in made:
+            progress.update(task, description=f"planning {scenario.name}")
+            found.append(
+                evaluate(
+                    scenario, simulated.clients, simulated.days, simulated.read.branches,
+                    seconds_per_day=seconds_per_day, iterations=iterations, seed=seed,
+                    workers=workers, progress=lambda _z: progress.advance(task),
+                )
+            )  # fmt: skip
+    return found
+
+
+def _figures_row(label: str, figures: Figures) -> dict[str, object]:
+    per_hour = figures.travel_minutes_per_contact_hour
+    road = figures.road_hours_per_shift
+    return {
+        "zone": label,
+        "calls": figures.calls,
+        "contact_hours": round(figures.contact_hours, 1),
+        "travel_min_per_contact_hour": None if per_hour is None else round(per_hour, 1),
+        "carers_needed": round(figures.carers_needed, 1),
+        "carers_per_day": round(figures.carers_per_day, 1),
+        "unplaced": figures.unplaced,
+        "road_hours_per_shift": None if road is None else round(road, 2),
+    }
+
+
+_HEADERS = {
+    "travel_min_per_contact_hour": "travel min / contact h",
+    "carers_needed": "carers needed",
+    "carers_per_day": "rounds a day",
+    "road_hours_per_shift": "road h / shift",
+    "contact_hours": "contact h",
+}
+
+
+@zones_app.command("evaluate")
+def evaluate_design(
+    design_file: DesignArgument,
+    days: DaysOption = 5,
+    time_limit: TimeLimitOption = "60s",
+    iterations: IterationsOption = None,
+    workers: WorkersOption = 2,
+    seed: SeedOption = 0,
+    db: DbOption = Path("caremarket.duckdb"),
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+) -> None:
+    """Simulate days of calls from the people served today and plan each zone's rounds:
+    travel per contact hour, carers needed, calls unplaced, road hours a shift."""
+    console = Console(stderr=True)
+    limit = _seconds(time_limit)
+    simulated = _simulated(design_file, db, days, seed, console)
+    (found,) = _run(["design"], simulated, seconds_per_day=limit, iterations=iterations,
+                    seed=seed, workers=workers, console=console)  # fmt: skip
+    rows = [_figures_row(f.zone, f) for f in found.per_zone()]
+    rows.append(_figures_row("all", found.total()))
+    calls = sum(len(d.calls) for d in simulated.days)
+    write_records(
+        rows,
+        output,
+        title=(
+            f"{simulated.area_name}: {simulated.design.zones} zones, {days} simulated days, "
+            f"{calls:,} calls, planned in {found.seconds:.0f} s"
+        ),
+        headers=_HEADERS,
+    )
+    _time_note(found, console)
+
+
+def _time_note(found: Evaluation, console: Console) -> None:
+    if found.stopped_by_time:
+        console.print(
+            f"{found.scenario}: the time limit cut {found.stopped_by_time} zone-days short of "
+            "their iterations; those plans depend on the machine's speed"
+        )
+
+
+def compare_rows(found: list[Evaluation]) -> list[dict[str, object]]:
+    """Each scenario's totals, the first one's travel set beside each."""
+    base = found[0].total().travel_minutes_per_contact_hour
+    rows = []
+    for evaluation in found:
+        total = evaluation.total()
+        per_hour = total.travel_minutes_per_contact_hour
+        figures = _figures_row(evaluation.scenario, total)
+        del figures["zone"]
+        rows.append(
+            {
+                "scenario": evaluation.scenario,
+                "zones": len({z.zone for z in evaluation.zone_days}),
+                **figures,
+                "design_travel_vs_this_pct": (
+                    None if base is None or not per_hour else round((base / per_hour - 1) * 100, 1)
+                ),
+                "seconds": round(evaluation.seconds, 1),
+            }
+        )
+    return rows
+
+
+@zones_app.command("compare")
+def compare_design(
+    design_file: DesignArgument,
+    against: Annotated[
+        list[str] | None,
+        typer.Argument(help="today, localities and/or districts (default: today localities)."),
+    ] = None,
+    days: DaysOption = 5,
+    time_limit: TimeLimitOption = "60s",
+    iterations: IterationsOption = None,
+    workers: WorkersOption = 2,
+    seed: SeedOption = 0,
+    db: DbOption = Path("caremarket.duckdb"),
+    output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+) -> None:
+    """Evaluate a design beside today's pattern (each branch serves its own clients) and
+    zones equal to the council's localities or districts, on the same simulated days."""
+    names = against or ["today", "localities"]
+    for name in names:
+        if name not in COMPARISONS:
+            raise typer.BadParameter(
+                f"expected one of {', '.join(COMPARISONS)}, got `{name}`", param_hint="AGAINST"
+            )
+    console = Console(stderr=True)
+    limit = _seconds(time_limit)
+    simulated = _simulated(design_file, db, days, seed, console)
+    found = _run(["design", *dict.fromkeys(names)], simulated, seconds_per_day=limit,
+                 iterations=iterations, seed=seed, workers=workers, console=console)  # fmt: skip
+    rows = compare_rows(found)
+    if output is OutputFormat.TABLE:
+        keep = ("scenario", "zones", "travel_min_per_contact_hour", "design_travel_vs_this_pct",
+                "carers_needed", "unplaced", "road_hours_per_shift", "seconds")  # fmt: skip
+        rows = [{k: r[k] for k in keep} for r in rows]
+    write_records(
+        rows,
+        output,
+        title=(
+            f"{simulated.area_name}: design of {simulated.design.zones} zones against "
+            f"{', '.join(names)} on the same {days} simulated days"
+        ),
+        headers={**_HEADERS, "design_travel_vs_this_pct": "design vs this %"},
+    )
+    for evaluation in found:
+        _time_note(evaluation, console)
+
+
+zones_app.command("pack")(pack)

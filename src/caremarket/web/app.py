@@ -40,6 +40,7 @@ from caremarket.web.routers import (
     quality,
     releases,
     signals,
+    zones,
 )
 from caremarket.web.settings import WebSettings
 from caremarket.web.state import STATIC, TEMPLATES, AppState, TokenCache
@@ -116,6 +117,7 @@ def create_app(
         outcomes,
         interim_care,
         quality,
+        zones,
         auth,
         palette,
         api_docs,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from caremarket.report.disclosure import disclosure_policy
 
@@ -26,6 +27,8 @@ class WebSettings:
       0 < n < threshold.
     - `secure_cookies`: send cookies only over HTTPS, and tell browsers (HSTS) to
       use only HTTPS here (set behind TLS; `serve` sets it when not on loopback).
+    - `zones_dir`: a folder of home-care zone designs (`caremarket zones design --out`),
+      shown to council users on the zones page (None: no designs offered).
     - `sign_in_attempts` failed sign-ins for one name (from browsers that never signed
       in with it; a browser that did counts its own) or `sign_in_attempts_per_address`
       from one client address, within `sign_in_lockout_minutes`, hold further
@@ -43,3 +46,4 @@ class WebSettings:
     secure_cookies: bool = False
     token_cache_seconds: float = 30.0
     response_cache_size: int = 4096
+    zones_dir: Path | None = None

@@ -41,3 +41,75 @@ def zone_parameters() -> ZoneParameters:
         road_intercept_minutes=float(road["intercept_minutes"]),
         road_minutes_per_km=float(road["minutes_per_km"]),
     )
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A part of the day calls fall in (minutes after midnight)."""
+
+    name: str
+    opens: float
+    closes: float
+
+
+@dataclass(frozen=True)
+class EvaluationParameters:
+    """How simulated days of calls are drawn and how carers are offered to plan them."""
+
+    slots: dict[str, Slot]
+    pattern: dict[int, tuple[str, ...]]
+    window_minutes: float
+    min_call_minutes: float
+    min_daily_call_minutes: float
+    double_handed_share: float
+    cancelled_share: float
+    shift_start: float
+    shift_end: float
+    travel_allowance: float
+    fleet_slack: float
+    framework_providers: int
+    max_lateness_minutes: float
+    iterations: int
+    principal_share: float
+    road_intercept_minutes: float
+    road_minutes_per_km: float
+
+    @property
+    def max_calls(self) -> int:
+        """The most calls a person has in a day."""
+        return max(self.pattern)
+
+
+def _clock(text: str) -> float:
+    hours, minutes = str(text).split(":")
+    return int(hours) * 60.0 + int(minutes)
+
+
+@cache
+def evaluation_parameters() -> EvaluationParameters:
+    """The declared evaluation parameters (brokerage/data/zones.yaml, `evaluation`)."""
+    data = resources.files("caremarket.brokerage.data")
+    e: dict[str, Any] = yaml.safe_load(data.joinpath("zones.yaml").read_text())["evaluation"]
+    zones = zone_parameters()
+    return EvaluationParameters(
+        slots={
+            name: Slot(name, _clock(v["opens"]), _clock(v["closes"]))
+            for name, v in e["slots"].items()
+        },
+        pattern={int(k): tuple(v) for k, v in e["pattern"].items()},
+        window_minutes=float(e["window_minutes"]),
+        min_call_minutes=float(e["min_call_minutes"]),
+        min_daily_call_minutes=float(e["min_daily_call_minutes"]),
+        double_handed_share=float(e["double_handed_share"]),
+        cancelled_share=float(e["cancelled_share"]),
+        shift_start=_clock(e["shift_start"]),
+        shift_end=_clock(e["shift_end"]),
+        travel_allowance=float(e["travel_allowance"]),
+        fleet_slack=float(e["fleet_slack"]),
+        framework_providers=int(e["framework_providers"]),
+        max_lateness_minutes=float(e["max_lateness_minutes"]),
+        iterations=int(e["iterations"]),
+        principal_share=zones.principal_share,
+        road_intercept_minutes=zones.road_intercept_minutes,
+        road_minutes_per_km=zones.road_minutes_per_km,
+    )
