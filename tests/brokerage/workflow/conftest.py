@@ -12,6 +12,7 @@ import pytest
 from tests.web.conftest import postgres  # noqa: F401  (the cluster fixture, shared)
 
 from caremarket.brokerage.workflow.lifecycle import Actor, Party
+from caremarket.brokerage.workflow.migrate import migrate
 from caremarket.brokerage.workflow.postgres import WorkflowStore
 
 _numbers = itertools.count()
@@ -55,9 +56,30 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def database(postgres: str, request: pytest.FixtureRequest) -> str:  # noqa: F811
+def empty_database(postgres: str, request: pytest.FixtureRequest) -> str:  # noqa: F811
     """A new empty database for this test."""
     return fresh_database(postgres, request.node.name)
+
+
+@pytest.fixture(scope="session")
+def workflow_database(postgres: str) -> str:  # noqa: F811
+    """One database with the brokerage schema, for the tests of this folder."""
+    conninfo = fresh_database(postgres, "workflow")
+    migrate(conninfo)
+    return conninfo
+
+
+@pytest.fixture
+def database(workflow_database: str) -> str:
+    """The brokerage database, emptied for this test (cheaper than a new database each time)."""
+    with psycopg.connect(workflow_database, autocommit=True) as con:
+        tables = con.execute(
+            "SELECT string_agg('brokerage.' || tablename, ', ') FROM pg_tables "
+            "WHERE schemaname = 'brokerage' AND tablename <> 'schema_version'"
+        ).fetchone()
+        assert tables is not None
+        con.execute(f"TRUNCATE {tables[0]} RESTART IDENTITY CASCADE".encode())
+    return workflow_database
 
 
 @pytest.fixture

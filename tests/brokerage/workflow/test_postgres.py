@@ -42,12 +42,13 @@ def _capacity(workflow: WorkflowStore) -> None:
         workflow.declare_capacity(actor, "home_care_hours", "NR1", 20)
 
 
-def test_migrations_apply_once(database: str) -> None:
+def test_migrations_apply_once(empty_database: str) -> None:
     """Migrating twice applies every migration once and records the newest version."""
     newest = migrations()[-1].version
-    assert migrate(database) == [m.version for m in migrations()]
-    assert migrate(database) == []
-    assert schema_version(database) == newest
+    assert schema_version(empty_database) == 0
+    assert migrate(empty_database) == [m.version for m in migrations()]
+    assert migrate(empty_database) == []
+    assert schema_version(empty_database) == newest
 
 
 def test_request_to_re_award(workflow: WorkflowStore) -> None:
