@@ -17,6 +17,7 @@ from rich.markup import escape
 from typer.core import TyperGroup
 
 from caremarket.cli.backtest import backtest_app
+from caremarket.cli.brokerage import brokerage_app
 from caremarket.cli.demo import demo
 from caremarket.cli.fetch import fetch, refresh
 from caremarket.cli.figures import figures
@@ -156,3 +157,4 @@ app.add_typer(rounds_app, name="rounds")
 app.add_typer(quality_app, name="quality")
 app.add_typer(backtest_app, name="backtest")
 app.add_typer(zones_app, name="zones")
+app.add_typer(brokerage_app, name="brokerage")
