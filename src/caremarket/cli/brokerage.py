@@ -106,3 +106,35 @@ def import_waiting(
             store.close()
     hours = sum(n.hours_per_week for n in needs)
     Console().print(f"Opened {opened} requests ({hours:,.2f} hours a week) from {care_list}.")
+
+
+@brokerage_app.command("notify")
+def notify(
+    db_url: DbUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+    smtp_host: Annotated[str, typer.Option(help="SMTP server.")] = "127.0.0.1",
+    smtp_port: Annotated[int, typer.Option(help="SMTP port.")] = 25,
+    sender: Annotated[str, typer.Option(help="The From address.")] = "brokerage@council.invalid",
+    portal_url: Annotated[
+        str, typer.Option(help="Where providers reach the portal.")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Email providers about the requests newly open to them (each notice once; run it often)."""
+    from caremarket.brokerage.workflow.notify import notify_due
+    from caremarket.brokerage.workflow.postgres import WorkflowStore
+    from caremarket.brokerage.workflow.smtp import SmtpSender
+
+    with workflow_database(db_url, accounts_dir) as conninfo:
+        store = WorkflowStore(conninfo, max_size=2)
+        try:
+            sent = notify_due(
+                store, SmtpSender(smtp_host, smtp_port), sender=sender, portal_url=portal_url
+            )
+        except OSError as error:
+            raise UserError(
+                f"cannot send email through {smtp_host}:{smtp_port} ({error})",
+                "check --smtp-host and --smtp-port",
+            ) from None
+        finally:
+            store.close()
+    Console().print(f"Sent {sent} notices.")

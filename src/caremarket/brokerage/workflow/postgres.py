@@ -745,6 +745,41 @@ class WorkflowStore:
                     )
         return [plain(r) for r in shown]
 
+    def asked_now(self) -> list[tuple[Row, Row, Tier]]:
+        """(request at district level, provider, tier) for every provider asked now."""
+        pairs: list[tuple[Row, Row, Tier]] = []
+        for provider in self.providers():
+            for request in self.open_for(provider["provider_id"]):
+                pairs.append((request, provider, Tier(request["tier"])))
+        return pairs
+
+    def record_notice(self, request_id: int, provider_id: str, tier: Tier, channel: str) -> bool:
+        """Record a notice as sent; False if it already was (by this or another process)."""
+        with self._pool.connection() as con:
+            row = con.execute(
+                "INSERT INTO brokerage.notification (request_id, provider_id, tier, channel, at) "
+                "VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING notification_id",
+                (request_id, provider_id, tier.value, channel, self._clock()),
+            ).fetchone()
+            return row is not None
+
+    def forget_notice(self, request_id: int, provider_id: str, tier: Tier, channel: str) -> None:
+        """Forget a notice that could not be sent, so it is tried again."""
+        with self._pool.connection() as con:
+            con.execute(
+                "DELETE FROM brokerage.notification WHERE request_id = %s AND provider_id = %s "
+                "AND tier = %s AND channel = %s",
+                (request_id, provider_id, tier.value, channel),
+            )
+
+    def notices(self, provider_id: str | None = None) -> list[Row]:
+        """The notices recorded as sent."""
+        return self._rows(
+            "SELECT * FROM brokerage.notification WHERE %s::text IS NULL OR provider_id = %s "
+            "ORDER BY notification_id",
+            (provider_id, provider_id),
+        )
+
     def offers(self, request_id: int, actor: Actor) -> list[Row]:
         """A request's offers: all for a broker (with the provider's rating), a provider's own."""
         sql = (
