@@ -89,9 +89,13 @@ class Need:
             found.append(
                 ("postcode_district", "a postcode district such as NR1", self.postcode_district)
             )
-        if not 0 < self.hours_per_week <= 168:
+        if not 0 < round(self.hours_per_week, 2) <= 168:
             found.append(
-                ("hours_per_week", "hours a week above 0 and at most 168", f"{self.hours_per_week}")
+                (
+                    "hours_per_week",
+                    "hours a week above 0 and at most 168",
+                    f"{self.hours_per_week:g}",
+                )
             )
         if self.start_by is not None and self.start_by < self.date_added:
             found.append(

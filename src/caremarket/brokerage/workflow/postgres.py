@@ -440,7 +440,7 @@ class WorkflowStore:
     ) -> Row:
         """A provider's offer for an open request it is asked about; the offer's id."""
         provider_id = self._provider_of(actor)
-        if not 0 < rate_gbp_per_hour < 1000:
+        if not 0 < round(rate_gbp_per_hour, 2) < 1000:
             raise WorkflowError(
                 f"rate_gbp_per_hour: expected pounds an hour above 0, got {rate_gbp_per_hour}"
             )
@@ -614,7 +614,7 @@ class WorkflowStore:
     ) -> Row:
         """The awarded provider asks for more or fewer hours, with the reason."""
         provider_id = self._provider_of(actor)
-        if hours_change == 0 or not reason.strip():
+        if round(hours_change, 2) == 0 or not reason.strip():
             raise WorkflowError("a review needs hours up or down (not 0) and a reason")
 
         def work(con: Con, at: datetime) -> Row:
