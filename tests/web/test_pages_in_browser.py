@@ -48,6 +48,7 @@ def page_urls(app: FastAPI, provider_id: str | None = None) -> list[str]:
         "location_id": [locations["location_id"][0]],
         "sector": ["care_home", "home_care"],
         "locality": localities.head(1).to_list(),
+        "request_id": ["1"],
     }
     urls: list[str] = []
     for path, methods, _ in app_routes(list(app.routes)):
