@@ -132,3 +132,15 @@ def test_fit_seam_answers_unknown_until_plugged_in(site: Site) -> None:
     """The fit section says the ranking is not computed here, never a made-up ranking."""
     fit = site.council.get(f"{API}/requests/1/fit").json()
     assert fit["ranking"] == [] and fit["hard_to_serve"] is None and fit["reason"]
+
+
+def test_figures_for_council_and_suppressed_for_providers(site: Site) -> None:
+    """The council sees every figure; providers see small groups hidden; the public nothing."""
+    council = site.council.get(f"{API}/figures").json()
+    assert council["threshold"] is None and council["offers"]
+    provider = site.provider.get(f"{API}/figures").json()
+    assert provider["threshold"] == site.app.state.caremarket.settings.small_number_threshold
+    assert all(r["n"] is None or r["n"] == 0 or r["n"] >= 5 for r in provider["offers"])
+    assert site.public.get(f"{API}/figures").status_code == 401
+    page = site.council.get("/dashboards/brokerage")
+    assert page.status_code == 200 and "Time to source" in page.text

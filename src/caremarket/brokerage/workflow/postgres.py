@@ -20,6 +20,7 @@ from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
 from psycopg_pool import ConnectionPool
 
+from caremarket.brokerage.workflow.figures import brokerage_figures
 from caremarket.brokerage.workflow.lifecycle import Action, Actor, Party, State, transition
 from caremarket.brokerage.workflow.migrate import migrate
 from caremarket.brokerage.workflow.need import Need, Urgency, Visit
@@ -520,7 +521,8 @@ class WorkflowStore:
                 (offer_id, request_id),
             )
             detail = {"offer_id": offer_id, "award_id": award["award_id"],
-                      "provider_id": offer["provider_id"]}  # fmt: skip
+                      "provider_id": offer["provider_id"],
+                      "hours_per_week": request["hours_per_week"]}  # fmt: skip
             state = self._move(con, at, request, Action.AWARD, actor, why, detail)
             return {
                 "request_id": request_id,
@@ -677,6 +679,14 @@ class WorkflowStore:
     def _rows(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
         with self._pool.connection() as con:
             return [plain(r) for r in con.execute(sql.encode(), params).fetchall()]
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[Row]:
+        """Rows of a read-only query (the figures' counts over the audit log)."""
+        return self._rows(sql, params)
+
+    def figures(self, *, weeks: int = 8, threshold: int | None = None) -> Row:
+        """The brokerage figures as of today (see caremarket.brokerage.workflow.figures)."""
+        return brokerage_figures(self.query, self._clock().date(), weeks=weeks, threshold=threshold)
 
     def queue(self, states: Sequence[str] = ("open", "offered", "handed_back")) -> list[Row]:
         """The brokers' queue: requests in these states, most urgent and oldest first."""

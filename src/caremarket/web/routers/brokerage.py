@@ -483,3 +483,12 @@ async def declare_capacity(
     return await attempt(
         lambda: desk.store.declare_capacity(actor, body.kind, body.area, body.amount, key)
     )
+
+
+@router.get("/figures", summary="Brokerage figures")
+async def figures(state: StateDep, desk: DeskDep, viewer: SignedInDep) -> Json:
+    """Time to source, offers, hand-backs, unmet hours and capacity: counts over the audit
+    log. Aggregates only; outside the council, groups of fewer than the small-number
+    threshold show no value."""
+    threshold = state.settings.small_number_threshold if viewer.suppressed else None
+    return await attempt(lambda: desk.store.figures(threshold=threshold))

@@ -452,3 +452,20 @@ async def review(
                                          reason=reason, key=idempotency_key),
         "review",
     )  # fmt: skip
+
+
+@router.get("/dashboards/brokerage", response_class=HTMLResponse)
+async def figures_page(
+    request: Request, state: StateDep, desk: DeskDep, viewer: CouncilDep
+) -> Response:
+    """The brokerage dashboard: how fast care is sourced, offers, hand-backs, unmet hours."""
+    found = await run_in_threadpool(desk.store.figures)
+    return render(
+        request,
+        state,
+        viewer,
+        "brokerage_figures.html",
+        title="Brokerage dashboard",
+        figures=found,
+        urgencies=URGENCY_LABELS,
+    )
