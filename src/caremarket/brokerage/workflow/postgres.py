@@ -57,6 +57,26 @@ REQUEST_FOR_PROVIDERS = (
 
 CAPACITY_KINDS = ("home_care_hours", "care_home_vacancies")
 
+_OPEN_WITH_PRINCIPALS = """
+WITH live AS (
+    SELECT r.zone, a.provider_id, a.hours_per_week
+    FROM brokerage.award a JOIN brokerage.request r USING (request_id)
+    WHERE a.ended_at IS NULL
+), zones AS (
+    SELECT zp.zone, zp.provider_id,
+        coalesce(sum(l.hours_per_week) FILTER (WHERE l.provider_id = zp.provider_id), 0)
+            AS principal_hours,
+        coalesce(sum(l.hours_per_week), 0) AS zone_hours
+    FROM brokerage.zone_principal zp LEFT JOIN live l ON l.zone = zp.zone
+    GROUP BY zp.zone, zp.provider_id
+)
+SELECT r.*, z.provider_id AS principal_id, z.principal_hours, z.zone_hours
+FROM brokerage.request r LEFT JOIN zones z ON z.zone = r.zone
+WHERE r.state IN ('open', 'offered')
+ORDER BY r.request_id
+"""
+"""Open requests with their zone's principal and its share of the zone's live awards."""
+
 
 def plain(value: Any) -> Any:
     """A value as JSON holds it (numbers as floats, dates as ISO text)."""
@@ -728,31 +748,23 @@ class WorkflowStore:
         shown: list[Row] = []
         with self._pool.connection() as con:
             reach = self._reach(con, provider_id)
-            rows = con.execute(
-                "SELECT * FROM brokerage.request WHERE state IN ('open', 'offered') "
-                "ORDER BY request_id"
-            ).fetchall()
-            principals = {
-                r["zone"]: r["provider_id"]
-                for r in con.execute("SELECT * FROM brokerage.zone_principal").fetchall()
-            }
-            for row in rows:
-                opening = (
-                    self._opening(con, row)
-                    if principals.get(row["zone"])
-                    else Opening(
-                        row["postcode_district"],
-                        Urgency(row["urgency"]),
-                        row["opened_at"] or row["created_at"],
-                        None,
-                        False,
-                    )
-                )
-                found = asked_from(reach, opening, self.policy)
-                if found is not None and found[1] <= at:
-                    shown.append(
-                        {**{k: row[k] for k in REQUEST_FOR_PROVIDERS}, "tier": found[0].value}
-                    )
+            rows = con.execute(_OPEN_WITH_PRINCIPALS).fetchall()
+        share = self.policy.principal_share
+        for row in rows:
+            principal = row["principal_id"]
+            opening = Opening(
+                row["postcode_district"],
+                Urgency(row["urgency"]),
+                row["opened_at"] or row["created_at"],
+                principal,
+                principal is not None
+                and principal_within_share(
+                    float(row["principal_hours"]), float(row["zone_hours"]), share
+                ),
+            )
+            found = asked_from(reach, opening, self.policy)
+            if found is not None and found[1] <= at:
+                shown.append({**{k: row[k] for k in REQUEST_FOR_PROVIDERS}, "tier": found[0].value})
         return [plain(r) for r in shown]
 
     def asked_now(self) -> list[tuple[Row, Row, Tier]]:
