@@ -22,10 +22,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 API = "/api/v1/brokerage"
-IDLE_SECONDS = 4.0
-EXPECTED_REFUSAL = 409
-"""A broker awarding what another broker just awarded, an offer on a request awarded
-meanwhile: the workflow's clear refusal, not an error."""
+IDLE_SECONDS = 2.0
+
+
+def refused_by_design(status: int, body: bytes) -> bool:
+    """The workflow's clear refusal of a race, not an error: a broker awarding what another
+    just awarded, an offer on a request awarded meanwhile (409), or on a request no longer
+    open to the provider since it declared no spare hours there (403 saying so)."""
+    return status == 409 or (status == 403 and b"not open to offers" in body)
 
 
 @dataclass
@@ -35,6 +39,8 @@ class Tally:
     latencies: list[float] = field(default_factory=list)
     statuses: dict[str, int] = field(default_factory=dict)
     errors: int = 0
+    refusals: int = 0
+    by_action: dict[str, list[float]] = field(default_factory=dict)
     error_samples: list[str] = field(default_factory=list)
     offers: list[int] = field(default_factory=list)
     awards: list[int] = field(default_factory=list)
@@ -90,10 +96,13 @@ class Connection:
             return 0, None
         self.used = time.perf_counter()
         self.tally.latencies.append(self.used - started)
+        self.tally.by_action.setdefault(action, []).append(self.used - started)
         label = f"{action} {status}"
         self.tally.statuses[label] = self.tally.statuses.get(label, 0) + 1
         parsed = json.loads(data) if data else None
-        if status >= 400 and status != EXPECTED_REFUSAL:
+        if status >= 400 and refused_by_design(status, data):
+            self.tally.refusals += 1
+        elif status >= 400:
             self.tally.errors += 1
             if len(self.tally.error_samples) < 20:
                 self.tally.error_samples.append(f"{label}: {data[:200]!r}")
@@ -252,6 +261,11 @@ async def main_async(args: argparse.Namespace, day: dict[str, Any]) -> dict[str,
         "p99_ms": pct(0.99),
         "max_ms": round(1000 * lat[-1], 1) if lat else 0.0,
         "errors": tally.errors,
+        "refusals": tally.refusals,
+        "p95_ms_by_action": {
+            action: round(1000 * sorted(v)[min(len(v) - 1, int(0.95 * len(v)))], 1)
+            for action, v in sorted(tally.by_action.items())
+        },
         "error_samples": tally.error_samples[:20],
         "statuses": dict(sorted(tally.statuses.items())),
         "offers": tally.offers,

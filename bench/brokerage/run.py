@@ -338,6 +338,10 @@ def report(
         "Calls by action and status: "
         + ", ".join(f"{k}: {v}" for k, v in load["statuses"].items()),
         "",
+        f"Refused by design (races the workflow refuses with a clear message): "
+        f"{load['refusals']}. p95 ms by action: "
+        + ", ".join(f"{k}: {v}" for k, v in load["p95_ms_by_action"].items()),
+        "",
         "End-of-day audit:",
         *[f"- {'ok  ' if passed else 'FAIL'} {name}" for name, passed in checked["checks"].items()],
     ]

@@ -11,7 +11,7 @@ it twice.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -70,12 +70,18 @@ WITH live AS (
     FROM brokerage.zone_principal zp LEFT JOIN live l ON l.zone = zp.zone
     GROUP BY zp.zone, zp.provider_id
 )
-SELECT r.*, z.provider_id AS principal_id, z.principal_hours, z.zone_hours
+SELECT r.request_id, r.state, r.postcode_district, r.locality, r.zone, r.hours_per_week,
+    r.visits, r.skills, r.date_added, r.start_by, r.urgency, r.funding, r.opened_at,
+    r.created_at, z.provider_id AS principal_id, z.principal_hours, z.zone_hours
 FROM brokerage.request r LEFT JOIN zones z ON z.zone = r.zone
 WHERE r.state IN ('open', 'offered')
+  AND (r.postcode_district = ANY(%(districts)s) OR z.provider_id = %(me)s
+       OR (%(on_framework)s AND coalesce(r.opened_at, r.created_at) <= %(framework_since)s))
 ORDER BY r.request_id
 """
-"""Open requests with their zone's principal and its share of the zone's live awards."""
+"""Open requests that may be open to a provider (its districts, its zones as principal, or
+old enough for the whole framework), with their zone's principal and its share of the
+zone's live awards; the asking rules then decide exactly."""
 
 
 def plain(value: Any) -> Any:
@@ -425,21 +431,20 @@ class WorkflowStore:
     @staticmethod
     def _reach(con: Con, provider_id: str) -> Reach:
         provider = con.execute(
-            "SELECT * FROM brokerage.provider WHERE provider_id = %s", (provider_id,)
+            "SELECT p.on_framework, p.districts, (SELECT coalesce(jsonb_object_agg(c.area, "
+            "c.amount), '{}') FROM (SELECT DISTINCT ON (area) area, amount "
+            "FROM brokerage.capacity WHERE provider_id = p.provider_id "
+            "AND kind = 'home_care_hours' ORDER BY area, declared_at DESC, capacity_id DESC) c) "
+            "AS spare FROM brokerage.provider p WHERE p.provider_id = %s",
+            (provider_id,),
         ).fetchone()
         if provider is None:
             raise Forbidden(f"provider {provider_id} is not one the council brokers with")
-        spare = con.execute(
-            "SELECT DISTINCT ON (area) area, amount FROM brokerage.capacity "
-            "WHERE provider_id = %s AND kind = 'home_care_hours' "
-            "ORDER BY area, declared_at DESC, capacity_id DESC",
-            (provider_id,),
-        ).fetchall()
         return Reach(
             provider_id,
             bool(provider["on_framework"]),
             frozenset(provider["districts"]),
-            {r["area"]: float(r["amount"]) for r in spare},
+            {area: float(amount) for area, amount in provider["spare"].items()},
         )
 
     def _asked(self, con: Con, request: Row, provider_id: str, at: datetime) -> Tier | None:
@@ -748,7 +753,16 @@ class WorkflowStore:
         shown: list[Row] = []
         with self._pool.connection() as con:
             reach = self._reach(con, provider_id)
-            rows = con.execute(_OPEN_WITH_PRINCIPALS).fetchall()
+            soonest = min(self.policy.district_hours.values())
+            rows = con.execute(
+                _OPEN_WITH_PRINCIPALS,
+                {
+                    "districts": sorted(reach.districts),
+                    "me": provider_id,
+                    "on_framework": reach.on_framework,
+                    "framework_since": at - timedelta(hours=soonest),
+                },
+            ).fetchall()
         share = self.policy.principal_share
         for row in rows:
             principal = row["principal_id"]

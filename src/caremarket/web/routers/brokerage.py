@@ -226,7 +226,7 @@ Json = dict[str, Any]
 
 
 @router.get("/requests", summary="Requests: the brokers' queue, or those open to a provider")
-async def requests(desk: DeskDep, viewer: SignedInDep) -> Json:
+async def requests(viewer: SignedInDep, desk: DeskDep) -> Json:
     """Council: the queue (open, offered, handed back). Provider: requests open to it now."""
     if viewer.role is Role.COUNCIL:
         return {"items": await attempt(desk.store.queue)}
@@ -238,8 +238,8 @@ async def requests(desk: DeskDep, viewer: SignedInDep) -> Json:
 async def create_request(
     body: RequestIn,
     request: Request,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A broker turns a person's need into a request (open unless `publish` is false)."""
@@ -251,13 +251,13 @@ async def create_request(
 
 
 @router.get("/requests/{request_id}", summary="One request")
-async def one_request(request_id: RequestId, desk: DeskDep, viewer: SignedInDep) -> Json:
+async def one_request(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Json:
     """Council: everything but the person. Provider: district level, if open to it."""
     return await attempt(lambda: desk.store.request(request_id, actor_of(viewer)))
 
 
 @router.get("/requests/{request_id}/offers", summary="A request's offers")
-async def offers(request_id: RequestId, desk: DeskDep, viewer: SignedInDep) -> Json:
+async def offers(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Json:
     """Council: every offer. Provider: its own only."""
     return {"items": await attempt(lambda: desk.store.offers(request_id, actor_of(viewer)))}
 
@@ -267,8 +267,8 @@ async def make_offer(
     request_id: RequestId,
     body: OfferIn,
     request: Request,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A provider offers for a request open to it (all its visits, or those listed)."""
@@ -291,8 +291,8 @@ async def award(
     request_id: RequestId,
     body: AwardIn,
     request: Request,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A broker awards the request to one offer (exactly one award, however many try)."""
@@ -305,8 +305,8 @@ async def withdraw(
     request_id: RequestId,
     body: WhyIn,
     request: Request,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A broker withdraws a request no longer needed."""
@@ -319,8 +319,8 @@ async def reopen(
     request_id: RequestId,
     body: WhyIn,
     request: Request,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A broker opens a handed-back request to offers again."""
@@ -332,8 +332,8 @@ async def reopen(
 async def start(
     request_id: RequestId,
     request: Request,
-    desk: DeskDep,
     viewer: SignedInDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """The broker or the awarded provider records that care has started."""
@@ -346,8 +346,8 @@ async def hand_back(
     request_id: RequestId,
     body: HandBackIn,
     request: Request,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """The awarded provider hands the package back, with the reason and the notice date."""
@@ -360,13 +360,13 @@ async def hand_back(
 
 
 @router.get("/requests/{request_id}/person", summary="Who the person is")
-async def person(request_id: RequestId, desk: DeskDep, viewer: SignedInDep) -> Json:
+async def person(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Json:
     """The person's details: council brokers, and the provider holding the award (audited)."""
     return await attempt(lambda: desk.store.person(request_id, actor_of(viewer)))
 
 
 @router.get("/requests/{request_id}/audit", summary="A request's audit trail")
-async def audit(request_id: RequestId, desk: DeskDep, viewer: CouncilDep) -> Json:
+async def audit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Json:
     """Every change of the request: who, when, why (council only)."""
     return {"items": await attempt(lambda: desk.store.audit(request_id))}
 
@@ -403,7 +403,7 @@ def fit_of(desk: Desk, request_id: int) -> Json:
 
 
 @router.get("/requests/{request_id}/fit", summary="Where the package fits")
-async def fit(request_id: RequestId, desk: DeskDep, viewer: CouncilDep) -> Json:
+async def fit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Json:
     """Providers ranked by the cost of fitting the visits into their rounds (council only)."""
     return await attempt(lambda: fit_of(desk, request_id))
 
@@ -413,8 +413,8 @@ async def submit_review(
     request_id: RequestId,
     body: ReviewIn,
     request: Request,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """The awarded provider asks for hours up or down, with the reason; a broker decides."""
@@ -427,7 +427,7 @@ async def submit_review(
 
 
 @router.get("/reviews", summary="Provider-led reviews")
-async def reviews(desk: DeskDep, viewer: SignedInDep) -> Json:
+async def reviews(viewer: SignedInDep, desk: DeskDep) -> Json:
     """Council: every review. Provider: its own."""
     pid = None if viewer.role is Role.COUNCIL else provider_only(viewer)
     return {"items": await attempt(lambda: desk.store.reviews(pid))}
@@ -438,8 +438,8 @@ async def decide_review(
     review_id: ReviewId,
     body: DecisionIn,
     request: Request,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A broker approves (the hours change) or refuses a provider-led review."""
@@ -450,21 +450,21 @@ async def decide_review(
 
 
 @router.get("/offers", summary="A provider's offers")
-async def own_offers(desk: DeskDep, viewer: SignedInDep) -> Json:
+async def own_offers(viewer: SignedInDep, desk: DeskDep) -> Json:
     """Every offer the provider has made (providers only)."""
     pid = provider_only(viewer)
     return {"items": await attempt(lambda: desk.store.offers_of(pid))}
 
 
 @router.get("/awards", summary="A provider's awards")
-async def own_awards(desk: DeskDep, viewer: SignedInDep) -> Json:
+async def own_awards(viewer: SignedInDep, desk: DeskDep) -> Json:
     """The provider's awards, live and ended, at district level (providers only)."""
     pid = provider_only(viewer)
     return {"items": await attempt(lambda: desk.store.awards_of(pid))}
 
 
 @router.get("/capacity", summary="Declared spare capacity")
-async def capacity(desk: DeskDep, viewer: SignedInDep) -> Json:
+async def capacity(viewer: SignedInDep, desk: DeskDep) -> Json:
     """Council: every provider's latest declarations. Provider: its own."""
     pid = None if viewer.role is Role.COUNCIL else provider_only(viewer)
     return {"items": await attempt(lambda: desk.store.capacity(pid))}
@@ -474,8 +474,8 @@ async def capacity(desk: DeskDep, viewer: SignedInDep) -> Json:
 async def declare_capacity(
     body: CapacityIn,
     request: Request,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     key: IdempotencyKey = None,
 ) -> Json:
     """A provider declares spare home-care hours in a district, or care home vacancies."""
@@ -486,7 +486,7 @@ async def declare_capacity(
 
 
 @router.get("/figures", summary="Brokerage figures")
-async def figures(state: StateDep, desk: DeskDep, viewer: SignedInDep) -> Json:
+async def figures(state: StateDep, viewer: SignedInDep, desk: DeskDep) -> Json:
     """Time to source, offers, hand-backs, unmet hours and capacity: counts over the audit
     log. Aggregates only; outside the council, groups of fewer than the small-number
     threshold show no value."""

@@ -95,7 +95,7 @@ async def _queue_page(
 
 @router.get("/brokerage", response_class=HTMLResponse)
 async def queue_page(
-    request: Request, state: StateDep, desk: DeskDep, viewer: CouncilDep
+    request: Request, state: StateDep, viewer: CouncilDep, desk: DeskDep
 ) -> Response:
     """The brokers' queue: requests open, offered or handed back, most urgent first."""
     return await _queue_page(request, state, desk, viewer, None, 200)
@@ -105,8 +105,8 @@ async def queue_page(
 async def create_request(
     request: Request,
     state: StateDep,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     postcode_district: Annotated[str, Form(max_length=8)],
@@ -195,7 +195,7 @@ async def _request_page(
 
 @router.get("/brokerage/requests/{request_id}", response_class=HTMLResponse)
 async def request_page(
-    request: Request, request_id: RequestId, state: StateDep, desk: DeskDep, viewer: CouncilDep
+    request: Request, request_id: RequestId, state: StateDep, viewer: CouncilDep, desk: DeskDep
 ) -> Response:
     """One request: its need, its offers compared, where it fits, its audit trail."""
     return await _request_page(request, state, desk, viewer, request_id, None, 200)
@@ -222,8 +222,8 @@ async def award(
     request: Request,
     request_id: RequestId,
     state: StateDep,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     offer_id: Annotated[int, Form(ge=1, le=2**62)],
@@ -242,8 +242,8 @@ async def withdraw(
     request: Request,
     request_id: RequestId,
     state: StateDep,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     why: Annotated[str, Form(max_length=500)] = "",
@@ -262,8 +262,8 @@ async def reopen(
     request: Request,
     request_id: RequestId,
     state: StateDep,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
 ) -> Response:
@@ -281,8 +281,8 @@ async def decide(
     request: Request,
     review_id: Annotated[int, Path(ge=1, le=2**62)],
     state: StateDep,
-    desk: DeskDep,
     viewer: CouncilDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     approve: Annotated[bool, Form()],
@@ -339,7 +339,7 @@ async def _portal_page(
 
 @router.get("/brokerage/portal", response_class=HTMLResponse)
 async def portal_page(
-    request: Request, state: StateDep, desk: DeskDep, viewer: SignedInDep
+    request: Request, state: StateDep, viewer: SignedInDep, desk: DeskDep
 ) -> Response:
     """The provider portal: open requests in its areas, its offers, awards, capacity, reviews."""
     if viewer.provider_id is None:
@@ -368,8 +368,8 @@ async def _portal_act(
 async def offer(
     request: Request,
     state: StateDep,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     request_id: Annotated[int, Form(ge=1, le=2**62)],
@@ -392,8 +392,8 @@ async def offer(
 async def hand_back(
     request: Request,
     state: StateDep,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     request_id: Annotated[int, Form(ge=1, le=2**62)],
@@ -414,8 +414,8 @@ async def hand_back(
 async def capacity(
     request: Request,
     state: StateDep,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     kind: Annotated[str, Form(max_length=40)],
@@ -436,8 +436,8 @@ async def capacity(
 async def review(
     request: Request,
     state: StateDep,
-    desk: DeskDep,
     viewer: ProviderDep,
+    desk: DeskDep,
     csrf_token: Csrf,
     idempotency_key: Key,
     request_id: Annotated[int, Form(ge=1, le=2**62)],
@@ -456,7 +456,7 @@ async def review(
 
 @router.get("/dashboards/brokerage", response_class=HTMLResponse)
 async def figures_page(
-    request: Request, state: StateDep, desk: DeskDep, viewer: CouncilDep
+    request: Request, state: StateDep, viewer: CouncilDep, desk: DeskDep
 ) -> Response:
     """The brokerage dashboard: how fast care is sourced, offers, hand-backs, unmet hours."""
     found = await run_in_threadpool(desk.store.figures)
