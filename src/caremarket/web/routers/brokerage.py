@@ -10,12 +10,13 @@ first time and changes nothing.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 import psycopg
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -86,6 +87,26 @@ async def attempt(work: Callable[[], T]) -> T:
     except (psycopg.DataError, psycopg.IntegrityError) as error:
         said = (str(error).splitlines() or ["refused"])[0]
         raise HTTPException(422, f"a value the database refuses: {said}") from None
+
+
+def _json(payload: Any, status: int) -> Response:
+    body = json.dumps(payload, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(
+        body,
+        status_code=status,
+        media_type="application/json",
+        headers={"Cache-Control": "private, no-store"},
+    )
+
+
+async def answer(work: Callable[[], Any]) -> Response:
+    """A workflow call's answer as JSON (not cached: every answer is someone's own)."""
+    return _json(await attempt(work), 200)
+
+
+async def answer_created(work: Callable[[], Any]) -> Response:
+    """A workflow call that makes something: its answer as JSON, 201."""
+    return _json(await attempt(work), 201)
 
 
 def changing(request: Request, viewer: Viewer) -> Actor:
@@ -226,12 +247,12 @@ Json = dict[str, Any]
 
 
 @router.get("/requests", summary="Requests: the brokers' queue, or those open to a provider")
-async def requests(viewer: SignedInDep, desk: DeskDep) -> Json:
+async def requests(viewer: SignedInDep, desk: DeskDep) -> Response:
     """Council: the queue (open, offered, handed back). Provider: requests open to it now."""
     if viewer.role is Role.COUNCIL:
-        return {"items": await attempt(desk.store.queue)}
+        return await answer(lambda: {"items": desk.store.queue()})
     pid = provider_only(viewer)
-    return {"items": await attempt(lambda: desk.store.open_for(pid))}
+    return await answer(lambda: {"items": desk.store.open_for(pid)})
 
 
 @router.post("/requests", status_code=201, summary="Open a request")
@@ -241,25 +262,25 @@ async def create_request(
     viewer: CouncilDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A broker turns a person's need into a request (open unless `publish` is false)."""
     actor = changing(request, viewer)
     need = body.need()
-    return await attempt(
+    return await answer_created(
         lambda: desk.store.create_request(need, actor, publish=body.publish, key=key)
     )
 
 
 @router.get("/requests/{request_id}", summary="One request")
-async def one_request(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Json:
+async def one_request(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Response:
     """Council: everything but the person. Provider: district level, if open to it."""
-    return await attempt(lambda: desk.store.request(request_id, actor_of(viewer)))
+    return await answer(lambda: desk.store.request(request_id, actor_of(viewer)))
 
 
 @router.get("/requests/{request_id}/offers", summary="A request's offers")
-async def offers(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Json:
+async def offers(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Response:
     """Council: every offer. Provider: its own only."""
-    return {"items": await attempt(lambda: desk.store.offers(request_id, actor_of(viewer)))}
+    return await answer(lambda: {"items": desk.store.offers(request_id, actor_of(viewer))})
 
 
 @router.post("/requests/{request_id}/offers", status_code=201, summary="Offer")
@@ -270,10 +291,10 @@ async def make_offer(
     viewer: ProviderDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A provider offers for a request open to it (all its visits, or those listed)."""
     actor = changing(request, viewer)
-    return await attempt(
+    return await answer_created(
         lambda: desk.store.make_offer(
             request_id,
             actor,
@@ -294,10 +315,10 @@ async def award(
     viewer: CouncilDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A broker awards the request to one offer (exactly one award, however many try)."""
     actor = changing(request, viewer)
-    return await attempt(lambda: desk.store.award(request_id, body.offer_id, actor, body.why, key))
+    return await answer(lambda: desk.store.award(request_id, body.offer_id, actor, body.why, key))
 
 
 @router.post("/requests/{request_id}/withdraw", summary="Withdraw")
@@ -308,10 +329,10 @@ async def withdraw(
     viewer: CouncilDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A broker withdraws a request no longer needed."""
     actor = changing(request, viewer)
-    return await attempt(lambda: desk.store.withdraw(request_id, actor, body.why, key))
+    return await answer(lambda: desk.store.withdraw(request_id, actor, body.why, key))
 
 
 @router.post("/requests/{request_id}/reopen", summary="Reopen after a hand-back")
@@ -322,10 +343,10 @@ async def reopen(
     viewer: CouncilDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A broker opens a handed-back request to offers again."""
     actor = changing(request, viewer)
-    return await attempt(lambda: desk.store.reopen(request_id, actor, body.why, key))
+    return await answer(lambda: desk.store.reopen(request_id, actor, body.why, key))
 
 
 @router.post("/requests/{request_id}/start", summary="Care started")
@@ -335,10 +356,10 @@ async def start(
     viewer: SignedInDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """The broker or the awarded provider records that care has started."""
     actor = changing(request, viewer)
-    return await attempt(lambda: desk.store.start(request_id, actor, key))
+    return await answer(lambda: desk.store.start(request_id, actor, key))
 
 
 @router.post("/requests/{request_id}/hand-back", summary="Hand a package back")
@@ -349,10 +370,10 @@ async def hand_back(
     viewer: ProviderDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """The awarded provider hands the package back, with the reason and the notice date."""
     actor = changing(request, viewer)
-    return await attempt(
+    return await answer(
         lambda: desk.store.hand_back(
             request_id, actor, reason=body.reason, notice_date=body.notice_date, key=key
         )
@@ -360,15 +381,15 @@ async def hand_back(
 
 
 @router.get("/requests/{request_id}/person", summary="Who the person is")
-async def person(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Json:
+async def person(request_id: RequestId, viewer: SignedInDep, desk: DeskDep) -> Response:
     """The person's details: council brokers, and the provider holding the award (audited)."""
-    return await attempt(lambda: desk.store.person(request_id, actor_of(viewer)))
+    return await answer(lambda: desk.store.person(request_id, actor_of(viewer)))
 
 
 @router.get("/requests/{request_id}/audit", summary="A request's audit trail")
-async def audit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Json:
+async def audit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Response:
     """Every change of the request: who, when, why (council only)."""
-    return {"items": await attempt(lambda: desk.store.audit(request_id))}
+    return await answer(lambda: {"items": desk.store.audit(request_id)})
 
 
 def fit_of(desk: Desk, request_id: int) -> Json:
@@ -385,11 +406,11 @@ def fit_of(desk: Desk, request_id: int) -> Json:
         start_by=date.fromisoformat(row["start_by"]) if row["start_by"] else None,
         provider_ids=tuple(dict.fromkeys([*offered, *others])),
     )
-    answer = desk.fit(question)
+    ranked = desk.fit(question)
     return {
         "request_id": request_id,
-        "hard_to_serve": answer.hard_to_serve,
-        "reason": answer.reason,
+        "hard_to_serve": ranked.hard_to_serve,
+        "reason": ranked.reason,
         "ranking": [
             {
                 "provider_id": f.provider_id,
@@ -397,15 +418,15 @@ def fit_of(desk: Desk, request_id: int) -> Json:
                 "extra_minutes_per_week": f.extra_minutes_per_week,
                 "note": f.note,
             }
-            for f in answer.ranking
+            for f in ranked.ranking
         ],
     }
 
 
 @router.get("/requests/{request_id}/fit", summary="Where the package fits")
-async def fit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Json:
+async def fit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Response:
     """Providers ranked by the cost of fitting the visits into their rounds (council only)."""
-    return await attempt(lambda: fit_of(desk, request_id))
+    return await answer(lambda: fit_of(desk, request_id))
 
 
 @router.post("/requests/{request_id}/reviews", status_code=201, summary="Ask for a review")
@@ -416,10 +437,10 @@ async def submit_review(
     viewer: ProviderDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """The awarded provider asks for hours up or down, with the reason; a broker decides."""
     actor = changing(request, viewer)
-    return await attempt(
+    return await answer_created(
         lambda: desk.store.submit_review(
             request_id, actor, hours_change=body.hours_change, reason=body.reason, key=key
         )
@@ -427,10 +448,10 @@ async def submit_review(
 
 
 @router.get("/reviews", summary="Provider-led reviews")
-async def reviews(viewer: SignedInDep, desk: DeskDep) -> Json:
+async def reviews(viewer: SignedInDep, desk: DeskDep) -> Response:
     """Council: every review. Provider: its own."""
     pid = None if viewer.role is Role.COUNCIL else provider_only(viewer)
-    return {"items": await attempt(lambda: desk.store.reviews(pid))}
+    return await answer(lambda: {"items": desk.store.reviews(pid)})
 
 
 @router.post("/reviews/{review_id}/decision", summary="Approve or refuse a review")
@@ -441,33 +462,33 @@ async def decide_review(
     viewer: CouncilDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A broker approves (the hours change) or refuses a provider-led review."""
     actor = changing(request, viewer)
-    return await attempt(
+    return await answer(
         lambda: desk.store.decide_review(review_id, actor, approve=body.approve, key=key)
     )
 
 
 @router.get("/offers", summary="A provider's offers")
-async def own_offers(viewer: SignedInDep, desk: DeskDep) -> Json:
+async def own_offers(viewer: SignedInDep, desk: DeskDep) -> Response:
     """Every offer the provider has made (providers only)."""
     pid = provider_only(viewer)
-    return {"items": await attempt(lambda: desk.store.offers_of(pid))}
+    return await answer(lambda: {"items": desk.store.offers_of(pid)})
 
 
 @router.get("/awards", summary="A provider's awards")
-async def own_awards(viewer: SignedInDep, desk: DeskDep) -> Json:
+async def own_awards(viewer: SignedInDep, desk: DeskDep) -> Response:
     """The provider's awards, live and ended, at district level (providers only)."""
     pid = provider_only(viewer)
-    return {"items": await attempt(lambda: desk.store.awards_of(pid))}
+    return await answer(lambda: {"items": desk.store.awards_of(pid)})
 
 
 @router.get("/capacity", summary="Declared spare capacity")
-async def capacity(viewer: SignedInDep, desk: DeskDep) -> Json:
+async def capacity(viewer: SignedInDep, desk: DeskDep) -> Response:
     """Council: every provider's latest declarations. Provider: its own."""
     pid = None if viewer.role is Role.COUNCIL else provider_only(viewer)
-    return {"items": await attempt(lambda: desk.store.capacity(pid))}
+    return await answer(lambda: {"items": desk.store.capacity(pid)})
 
 
 @router.post("/capacity", status_code=201, summary="Declare spare capacity")
@@ -477,18 +498,18 @@ async def declare_capacity(
     viewer: ProviderDep,
     desk: DeskDep,
     key: IdempotencyKey = None,
-) -> Json:
+) -> Response:
     """A provider declares spare home-care hours in a district, or care home vacancies."""
     actor = changing(request, viewer)
-    return await attempt(
+    return await answer_created(
         lambda: desk.store.declare_capacity(actor, body.kind, body.area, body.amount, key)
     )
 
 
 @router.get("/figures", summary="Brokerage figures")
-async def figures(state: StateDep, viewer: SignedInDep, desk: DeskDep) -> Json:
+async def figures(state: StateDep, viewer: SignedInDep, desk: DeskDep) -> Response:
     """Time to source, offers, hand-backs, unmet hours and capacity: counts over the audit
     log. Aggregates only; outside the council, groups of fewer than the small-number
     threshold show no value."""
     threshold = state.settings.small_number_threshold if viewer.suppressed else None
-    return await attempt(lambda: desk.store.figures(threshold=threshold))
+    return await answer(lambda: desk.store.figures(threshold=threshold))
