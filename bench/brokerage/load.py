@@ -126,6 +126,7 @@ async def broker(
     """Open requests from the day's list, award the best offer, reopen hand-backs."""
     rng = random.Random(seed)
     tally = con.tally
+    await asyncio.sleep(rng.uniform(0, 5 * think))
     n = 0
     while time.perf_counter() < stop_at:
         n += 1
@@ -183,9 +184,12 @@ async def provider(
     rng = random.Random(seed)
     tally = con.tally
     offered: set[int] = set()
+    # People start work over the first minutes, not all in the same second.
+    await asyncio.sleep(rng.uniform(0, 10 * think))
     for district in me["districts"]:
         body = {"kind": "home_care_hours", "area": district, "amount": rng.choice((10, 20, 40))}
         await con.call("capacity", "POST", f"{API}/capacity", body)
+        await pause(rng, think)
     n = 0
     while time.perf_counter() < stop_at:
         n += 1
