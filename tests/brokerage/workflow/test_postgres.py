@@ -108,6 +108,14 @@ def test_retry_with_same_key_does_it_once(workflow: WorkflowStore) -> None:
     assert len(workflow.queue(["awarded"])) == 1
 
 
+def test_queue_is_paged_most_urgent_first(workflow: WorkflowStore) -> None:
+    """The queue puts hospital discharges first and comes a page at a time."""
+    routine = workflow.create_request(_need(), BROKER)["request_id"]
+    discharge = workflow.create_request(_need(urgency=Urgency.HOSPITAL_DISCHARGE), BROKER)
+    assert [r["request_id"] for r in workflow.queue(limit=1)] == [discharge["request_id"]]
+    assert [r["request_id"] for r in workflow.queue(limit=1, offset=1)] == [routine]
+
+
 def test_first_refusal_then_district(workflow: WorkflowStore, clock: Clock) -> None:
     """The zone's principal alone sees a new request for 48 hours, then the district's providers."""
     workflow.set_principal("Norwich", "1-100")

@@ -713,15 +713,24 @@ class WorkflowStore:
         """The brokerage figures as of today (see caremarket.brokerage.workflow.figures)."""
         return brokerage_figures(self.query, self._clock().date(), weeks=weeks, threshold=threshold)
 
-    def queue(self, states: Sequence[str] = ("open", "offered", "handed_back")) -> list[Row]:
-        """The brokers' queue: requests in these states, most urgent and oldest first."""
+    def queue(
+        self,
+        states: Sequence[str] = ("open", "offered", "handed_back"),
+        *,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[Row]:
+        """The brokers' queue: requests in these states, most urgent and oldest first (a page)."""
         return self._rows(
-            "SELECT r.*, (SELECT count(*) FROM brokerage.offer o "
-            "WHERE o.request_id = r.request_id AND o.status = 'made') AS offers "
-            "FROM brokerage.request r WHERE r.state = ANY(%s) "
+            "SELECT r.request_id, r.state, r.postcode_district, r.locality, r.zone, "
+            "r.hours_per_week, r.urgency, r.start_by, r.date_added, r.opened_at, "
+            "coalesce(o.offers, 0) AS offers "
+            "FROM brokerage.request r LEFT JOIN (SELECT request_id, count(*) AS offers "
+            "FROM brokerage.offer WHERE status = 'made' GROUP BY request_id) o USING (request_id) "
+            "WHERE r.state = ANY(%s) "
             "ORDER BY r.urgency = 'hospital_discharge' DESC, r.urgency = 'urgent' DESC, "
-            "r.start_by NULLS LAST, r.request_id",
-            (list(states),),
+            "r.start_by NULLS LAST, r.request_id LIMIT %s OFFSET %s",
+            (list(states), limit, offset),
         )
 
     def request(self, request_id: int, actor: Actor) -> Row:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 import psycopg
-from fastapi import APIRouter, Depends, Header, HTTPException, Path, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Path, Query, Request, Response
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -247,10 +247,18 @@ Json = dict[str, Any]
 
 
 @router.get("/requests", summary="Requests: the brokers' queue, or those open to a provider")
-async def requests(viewer: SignedInDep, desk: DeskDep) -> Response:
-    """Council: the queue (open, offered, handed back). Provider: requests open to it now."""
+async def requests(
+    viewer: SignedInDep,
+    desk: DeskDep,
+    limit: Annotated[int, Query(ge=1, le=1000, description="Council: rows a page.")] = 100,
+    offset: Annotated[int, Query(ge=0, le=1_000_000, description="Council: rows skipped.")] = 0,
+) -> Response:
+    """Council: the queue (open, offered, handed back), most urgent first, a page at a time.
+    Provider: every request open to it now."""
     if viewer.role is Role.COUNCIL:
-        return await answer(lambda: {"items": desk.store.queue()})
+        return await answer(
+            lambda: {"items": desk.store.queue(limit=limit, offset=offset), "offset": offset}
+        )
     pid = provider_only(viewer)
     return await answer(lambda: {"items": desk.store.open_for(pid)})
 
