@@ -134,13 +134,12 @@ def test_fit_seam_answers_unknown_until_plugged_in(site: Site) -> None:
     assert fit["ranking"] == [] and fit["hard_to_serve"] is None and fit["reason"]
 
 
-def test_figures_for_council_and_suppressed_for_providers(site: Site) -> None:
-    """The council sees every figure; providers see small groups hidden; the public nothing."""
+def test_figures_are_for_the_council(site: Site) -> None:
+    """The council sees every figure on the API and its dashboard; providers and the public
+    get none (group names are brokers' own words)."""
     council = site.council.get(f"{API}/figures").json()
     assert council["threshold"] is None and council["offers"]
-    provider = site.provider.get(f"{API}/figures").json()
-    assert provider["threshold"] == site.app.state.caremarket.settings.small_number_threshold
-    assert all(r["n"] is None or r["n"] == 0 or r["n"] >= 5 for r in provider["offers"])
+    assert site.provider.get(f"{API}/figures").status_code == 403
     assert site.public.get(f"{API}/figures").status_code == 401
     page = site.council.get("/dashboards/brokerage")
     assert page.status_code == 200 and "Time to source" in page.text

@@ -515,9 +515,9 @@ async def declare_capacity(
 
 
 @router.get("/figures", summary="Brokerage figures")
-async def figures(state: StateDep, viewer: SignedInDep, desk: DeskDep) -> Response:
+async def figures(state: StateDep, viewer: CouncilDep, desk: DeskDep) -> Response:
     """Time to source, offers, hand-backs, unmet hours and capacity: counts over the audit
-    log. Aggregates only; outside the council, groups of fewer than the small-number
-    threshold show no value."""
+    log, for the council (aggregates only; groups are named as brokers wrote them, so the
+    figures stay with the council until they are published with small numbers hidden)."""
     threshold = state.settings.small_number_threshold if viewer.suppressed else None
     return await answer(lambda: desk.store.figures(threshold=threshold))
