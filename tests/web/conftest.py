@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from caremarket.brokerage.workflow.desk import Desk
+from caremarket.brokerage.workflow.lifecycle import Actor, Party
+from caremarket.brokerage.workflow.need import Need
+from caremarket.brokerage.workflow.postgres import WorkflowStore
 from caremarket.demo import generate
 from caremarket.pipeline import ingest_council, ingest_file
 from caremarket.store.duckdb_store import DuckDBStore
@@ -136,7 +141,10 @@ def site(demo_db: Path, postgres: str, tmp_path_factory: pytest.TempPathFactory)
     accounts = PostgresAccountStore(postgres)
     store = DuckDBStore(demo_db, read_only=True)
     zones = write_zone_designs(tmp_path_factory.mktemp("zones"))
-    app = create_app(WebSettings(secret_key="test-secret", zones_dir=zones), store, accounts)
+    desk = Desk(WorkflowStore(postgres))
+    app = create_app(
+        WebSettings(secret_key="test-secret", zones_dir=zones), store, accounts, desk=desk
+    )
     market = app.state.caremarket.market
     biggest = (
         market.snapshot()
@@ -152,12 +160,22 @@ def site(demo_db: Path, postgres: str, tmp_path_factory: pytest.TempPathFactory)
     ):
         accounts.add_user(name, PASSWORD, role, pid)
     tokens = {r: accounts.create_token(f"{r}-{suffix}", "tests") for r in ("council", "provider")}
+    seed_brokerage(desk, provider_id)
     clients = {
         role: TestClient(app, headers={"Authorization": f"Bearer {tokens[role]}"})
         for role in tokens
     }
     yield Site(app, accounts, provider_id, TestClient(app), clients["provider"], clients["council"])
     store.close()
+    desk.close()
+
+
+def seed_brokerage(desk: Desk, provider_id: str) -> None:
+    """The provider on the brokerage framework and one open request whose person is a sentinel."""
+    desk.store.register_provider(provider_id, "Demo provider", districts=["NR1", "NR2"])
+    if not desk.store.queue():
+        need = Need("NR1", 7.0, date(2026, 10, 1), zone="Norwich", person_ref=SENTINEL + "B1")
+        desk.store.create_request(need, Actor("seed", Party.BROKER))
 
 
 @pytest.fixture(scope="session")

@@ -49,6 +49,7 @@ def page_urls(app: FastAPI, provider_id: str | None = None) -> list[str]:
         "sector": ["care_home", "home_care"],
         "locality": localities.head(1).to_list(),
         "design": ["design-2"],
+        "request_id": ["1"],
     }
     urls: list[str] = []
     for path, methods, _ in app_routes(list(app.routes)):

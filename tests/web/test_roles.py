@@ -30,15 +30,17 @@ def _samples(site: Site) -> dict[str, list[str]]:
         "sector": ["home_care"],
         "locality": ["North"],
         "design": ["design-2", "no-such-design"],
+        "request_id": ["1"],
+        "review_id": ["1"],
     }
 
 
-def _urls(site: Site) -> list[str]:
-    """Every GET route of the app, with its path parameters filled in every sample way."""
+def _urls(site: Site, method: str = "GET") -> list[str]:
+    """Every route of the app for a method, with its path parameters filled in every sample way."""
     samples = _samples(site)
     urls: list[str] = []
     for path, methods, _ in app_routes(list(site.app.routes)):
-        if "GET" not in methods or path.startswith("/static"):
+        if method not in methods or path.startswith("/static"):
             continue
         found = [path]
         for field, name in re.findall(r"({(\w+)(?::\w+)?})", path):
@@ -54,7 +56,7 @@ def test_every_api_route_is_covered(site: Site) -> None:
     }
     assert len(declared) >= 25, f"the walk finds every router's routes, not {len(declared)}"
     walked = set()
-    for url in _urls(site):
+    for url in _urls(site) + _urls(site, "POST"):
         for path in declared:
             if re.fullmatch(re.sub(r"{\w+(?::\w+)?}", r"[^/]+", path), url):
                 walked.add(path)
@@ -73,6 +75,21 @@ def test_no_personal_data_outside_the_council(site: Site, role: Role) -> None:
         if response.status_code == 200:
             for name in PERSONAL:
                 assert f'"{name}"' not in body and f"/{name}?" not in body, (url, name)
+
+
+@pytest.mark.parametrize(("role", "status"), [(Role.PUBLIC, 401), (Role.PROVIDER, 403)])
+def test_brokers_changes_are_refused_to_others(site: Site, role: Role, status: int) -> None:
+    """Every brokerage change is refused to the public (401); those for brokers to providers."""
+    council_only = ("/requests", "/award", "/withdraw", "/reopen", "/decision")
+    for url in _urls(site, "POST"):
+        if not url.startswith("/api/v1/brokerage/"):
+            continue
+        response = site.client(role).post(url, json={})
+        assert SENTINEL not in response.text, url
+        if role is Role.PUBLIC or url.endswith(council_only):
+            assert response.status_code == status, (url, response.status_code)
+        else:
+            assert response.status_code in (403, 404, 409, 422), (url, response.status_code)
 
 
 def test_council_sees_personal_data(site: Site) -> None:

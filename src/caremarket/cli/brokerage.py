@@ -1,15 +1,145 @@
-"""`caremarket brokerage`: source care for the people waiting."""
+"""`caremarket brokerage`: the brokerage workflow's database and the people waiting."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
 import typer
+from rich.console import Console
 
 from caremarket.cli.fit import fit
+from caremarket.cli.serve import AccountsDirOption, accounts_database
+from caremarket.cli.user_error import UserError
 
 brokerage_app = typer.Typer(
-    name="brokerage",
-    help="Source home care for the people waiting: where each package fits best.",
+    help=(
+        "Brokerage: requests, offers and awards for the people waiting for care (PostgreSQL), "
+        "and where each package fits best."
+    ),
     no_args_is_help=True,
-    add_completion=False,
 )
 brokerage_app.command("fit")(fit)
+
+DbUrlOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db-url",
+        envvar="CAREMARKET_BROKERAGE_URL",
+        help="PostgreSQL connection string for the brokerage workflow.",
+        show_default=False,
+    ),
+]
+
+
+@contextmanager
+def workflow_database(url: str | None, folder: Path | None) -> Iterator[str]:
+    """The workflow's database: --db-url, else the local cluster in --accounts-dir."""
+    # Imported here: psycopg is only needed by these commands.
+    import psycopg
+
+    with accounts_database(url, folder) as conninfo:
+        if conninfo is None:
+            raise typer.BadParameter(
+                "give --db-url (a PostgreSQL server) or --accounts-dir (the local cluster "
+                "`caremarket serve` uses)"
+            )
+        try:
+            yield conninfo
+        except psycopg.OperationalError as error:
+            first = (str(error).strip().splitlines() or ["no reason given"])[0]
+            raise UserError(
+                f"cannot reach the brokerage database ({first})",
+                "check --db-url, or use --accounts-dir",
+            ) from None
+
+
+@brokerage_app.command("init")
+def init(db_url: DbUrlOption = None, accounts_dir: AccountsDirOption = None) -> None:
+    """Create the brokerage schema, or bring it up to date (safe to run again)."""
+    from caremarket.brokerage.workflow.migrate import migrate, schema_version
+
+    with workflow_database(db_url, accounts_dir) as conninfo:
+        applied = migrate(conninfo)
+        version = schema_version(conninfo)
+    done = f"applied {', '.join(map(str, applied))}" if applied else "nothing to apply"
+    Console().print(f"Brokerage schema at version {version} ({done}).")
+
+
+@brokerage_app.command("import-waiting")
+def import_waiting(
+    care_list: Annotated[
+        Path,
+        typer.Argument(
+            help="The interim care list CSV (council/interim_care_list.csv).",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    db_url: DbUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+    broker: Annotated[
+        str, typer.Option(help="Who the audit log names as opening the requests.")
+    ] = "import-waiting",
+) -> None:
+    """Open a request for every person on the interim care list still waiting.
+
+    The whole file is refused, and nothing imported, if any row lacks a postcode
+    district, needs 0 hours or less, or must start before it was added.
+    """
+    from caremarket.brokerage.workflow.lifecycle import Actor, Party
+    from caremarket.brokerage.workflow.postgres import WorkflowStore
+    from caremarket.brokerage.workflow.waiting_list import read_waiting
+    from caremarket.ingest.problem import DataProblemError
+
+    try:
+        needs = read_waiting(care_list)
+    except DataProblemError as error:
+        first = error.problems[0].message
+        more = len(error.problems) - 1
+        others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise UserError(
+            f"nothing imported: {first}{others}", "correct the file and try again"
+        ) from None
+    with workflow_database(db_url, accounts_dir) as conninfo:
+        store = WorkflowStore(conninfo, max_size=1)
+        try:
+            opened = store.import_waiting(needs, Actor(broker, Party.BROKER))
+        finally:
+            store.close()
+    hours = sum(n.hours_per_week for n in needs)
+    Console().print(f"Opened {opened} requests ({hours:,.2f} hours a week) from {care_list}.")
+
+
+@brokerage_app.command("notify")
+def notify(
+    db_url: DbUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+    smtp_host: Annotated[str, typer.Option(help="SMTP server.")] = "127.0.0.1",
+    smtp_port: Annotated[int, typer.Option(help="SMTP port.")] = 25,
+    sender: Annotated[str, typer.Option(help="The From address.")] = "brokerage@council.invalid",
+    portal_url: Annotated[
+        str, typer.Option(help="Where providers reach the portal.")
+    ] = "http://127.0.0.1:8000",
+) -> None:
+    """Email providers about the requests newly open to them (each notice once; run it often)."""
+    from caremarket.brokerage.workflow.notify import notify_due
+    from caremarket.brokerage.workflow.postgres import WorkflowStore
+    from caremarket.brokerage.workflow.smtp import SmtpSender
+
+    with workflow_database(db_url, accounts_dir) as conninfo:
+        store = WorkflowStore(conninfo, max_size=2)
+        try:
+            sent = notify_due(
+                store, SmtpSender(smtp_host, smtp_port), sender=sender, portal_url=portal_url
+            )
+        except OSError as error:
+            raise UserError(
+                f"cannot send email through {smtp_host}:{smtp_port} ({error})",
+                "check --smtp-host and --smtp-port",
+            ) from None
+        finally:
+            store.close()
+    Console().print(f"Sent {sent} notices.")

@@ -115,6 +115,8 @@ def run_server(
             app.state.caremarket.live.close()
             if app.state.caremarket.accounts is not None:
                 app.state.caremarket.accounts.close()
+            if app.state.caremarket.brokerage is not None:
+                app.state.caremarket.brokerage.close()
             # Frozen objects are never finalised: DuckDB's would be reported as leaked at exit.
             gc.unfreeze()
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exception_handlers import (
@@ -28,6 +28,8 @@ from caremarket.web.routers import (
     api_docs,
     areas,
     auth,
+    brokerage,
+    brokerage_pages,
     dashboards,
     history,
     interim_care,
@@ -45,6 +47,9 @@ from caremarket.web.routers import (
 from caremarket.web.settings import WebSettings
 from caremarket.web.state import STATIC, TEMPLATES, AppState, TokenCache
 from caremarket.web.viewer import PUBLIC
+
+if TYPE_CHECKING:
+    from caremarket.brokerage.workflow.desk import Desk
 
 API_DESCRIPTION = """Figures about an English council's adult social care market: areas,
 care locations, providers, metrics by area, sector, client group and date, and the
@@ -67,14 +72,19 @@ def create_app(
     accounts: AccountStore | None = None,
     *,
     follow: Path | None = None,
+    desk: Desk | None = None,
 ) -> FastAPI:
     """Build the app over a store; accounts from `accounts`, else `settings.accounts_url`.
 
     With `follow` (the store's file), newer versions of that file published by
     loads are picked up between requests (see caremarket.web.live).
 
+    The brokerage desk (`desk`) defaults to the brokerage workflow in the accounts
+    database when `settings.accounts_url` is given.
+
     Whoever built the app closes the account store (`app.state.caremarket.accounts`)
-    when done: the app may start and stop many times (tests do) and never closes it.
+    and the desk (`app.state.caremarket.brokerage`) when done: the app may start and
+    stop many times (tests do) and never closes them.
     """
     council = find_council(settings.council)
     if council is None:
@@ -84,6 +94,12 @@ def create_app(
         from caremarket.web.accounts.postgres import PostgresAccountStore
 
         accounts = PostgresAccountStore(settings.accounts_url)
+    if desk is None and settings.accounts_url:
+        # Imported here: the workflow's PostgreSQL store is only needed when configured.
+        from caremarket.brokerage.workflow.desk import Desk
+        from caremarket.brokerage.workflow.postgres import WorkflowStore
+
+        desk = Desk(WorkflowStore(settings.accounts_url))
     state = AppState(
         settings=settings,
         live=LiveStore(store, council, settings.response_cache_size, follow=follow),
@@ -91,6 +107,7 @@ def create_app(
         templates=Jinja2Templates(directory=TEMPLATES),
         tokens=TokenCache(settings.token_cache_seconds),
         signer=URLSafeSerializer(settings.secret_key),
+        brokerage=desk,
     )
 
     app = FastAPIOffline(
@@ -118,6 +135,8 @@ def create_app(
         interim_care,
         quality,
         zones,
+        brokerage,
+        brokerage_pages,
         auth,
         palette,
         api_docs,

@@ -6,6 +6,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi.templating import Jinja2Templates
 from itsdangerous import URLSafeSerializer
@@ -15,6 +16,9 @@ from caremarket.web.live import LiveStore
 from caremarket.web.market import Market
 from caremarket.web.responses import ResponseCache
 from caremarket.web.settings import WebSettings
+
+if TYPE_CHECKING:
+    from caremarket.brokerage.workflow.desk import Desk
 
 TEMPLATES = Path(__file__).parent / "templates"
 STATIC = Path(__file__).parent / "static"
@@ -58,6 +62,7 @@ class AppState:
     templates: Jinja2Templates
     tokens: TokenCache
     signer: URLSafeSerializer
+    brokerage: Desk | None = None
 
     @property
     def market(self) -> Market:

@@ -1,0 +1,62 @@
+"""The seam where "where a package fits" plugs in: one question in, one ranking out.
+
+The fit ranking (`caremarket.brokerage.fit`, built separately) ranks providers by
+the extra travel and time of inserting a request's visits into their current
+rounds, and flags a request no provider can take under a declared threshold as
+hard to serve. The brokerage workflow asks it through `FitRanker` only; until one
+is plugged in, `no_fit_ranking` answers that the ranking is not available.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from caremarket.brokerage.workflow.need import Visit
+
+
+@dataclass(frozen=True, slots=True)
+class FitQuestion:
+    """What the ranking is asked about: one request (district level) and the candidates."""
+
+    request_id: int
+    postcode_district: str
+    hours_per_week: float
+    visits: tuple[Visit, ...]
+    skills: tuple[str, ...]
+    start_by: date | None
+    provider_ids: tuple[str, ...]
+    """The providers to rank (those on the framework; their offers' providers first)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderFit:
+    """One provider's cost of taking the request into its rounds (None: unknown, with why)."""
+
+    provider_id: str
+    extra_travel_minutes_per_week: float | None
+    extra_minutes_per_week: float | None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FitAnswer:
+    """Providers best fit first, and whether the request is hard to serve (None: unknown)."""
+
+    ranking: tuple[ProviderFit, ...]
+    hard_to_serve: bool | None
+    reason: str = ""
+
+
+class FitRanker(Protocol):
+    """Ranks providers for a request by where its visits fit their rounds."""
+
+    def __call__(self, question: FitQuestion) -> FitAnswer:
+        """The ranking for one request."""
+        ...
+
+
+def no_fit_ranking(question: FitQuestion) -> FitAnswer:
+    """The answer while no fit ranking is plugged in: nothing ranked, hard to serve unknown."""
+    return FitAnswer((), None, "where the package fits is not computed in this installation")

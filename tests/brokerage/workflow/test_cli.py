@@ -1,0 +1,77 @@
+"""`caremarket brokerage init` and `import-waiting`: the demo list becomes open requests."""
+
+from __future__ import annotations
+
+import csv
+import random
+from pathlib import Path
+
+import psycopg
+from typer.testing import CliRunner
+
+from caremarket.cli.main import app
+from caremarket.demo.calibration import load_calibration
+from caremarket.demo.council_tables import interim_care_list
+from caremarket.demo.generate import AS_OF
+
+runner = CliRunner()
+
+
+def _demo_list(folder: Path) -> tuple[Path, int]:
+    """The demo county's interim care list as `caremarket demo` writes it; people waiting."""
+    rows = interim_care_list(load_calibration(), random.Random(2026), AS_OF)
+    path = folder / "interim_care_list.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path, sum(1 for r in rows if not r["date_sourced"])
+
+
+def _requests(conninfo: str) -> int:
+    with psycopg.connect(conninfo) as con:
+        found = con.execute("SELECT count(*) FROM brokerage.request WHERE state = 'open'")
+        row = found.fetchone()
+        return int(row[0]) if row else -1
+
+
+def test_init_then_import_the_demo_list(empty_database: str, tmp_path: Path) -> None:
+    """init makes the schema (twice is fine); the demo's people waiting become open requests."""
+    first = runner.invoke(app, ["brokerage", "init", "--db-url", empty_database])
+    assert first.exit_code == 0 and "version 1 (applied 1)" in first.output, first.output
+    again = runner.invoke(app, ["brokerage", "init", "--db-url", empty_database])
+    assert again.exit_code == 0 and "nothing to apply" in again.output
+    path, waiting = _demo_list(tmp_path)
+    assert waiting >= 30
+    done = runner.invoke(
+        app, ["brokerage", "import-waiting", "--db-url", empty_database, str(path)]
+    )
+    assert done.exit_code == 0, done.output
+    assert f"Opened {waiting} requests" in done.output
+    assert _requests(empty_database) == waiting
+
+
+def test_hostile_list_imports_nothing(empty_database: str, tmp_path: Path) -> None:
+    """A row with hours <= 0 refuses the whole file in one line naming file, row and column."""
+    path, _ = _demo_list(tmp_path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    cells = lines[5].split(",")
+    cells[3], cells[5] = "0", ""
+    lines[5] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner.invoke(app, ["brokerage", "init", "--db-url", empty_database])
+    refused = runner.invoke(
+        app, ["brokerage", "import-waiting", "--db-url", empty_database, str(path)]
+    )
+    assert refused.exit_code == 2
+    (line,) = [x for x in refused.stderr.splitlines() if x.strip()]
+    assert "nothing imported: interim_care_list.csv, row 6, column `hours_per_week`" in line
+    assert "expected hours a week above 0" in line and "Traceback" not in refused.output
+    assert _requests(empty_database) == 0
+
+
+def test_no_database_named_is_a_usage_error(tmp_path: Path) -> None:
+    """Without --db-url or --accounts-dir the command says what to give, exit 2."""
+    path, _ = _demo_list(tmp_path)
+    result = runner.invoke(app, ["brokerage", "import-waiting", str(path)])
+    assert result.exit_code == 2 and "--db-url" in result.stderr
