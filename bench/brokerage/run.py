@@ -50,7 +50,7 @@ def build_store(out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     manifest = generate(out / "demo", seed=2026)
     with DuckDBStore(db) as store:
-        for path in (*manifest.releases, manifest.localities, *manifest.public_files):
+        for path in manifest.ingestible:
             ingest_file(store, path)
         ingest_council(store, manifest.council_dir)
     return db

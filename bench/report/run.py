@@ -32,7 +32,7 @@ def one_council(work: Path) -> tuple[float, float, int]:
     norfolk = find_council("Norfolk")
     assert norfolk is not None
     with DuckDBStore(work / "demo.duckdb") as store:
-        for path in [*manifest.releases, manifest.localities, *manifest.public_files]:
+        for path in manifest.ingestible:
             ingest_file(store, Path(path))
         started = time.perf_counter()
         write_mps(store, norfolk, "2026", work / "html-only", pdf=False)

@@ -55,7 +55,7 @@ def build_store(kind: str, national_rows: int, out: Path) -> Path:
     if kind == "national":
         # Loaded first: on the same date the demo county's own release (loaded later) wins.
         paths.append(write_national_hsca(folder / "national_hsca.csv", rows=national_rows))
-    paths += [*manifest.releases, manifest.localities, *manifest.public_files]
+    paths += manifest.ingestible
     with DuckDBStore(db) as store:
         for path in paths:
             ingest_file(store, path)

@@ -171,7 +171,7 @@ def _demo_store(folder: Path) -> Path:
     manifest = generate(folder, seed=2026)
     path = folder / "store.duckdb"
     with DuckDBStore(path) as store:
-        for release in [*manifest.releases, manifest.localities, *manifest.public_files]:
+        for release in manifest.ingestible:
             ingest_file(store, release)
         ingest_council(store, manifest.council_dir)
     return path

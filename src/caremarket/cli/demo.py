@@ -51,7 +51,7 @@ def demo(
     db = out / "caremarket.duckdb"
     with console.status("Generating the synthetic demo county (Norfolk geography)..."):
         manifest = generate(out, seed=seed)
-    files = [*manifest.releases, manifest.localities, *manifest.public_files]
+    files = manifest.ingestible
     with writing(db) as store:
         columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
         with Progress(*columns, TimeElapsedColumn(), console=console) as progress:

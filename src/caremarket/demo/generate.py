@@ -85,6 +85,11 @@ class DemoManifest:
     public_files: tuple[Path, ...] = ()
 
     @property
+    def ingestible(self) -> tuple[Path, ...]:
+        """The files `caremarket ingest` loads, in the order `caremarket demo` loads them."""
+        return (*self.releases, self.localities, *self.public_files)
+
+    @property
     def files(self) -> tuple[Path, ...]:
         """Every file written, in a stable order."""
         return (
