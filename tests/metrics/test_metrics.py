@@ -407,3 +407,29 @@ def test_local_assessments_and_fees(make_inputs) -> None:  # type: ignore[no-unt
     assert cell(hourly, NORFOLK, "home_care") == 25.1
     weekly = get_metric("usual_weekly_price_gbp")(inputs, Level.COUNCIL)
     assert cell(weekly, NORFOLK, "care_home_residential", "older_people") == 780.0
+
+
+def test_usual_rate_is_null_when_contract_routes_differ(make_inputs) -> None:  # type: ignore[no-untyped-def]
+    """Principal and framework rates differ: no single usual rate, unless one is set for all."""
+
+    def fees(tiers: list[str | None], prices: list[float]) -> pl.DataFrame:
+        return pl.DataFrame(
+            {
+                "sector": ["home_care"] * len(tiers),
+                "client_group": ["all"] * len(tiers),
+                "price_gbp": prices,
+                "price_unit": ["hour"] * len(tiers),
+                "effective_date": [date(2026, 4, 1)] * len(tiers),
+                "framework_tier": pl.Series(tiers, dtype=pl.String),
+            }
+        )
+
+    metric = get_metric("usual_hourly_rate_gbp")
+    split = metric(
+        make_inputs(fees=fees(["principal", "framework"], [24.05, 23.33])), Level.COUNCIL
+    )
+    assert split.filter(pl.col("sector") == "home_care")["value"].to_list() == [None]
+    same = metric(make_inputs(fees=fees(["principal", "framework"], [23.0, 23.0])), Level.COUNCIL)
+    assert cell(same, NORFOLK, "home_care") == 23.0
+    every = metric(make_inputs(fees=fees(["principal", None], [24.05, 22.0])), Level.COUNCIL)
+    assert cell(every, NORFOLK, "home_care") == 22.0

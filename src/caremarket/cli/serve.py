@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,10 @@ from caremarket.cli.user_error import UserError
 from caremarket.domain.council_name import council_named
 from caremarket.pipeline import councils_covered
 from caremarket.store.store import Store
+
+if TYPE_CHECKING:
+    from caremarket.brokerage.workflow.fit_seam import FitRanker
+    from caremarket.package_fit import CouncilFit
 
 AccountsUrlOption = Annotated[
     str | None,
@@ -97,7 +101,8 @@ def run_server(
         settings = replace(settings, secret_key=secret_key)
     with reading(db) as store:
         _check_covered(store, council)
-        app = create_app(settings, store, follow=db)
+        fit = _fit_ranker(db, council) if conninfo else None
+        app = create_app(settings, store, follow=db, fit=fit)
         with console.status("Computing the latest figures..."):
             app.state.caremarket.market.snapshot()
         # What is loaded now lives as long as the server: keep it out of the collector's scans.
@@ -119,6 +124,24 @@ def run_server(
                 app.state.caremarket.brokerage.close()
             # Frozen objects are never finalised: DuckDB's would be reported as leaked at exit.
             gc.unfreeze()
+
+
+def _fit_ranker(db: Path, council: str) -> FitRanker:
+    """Where a package fits, for the brokerage pages: the council's home-care branches'
+    rounds are planned from the store in the background while the tool starts serving."""
+    from caremarket.brokerage.fit import fit_parameters
+    from caremarket.fit_ranking import BackgroundFitRanker, prepare_rounds
+    from caremarket.package_fit import council_fit
+    from caremarket.store.versions import reading
+
+    area = council_named(council)
+    parameters = fit_parameters()
+
+    def read() -> CouncilFit:
+        with reading(db) as store:
+            return council_fit(store, area, parameters, None)
+
+    return BackgroundFitRanker(lambda: prepare_rounds(read, parameters))
 
 
 def _check_covered(store: Store, council: str) -> None:

@@ -107,24 +107,49 @@ def people_funded(inputs: MetricInputs, level: Level) -> pl.DataFrame:
     )
 
 
-def _prices(inputs: MetricInputs, unit: str) -> pl.DataFrame:
-    fees = inputs.frame(Input.FEES).filter(
-        (pl.col("effective_date") <= inputs.as_of) & (pl.col("price_unit") == unit)
-    )
-    if fees.is_empty():
-        return empty_result()
-    latest = (
-        fees.sort("effective_date")
-        .group_by("sector", "client_group")
+def fee_rates_in_force(fees: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The council's usual prices in force on `as_of`: for each sector, client group, contract
+    route (`framework_tier`, null for every route) and price unit, the latest from that day."""
+    if "framework_tier" not in fees.columns:
+        fees = fees.with_columns(framework_tier=pl.lit(None, pl.String))
+    return (
+        fees.filter(pl.col("effective_date") <= as_of)
+        .with_columns(client_group=pl.col("client_group").fill_null("all"))
+        .sort("effective_date")
+        .group_by("sector", "client_group", "framework_tier", "price_unit", maintain_order=True)
         .agg(pl.col("price_gbp").last(), pl.col("effective_date").last())
+        .sort("sector", "client_group", "price_unit", "framework_tier", nulls_last=False)
+    )
+
+
+def _prices(inputs: MetricInputs, unit: str) -> pl.DataFrame:
+    """One usual price per sector and client group: the price for every contract route.
+
+    Where the routes' prices differ (a principal provider's rate above the framework's)
+    and no price is set for every route, the figure is null: one number would claim
+    more than the fee rates say (`fee_rates_in_force` lists each route's price).
+    """
+    in_force = fee_rates_in_force(inputs.frame(Input.FEES), inputs.as_of).filter(
+        pl.col("price_unit") == unit
+    )
+    if in_force.is_empty():
+        return empty_result()
+    latest = in_force.group_by("sector", "client_group").agg(
+        pl.when(pl.col("framework_tier").is_null().any())
+        .then(pl.col("price_gbp").filter(pl.col("framework_tier").is_null()).first())
+        .when(pl.col("price_gbp").n_unique() == 1)
+        .then(pl.col("price_gbp").first())
+        .otherwise(None)
+        .alias("price_gbp"),
+        pl.col("effective_date").max(),
     )
     return latest.select(
         area_code=pl.lit(inputs.council.code),
         area_name=pl.lit(inputs.council.name),
         sector=pl.col("sector"),
-        client_group=pl.col("client_group").fill_null("all"),
+        client_group=pl.col("client_group"),
         period=pl.col("effective_date").cast(pl.String),
-        value=pl.col("price_gbp"),
+        value=pl.col("price_gbp").cast(pl.Float64),
         n=pl.lit(None, pl.Int64),
     )
 

@@ -50,6 +50,7 @@ from caremarket.web.viewer import PUBLIC
 
 if TYPE_CHECKING:
     from caremarket.brokerage.workflow.desk import Desk
+    from caremarket.brokerage.workflow.fit_seam import FitRanker
 
 API_DESCRIPTION = """Figures about an English council's adult social care market: areas,
 care locations, providers, metrics by area, sector, client group and date, and the
@@ -73,6 +74,7 @@ def create_app(
     *,
     follow: Path | None = None,
     desk: Desk | None = None,
+    fit: FitRanker | None = None,
 ) -> FastAPI:
     """Build the app over a store; accounts from `accounts`, else `settings.accounts_url`.
 
@@ -80,7 +82,8 @@ def create_app(
     loads are picked up between requests (see caremarket.web.live).
 
     The brokerage desk (`desk`) defaults to the brokerage workflow in the accounts
-    database when `settings.accounts_url` is given.
+    database when `settings.accounts_url` is given, asking `fit` where a package
+    fits (else the page says the ranking is not computed).
 
     Whoever built the app closes the account store (`app.state.caremarket.accounts`)
     and the desk (`app.state.caremarket.brokerage`) when done: the app may start and
@@ -100,6 +103,8 @@ def create_app(
         from caremarket.brokerage.workflow.postgres import WorkflowStore
 
         desk = Desk(WorkflowStore(settings.accounts_url))
+        if fit is not None:
+            desk.fit = fit
     state = AppState(
         settings=settings,
         live=LiveStore(store, council, settings.response_cache_size, follow=follow),

@@ -43,6 +43,11 @@ class FitParameters:
         """Extra travel minutes per contact hour above which a fit does not count."""
         return self.average_travel_minutes_per_contact_hour * self.hard_to_serve_multiple
 
+    @property
+    def branch_skills(self) -> frozenset[str]:
+        """Every skill a branch can be known to hold (the others are not recorded anywhere)."""
+        return self.base_skills.union(*self.skills_by_client_group.values())
+
 
 @cache
 def fit_parameters() -> FitParameters:

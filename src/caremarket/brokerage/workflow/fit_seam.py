@@ -38,6 +38,11 @@ class ProviderFit:
     extra_travel_minutes_per_week: float | None
     extra_minutes_per_week: float | None
     note: str = ""
+    name: str = ""
+    """The provider's branch the figures are for (its best)."""
+    within_threshold: bool | None = None
+    """Whether it takes the whole week within the hard-to-serve travel threshold."""
+    extra_travel_minutes_per_contact_hour: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,6 +3,9 @@ estimate of what people who pay for themselves spend."""
 
 from __future__ import annotations
 
+import polars as pl
+
+from caremarket.metrics.finance import fee_rates_in_force
 from caremarket.report import charts
 from caremarket.report.context import (
     CHAPTER_SECTORS,
@@ -62,24 +65,57 @@ def _spend_table(ctx: Context) -> Table:
 
 def _prices(ctx: Context) -> Table | None:
     rows = []
-    for name in ("usual_weekly_price_gbp", "usual_hourly_rate_gbp"):
+    split = False
+    fees = ctx.inputs.gathered.inputs.fees
+    routes = None if fees is None else fee_rates_in_force(fees, ctx.as_of)
+    for name, unit, per in (
+        ("usual_weekly_price_gbp", "week", "a week"),
+        ("usual_hourly_rate_gbp", "hour", "an hour"),
+    ):
         frame = ctx.ledger.frame(name)
         for row in frame.sort("sector", "client_group").to_dicts():
             figure = ctx.ledger.figure(
                 name, sector=row["sector"], client_group=row["client_group"], period=row["period"]
             )
+            sector, group = sector_label(row["sector"]), group_label(row["client_group"])
+            split_here = figure is not None and figure.value is None and not figure.suppressed
+            if split_here and routes is not None:
+                # The routes' prices differ: each route's price, never one made-up number.
+                split = True
+                for route in routes.filter(
+                    (pl.col("sector") == row["sector"])
+                    & (pl.col("client_group") == row["client_group"])
+                    & (pl.col("price_unit") == unit)
+                ).to_dicts():
+                    rows.append(
+                        (
+                            text_cell(sector),
+                            text_cell(f"{group}, {route['framework_tier']} route"),
+                            text_cell(
+                                f"£{route['price_gbp']:,.2f} {per}"
+                            ),
+                            text_cell(period_text(route["effective_date"].isoformat())),
+                        )
+                    )
+                continue
             rows.append(
                 (
-                    text_cell(sector_label(row["sector"])),
-                    text_cell(group_label(row["client_group"])),
+                    text_cell(sector),
+                    text_cell(group),
                     figure_cell(figure),
                     text_cell(period_text(row["period"])),
                 )
             )
     if not rows:
         return None
+    note = (
+        "Where a contract route (such as a principal provider's) has its own price, each "
+        "route's price is shown, from the council's fee rates."
+        if split
+        else ""
+    )
     return Table(
-        "Our usual prices", ("Sector", "Client group", "Price", "In force from"), tuple(rows)
+        "Our usual prices", ("Sector", "Client group", "Price", "In force from"), tuple(rows), note
     )
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -419,15 +420,7 @@ def fit_of(desk: Desk, request_id: int) -> Json:
         "request_id": request_id,
         "hard_to_serve": ranked.hard_to_serve,
         "reason": ranked.reason,
-        "ranking": [
-            {
-                "provider_id": f.provider_id,
-                "extra_travel_minutes_per_week": f.extra_travel_minutes_per_week,
-                "extra_minutes_per_week": f.extra_minutes_per_week,
-                "note": f.note,
-            }
-            for f in ranked.ranking
-        ],
+        "ranking": [asdict(f) for f in ranked.ranking],
     }
 
 
