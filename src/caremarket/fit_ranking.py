@@ -100,7 +100,8 @@ def _provider_fit(fit: Fit) -> ProviderFit:
     if fit.extra_travel_minutes_per_week is None:
         note = fit.uncovered[0].reason if fit.uncovered else "not tried"
     elif fit.uncovered:
-        note = f"{len(fit.uncovered)} calls do not fit: {fit.uncovered[0].reason}"
+        calls = "1 call does" if len(fit.uncovered) == 1 else f"{len(fit.uncovered)} calls do"
+        note = f"{calls} not fit: {fit.uncovered[0].reason}"
     elif not fit.within_threshold:
         note = "fits, at more travel per contact hour than the hard-to-serve threshold"
     else:
@@ -109,7 +110,7 @@ def _provider_fit(fit: Fit) -> ProviderFit:
         fit.provider_id,
         fit.extra_travel_minutes_per_week,
         fit.extra_minutes_per_week,
-        f"{fit.name}: {note}",
+        note,
         name=fit.name,
         within_threshold=fit.within_threshold,
         extra_travel_minutes_per_contact_hour=fit.extra_travel_minutes_per_contact_hour,

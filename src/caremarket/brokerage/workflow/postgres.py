@@ -280,6 +280,14 @@ class WorkflowStore:
                 (zone, provider_id),
             )
 
+    def principal_of(self, zone: str) -> str | None:
+        """The zone's principal provider, if one is named."""
+        with self._pool.connection() as con:
+            row = con.execute(
+                "SELECT provider_id FROM brokerage.zone_principal WHERE zone = %s", (zone,)
+            ).fetchone()
+        return None if row is None else str(row["provider_id"])
+
     def providers(self) -> list[Row]:
         """Every provider the council brokers with."""
         with self._pool.connection() as con:

@@ -13,12 +13,15 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
+import polars as pl
 from fastapi import APIRouter, Form, HTTPException, Path, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from caremarket.brokerage.workflow.need import DISTRICT, Need, TimeOfDay, Urgency, Visit
 from caremarket.brokerage.workflow.refusal import WorkflowError
+from caremarket.domain.sector import Sector
+from caremarket.metrics.finance import fee_rates_in_force
 from caremarket.web.deps import CouncilDep, SignedInDep, StateDep
 from caremarket.web.pages import check_csrf, render
 from caremarket.web.routers.brokerage import DeskDep, ProviderDep, actor_of, fit_of
@@ -61,12 +64,70 @@ def _done(request: Request) -> str | None:
     return DONE.get(request.query_params.get("done", ""))
 
 
-def _price(offer: dict[str, Any], usual: float | None) -> dict[str, Any]:
-    """An offer's rate beside the usual price: the difference in pounds and per cent."""
+PRINCIPAL_ROUTE = "principal"
+FRAMEWORK_ROUTE = "framework"
+"""The contract routes an offer comes by, as the council's fee rates name them."""
+
+
+def _usual_rates(state: AppState) -> list[dict[str, Any]]:
+    """The council's usual home-care rates an hour in force today, one per contract route."""
+    fees = state.market.snapshot().gathered.inputs.fees
+    if fees is None:
+        return []
+    return (
+        fee_rates_in_force(fees, date.today())
+        .filter(
+            (pl.col("sector") == Sector.HOME_CARE.value)
+            & (pl.col("price_unit") == "hour")
+            & (pl.col("client_group") == "all")
+        )
+        .to_dicts()
+    )
+
+
+def _usual_for(route: str, rates: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The fee rate for a contract route, else the rate for every route, else none."""
+    by_route = {r["framework_tier"]: r for r in rates}
+    return by_route.get(route) or by_route.get(None)
+
+
+def _price(
+    offer: dict[str, Any],
+    row: dict[str, Any],
+    principal: str | None,
+    rates: list[dict[str, Any]],
+    fits: dict[str, Any],
+) -> dict[str, Any]:
+    """An offer beside the usual price for its route (the broker's own, else the council's
+    fee rate), and the extra travel its provider's rounds would take."""
     rate = float(offer["rate_gbp_per_hour"])
+    route = PRINCIPAL_ROUTE if offer["provider_id"] == principal else FRAMEWORK_ROUTE
+    usual: float | None = row["usual_rate_gbp_per_hour"]
+    basis = "the usual rate set for this request"
     if usual is None:
-        return {**offer, "vs_usual_gbp": None, "vs_usual_pct": None}
-    return {**offer, "vs_usual_gbp": rate - usual, "vs_usual_pct": 100 * (rate - usual) / usual}
+        fee = _usual_for(route, rates)
+        if fee is not None:
+            usual = float(fee["price_gbp"])
+            named = fee["framework_tier"] or "every"
+            basis = f"the council's {named} route rate from {fee['effective_date']:%-d %B %Y}"
+    fit = fits.get(offer["provider_id"])
+    extra = {
+        "route": route,
+        "usual_gbp": usual,
+        "usual_basis": basis if usual is not None else "no usual rate for this route",
+        "extra_travel_minutes_per_week": None
+        if fit is None
+        else fit["extra_travel_minutes_per_week"],
+        "fit_note": "not ranked" if fit is None else fit["note"],
+    }
+    if usual is None:
+        return {**offer, **extra, "vs_usual_gbp": None, "vs_usual_pct": None}
+    return {
+        **offer,
+        **extra,
+        "vs_usual_gbp": rate - usual,
+        "vs_usual_pct": 100 * (rate - usual) / usual,
+    }
 
 
 async def _queue_page(
@@ -166,11 +227,17 @@ async def _request_page(
 
     def gather() -> dict[str, Any]:
         row = desk.store.request(request_id, actor)
-        usual = row["usual_rate_gbp_per_hour"]
+        fit = fit_of(desk, request_id)
+        fits = {f["provider_id"]: f for f in fit["ranking"]}
+        principal = desk.store.principal_of(row["zone"]) if row["zone"] else None
+        rates = _usual_rates(state)
         return {
             "row": row,
-            "offers": [_price(o, usual) for o in desk.store.offers(request_id, actor)],
-            "fit": fit_of(desk, request_id),
+            "offers": [
+                _price(o, row, principal, rates, fits) for o in desk.store.offers(request_id, actor)
+            ],
+            "fit": fit,
+            "rates": rates,
             "audit": desk.store.audit(request_id),
         }
 
