@@ -91,9 +91,7 @@ def _prices(ctx: Context) -> Table | None:
                         (
                             text_cell(sector),
                             text_cell(f"{group}, {route['framework_tier']} route"),
-                            text_cell(
-                                f"£{route['price_gbp']:,.2f} {per}"
-                            ),
+                            text_cell(f"£{route['price_gbp']:,.2f} {per}"),
                             text_cell(period_text(route["effective_date"].isoformat())),
                         )
                     )
