@@ -12,7 +12,9 @@ Providers are ranked by their best branch.
 from __future__ import annotations
 
 import logging
+import queue
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -35,7 +37,7 @@ from caremarket.package_fit import CouncilFit, council_rounds
 
 _LOG = logging.getLogger(__name__)
 
-ANSWERS_KEPT = 512
+ANSWERS_KEPT = 10_000
 """Requests whose ranking is kept (a request's ranking changes only with its need)."""
 
 
@@ -157,7 +159,11 @@ def answer(question: FitQuestion, prepared: PreparedRounds) -> FitAnswer:
 
 
 class BackgroundFitRanker:
-    """A `FitRanker` whose rounds are planned in a background thread by `prepare`."""
+    """A `FitRanker` whose rounds are planned in a background thread by `prepare`.
+
+    Rankings asked for by `peek` and not yet known are worked out one at a time by
+    another background thread, so a page listing many requests never waits for them.
+    """
 
     def __init__(self, prepare: Callable[[], PreparedRounds]) -> None:
         self._prepare = prepare
@@ -166,6 +172,8 @@ class BackgroundFitRanker:
         self._failed: str | None = None
         self._started = datetime.now()
         self._answers: OrderedDict[FitQuestion, FitAnswer] = OrderedDict()
+        self._asked: queue.SimpleQueue[FitQuestion] = queue.SimpleQueue()
+        self._pending: set[FitQuestion] = set()
         self._thread = threading.Thread(target=self._run, name="fit-rounds", daemon=True)
         self._thread.start()
 
@@ -179,29 +187,61 @@ class BackgroundFitRanker:
             return
         with self._lock:
             self._prepared = prepared
+        while True:  # then work out what pages peeked at
+            question = self._asked.get()
+            try:
+                self(question)
+            except Exception:
+                _LOG.exception("ranking request %s failed", question.request_id)
+            with self._lock:
+                self._pending.discard(question)
 
     def wait(self, seconds: float | None = None) -> bool:
-        """Wait for the rounds to be planned; whether they are ready (or failed)."""
-        self._thread.join(seconds)
-        return not self._thread.is_alive()
+        """Wait for the rounds to be planned (or to fail); whether they are."""
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while True:
+            with self._lock:
+                if self._prepared is not None or self._failed is not None:
+                    return True
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
-    def __call__(self, question: FitQuestion) -> FitAnswer:
-        """The ranking for one request, or why there is none yet."""
+    def _known(self, question: FitQuestion) -> FitAnswer | None:
         with self._lock:
-            prepared, failed = self._prepared, self._failed
+            if self._failed is not None:
+                return FitAnswer((), None, self._failed)
+            if self._prepared is None:
+                return FitAnswer(
+                    (),
+                    None,
+                    "the branches' rounds are being planned from their running service "
+                    f"agreements (started {self._started:%H:%M}, about a minute): reload the "
+                    "page shortly",
+                )
             kept = self._answers.get(question)
             if kept is not None:
                 self._answers.move_to_end(question)
-                return kept
-        if failed is not None:
-            return FitAnswer((), None, failed)
-        if prepared is None:
-            return FitAnswer(
-                (),
-                None,
-                "the branches' rounds are being planned from their running service agreements "
-                f"(started {self._started:%H:%M}, about a minute): reload the page shortly",
-            )
+            return kept
+
+    def peek(self, question: FitQuestion) -> FitAnswer | None:
+        """The ranking if known (or why there is none yet); else None, and it is worked out."""
+        known = self._known(question)
+        if known is None:
+            with self._lock:
+                if question not in self._pending:
+                    self._pending.add(question)
+                    self._asked.put(question)
+        return known
+
+    def __call__(self, question: FitQuestion) -> FitAnswer:
+        """The ranking for one request, or why there is none yet."""
+        known = self._known(question)
+        if known is not None:
+            return known
+        with self._lock:
+            prepared = self._prepared
+        assert prepared is not None  # _known answered otherwise
         found = answer(question, prepared)
         with self._lock:
             self._answers[question] = found

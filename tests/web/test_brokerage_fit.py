@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -114,3 +115,27 @@ def test_request_is_ranked_and_offers_show_route_price_and_extra_travel(
     offers = text[text.index('id="offers"') : text.index("</table>", text.index('id="offers"'))]
     assert f"<td>{extra}</td>" in offers
     assert ("Within threshold" in text and "Hard to serve" in text) or "within the travel" in text
+
+
+def test_queue_shows_where_each_request_fits_once_worked_out(ranked: Ranked) -> None:
+    """The queue never waits for a ranking: it says "being worked out", then the verdict."""
+    site = ranked.site
+    assert site.council.get(f"{API}/fit").json() == {"ready": True}
+    need = {"postcode_district": "NR1", "hours_per_week": 3.5, "date_added": "2026-11-02",
+            "visits": [{"time_of_day": "lunch", "minutes": 30}],
+            "person_ref": SENTINEL + "FIT-2"}  # fmt: skip
+    rid = site.council.post(f"{API}/requests", json=need, headers=_key()).json()["request_id"]
+    link = f'href="/brokerage/requests/{rid}"'
+    verdicts = []
+    for _ in range(100):
+        page = re.sub(r"\s+", " ", site.council.get("/brokerage").text)
+        row = page[page.index(link) : page.index("</tr>", page.index(link))]
+        verdicts.append(row)
+        if "being worked out" not in row:
+            break
+        time.sleep(0.1)
+    assert "being worked out" in verdicts[0]  # the first look only asks for it
+    assert "being worked out" not in verdicts[-1]
+    expected = site.council.get(f"{API}/requests/{rid}/fit").json()
+    word = "Hard to serve" if expected["hard_to_serve"] else "fits"
+    assert word in verdicts[-1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -103,6 +104,10 @@ def run_server(
         _check_covered(store, council)
         fit = _fit_ranker(db, council) if conninfo else None
         app = create_app(settings, store, follow=db, fit=fit)
+        desk = app.state.caremarket.brokerage
+        if fit is not None and desk is not None:
+            # Every request waiting is ranked once the rounds are planned, off the serving path.
+            threading.Thread(target=desk.warm, name="fit-warm", daemon=True).start()
         with console.status("Computing the latest figures..."):
             app.state.caremarket.market.snapshot()
         # What is loaded now lives as long as the server: keep it out of the collector's scans.

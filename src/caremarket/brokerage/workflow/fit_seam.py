@@ -58,10 +58,35 @@ class FitRanker(Protocol):
     """Ranks providers for a request by where its visits fit their rounds."""
 
     def __call__(self, question: FitQuestion) -> FitAnswer:
-        """The ranking for one request."""
+        """The ranking for one request (may take a moment the first time)."""
+        ...
+
+    def peek(self, question: FitQuestion) -> FitAnswer | None:
+        """The ranking if already worked out, else None at once (it may be worked out later)."""
+        ...
+
+    def wait(self, seconds: float | None = None) -> bool:
+        """Wait until the ranker can answer; whether it can."""
         ...
 
 
-def no_fit_ranking(question: FitQuestion) -> FitAnswer:
-    """The answer while no fit ranking is plugged in: nothing ranked, hard to serve unknown."""
-    return FitAnswer((), None, "where the package fits is not computed in this installation")
+NOT_COMPUTED = "where the package fits is not computed in this installation"
+
+
+class NoFitRanking:
+    """The ranker while none is plugged in: nothing ranked, hard to serve unknown."""
+
+    def __call__(self, question: FitQuestion) -> FitAnswer:
+        """Nothing ranked, and why."""
+        return FitAnswer((), None, NOT_COMPUTED)
+
+    def peek(self, question: FitQuestion) -> FitAnswer | None:
+        """Nothing ranked, and why."""
+        return self(question)
+
+    def wait(self, seconds: float | None = None) -> bool:
+        """Always ready to say it has nothing."""
+        return True
+
+
+no_fit_ranking = NoFitRanking()

@@ -22,7 +22,6 @@ from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from caremarket.brokerage.workflow.desk import Desk
-from caremarket.brokerage.workflow.fit_seam import FitQuestion
 from caremarket.brokerage.workflow.lifecycle import Actor, InvalidTransition, Party
 from caremarket.brokerage.workflow.need import Need, TimeOfDay, Urgency, Visit
 from caremarket.brokerage.workflow.refusal import (
@@ -403,25 +402,19 @@ async def audit(request_id: RequestId, viewer: CouncilDep, desk: DeskDep) -> Res
 
 def fit_of(desk: Desk, request_id: int) -> Json:
     """Where the package fits: the plugged-in ranking's answer for one request."""
-    row = desk.store.request(request_id, Actor("fit", Party.BROKER))
-    offered = [o["provider_id"] for o in desk.store.offers(request_id, Actor("fit", Party.BROKER))]
-    others = [p["provider_id"] for p in desk.store.providers() if p["on_framework"]]
-    question = FitQuestion(
-        request_id=request_id,
-        postcode_district=row["postcode_district"],
-        hours_per_week=float(row["hours_per_week"]),
-        visits=tuple(desk.store.visits(request_id)),
-        skills=tuple(row["skills"]),
-        start_by=date.fromisoformat(row["start_by"]) if row["start_by"] else None,
-        provider_ids=tuple(dict.fromkeys([*offered, *others])),
-    )
-    ranked = desk.fit(question)
+    ranked = desk.ranking(request_id)
     return {
         "request_id": request_id,
         "hard_to_serve": ranked.hard_to_serve,
         "reason": ranked.reason,
         "ranking": [asdict(f) for f in ranked.ranking],
     }
+
+
+@router.get("/fit", summary="Whether the fit ranking can answer")
+async def fit_ready(viewer: CouncilDep, desk: DeskDep) -> Response:
+    """Whether the branches' rounds the fit ranking reads are planned (council only)."""
+    return await answer(lambda: {"ready": desk.fit.wait(0)})
 
 
 @router.get("/requests/{request_id}/fit", summary="Where the package fits")

@@ -18,6 +18,7 @@ from fastapi import APIRouter, Form, HTTPException, Path, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
+from caremarket.brokerage.workflow.fit_seam import FitAnswer
 from caremarket.brokerage.workflow.need import DISTRICT, Need, TimeOfDay, Urgency, Visit
 from caremarket.brokerage.workflow.refusal import WorkflowError
 from caremarket.domain.sector import Sector
@@ -130,12 +131,28 @@ def _price(
     }
 
 
+def _verdict(answer: FitAnswer | None) -> str:
+    """Where a request fits, in a word or two for the queue."""
+    if answer is None:
+        return "being worked out"
+    if answer.hard_to_serve is None:
+        return "unknown"
+    if answer.hard_to_serve:
+        return "hard to serve"
+    best = next((f for f in answer.ranking if f.within_threshold), None)
+    return f"fits: {best.name}" if best is not None and best.name else "fits"
+
+
 async def _queue_page(
     request: Request, state: AppState, desk: Any, viewer: Viewer, error: str | None, status: int
 ) -> Response:
     def gather() -> dict[str, Any]:
         reviews = [r for r in desk.store.reviews() if r["status"] == "submitted"]
-        return {"queue": desk.store.queue(), "reviews": reviews}
+        queue = [
+            {**r, "fit": _verdict(desk.known_ranking(int(r["request_id"])))}
+            for r in desk.store.queue()
+        ]
+        return {"queue": queue, "reviews": reviews}
 
     found = await run_in_threadpool(gather)
     return render(
