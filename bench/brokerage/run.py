@@ -286,6 +286,13 @@ def main() -> None:
                 if server.poll() is not None:
                     raise RuntimeError(server.stderr.read().decode() if server.stderr else "")
                 time.sleep(0.2)
+            # The tool plans the branches' rounds for the fit ranking when it starts (once a
+            # day in service): the day's load begins once they are planned.
+            waited = time.perf_counter()
+            headers = {"Authorization": f"Bearer {day['broker_tokens'][0]}"}
+            while not http.get("/api/v1/brokerage/fit", headers=headers).json()["ready"]:
+                time.sleep(0.5)
+            print(f"rounds for the fit ranking planned in {time.perf_counter() - waited:.1f} s")
         day["base"] = base
         command = [sys.executable, str(Path(__file__).with_name("load.py")),
                    "--seconds", str(args.seconds), "--think", str(args.think)]  # fmt: skip
