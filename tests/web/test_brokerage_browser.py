@@ -58,8 +58,23 @@ def test_broker_and_two_providers_through_the_pages(
     broker.fill("#hours_per_week", "10.5")
     broker.fill("#zone", "Browser zone")
     broker.fill("#usual_rate_gbp_per_hour", "25")
+    broker.get_by_label("Morning").check()
+    broker.fill("#minutes_morning", "60")
+    broker.check("#double_morning")
+    broker.get_by_label("Tea").check()
+    broker.fill("#minutes_tea", "30")
+    broker.uncheck("#day_sun")
+    broker.fill("#skills", "dementia, catheter care")
+    broker.select_option("#funding", "direct_payment")
     broker.click("text=Open request")
     expect(broker.get_by_test_id("done")).to_have_text("Request opened.")
+    # The pattern is what the broker ticked, never a default one.
+    week = "Mon Tue Wed Thu Fri Sat"
+    expect(broker.locator("#need")).to_contain_text(
+        f"morning (60 min, two carers, {week}); tea (30 min, {week})"
+    )
+    expect(broker.locator("#need")).to_contain_text("Direct payment")
+    expect(broker.locator("#need")).to_contain_text("dementia, catheter care")
     request_id = re.search(r"/brokerage/requests/(\d+)", broker.url).group(1)  # type: ignore[union-attr]
 
     _declare_and_offer(first, request_id, "26.40")

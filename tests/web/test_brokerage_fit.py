@@ -139,3 +139,22 @@ def test_queue_shows_where_each_request_fits_once_worked_out(ranked: Ranked) -> 
     expected = site.council.get(f"{API}/requests/{rid}/fit").json()
     word = "Hard to serve" if expected["hard_to_serve"] else "fits"
     assert word in verdicts[-1]
+
+
+def test_form_visits_are_what_is_ticked_and_bad_ones_are_refused() -> None:
+    """Visits come only from ticked times, on ticked days; no days or odd minutes are refused."""
+    from caremarket.web.routers.brokerage_pages import visits_from_form
+
+    assert visits_from_form({"day_mon": "1"}) == ()
+    got = visits_from_form(
+        {"visit_lunch": "1", "minutes_lunch": "30", "double_lunch": "1", "day_tue": "1"}
+    )
+    assert [(v.time_of_day.value, v.minutes, v.double_handed, v.days) for v in got] == [
+        ("lunch", 30, True, ("tue",))
+    ]
+    with pytest.raises(ValueError, match="days"):
+        visits_from_form({"visit_bed": "1"})
+    with pytest.raises(ValueError, match="5 to 600"):
+        visits_from_form({"visit_bed": "1", "minutes_bed": "1000", "day_mon": "1"})
+    with pytest.raises(ValueError, match="whole number"):
+        visits_from_form({"visit_bed": "1", "minutes_bed": "=1+1", "day_mon": "1"})

@@ -22,6 +22,16 @@ class Urgency(StrEnum):
     HOSPITAL_DISCHARGE = "hospital_discharge"
 
 
+class Funding(StrEnum):
+    """Who pays for the care (the council extract's vocabulary)."""
+
+    COUNCIL_MANAGED = "council_managed"
+    DIRECT_PAYMENT = "direct_payment"
+    HEALTH = "health"
+    SELF_FUNDED = "self_funded"
+    UNKNOWN = "unknown"
+
+
 class TimeOfDay(StrEnum):
     """When in the day a visit falls."""
 

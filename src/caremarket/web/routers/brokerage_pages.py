@@ -9,7 +9,7 @@ sentence saying why.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -19,7 +19,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
 
 from caremarket.brokerage.workflow.fit_seam import FitAnswer
-from caremarket.brokerage.workflow.need import DISTRICT, Need, TimeOfDay, Urgency, Visit
+from caremarket.brokerage.workflow.need import (
+    DAYS,
+    DISTRICT,
+    Funding,
+    Need,
+    TimeOfDay,
+    Urgency,
+    Visit,
+)
 from caremarket.brokerage.workflow.refusal import WorkflowError
 from caremarket.domain.sector import Sector
 from caremarket.metrics.finance import fee_rates_in_force
@@ -44,6 +52,13 @@ DONE = {
     "capacity": "Capacity declared.",
     "review": "Review sent to the brokers.",
     "decided": "Review decided.",
+}
+FUNDING_LABELS = {
+    Funding.UNKNOWN.value: "Not known yet",
+    Funding.COUNCIL_MANAGED.value: "Council-managed",
+    Funding.DIRECT_PAYMENT.value: "Direct payment",
+    Funding.HEALTH.value: "NHS (health) funded",
+    Funding.SELF_FUNDED.value: "Self-funded",
 }
 URGENCY_LABELS = {
     "routine": "Routine",
@@ -131,6 +146,27 @@ def _price(
     }
 
 
+def visits_from_form(form: Mapping[str, Any]) -> tuple[Visit, ...]:
+    """The visit pattern the form ticks: a visit per time of day ticked, its minutes and
+    whether two carers are needed, on the days ticked (none ticked: no pattern given)."""
+    days = [d for d in DAYS if form.get(f"day_{d}")]
+    visits = []
+    for band in TimeOfDay:
+        if not form.get(f"visit_{band.value}"):
+            continue
+        if not days:
+            raise ValueError("Tick the days the visits are on.")
+        text = str(form.get(f"minutes_{band.value}") or "45")
+        try:
+            minutes = int(text)
+        except ValueError:
+            raise ValueError(f"Minutes of the {band.value} visit must be a whole number.") from None
+        if not 5 <= minutes <= 600:
+            raise ValueError(f"A {band.value} visit lasts 5 to 600 minutes, not {minutes}.")
+        visits.append(Visit(band, tuple(days), minutes, bool(form.get(f"double_{band.value}"))))
+    return tuple(visits)
+
+
 def _verdict(answer: FitAnswer | None) -> str:
     """Where a request fits, in a word or two for the queue."""
     if answer is None:
@@ -167,6 +203,9 @@ async def _queue_page(
         key=_key(),
         today=date.today().isoformat(),
         urgencies=URGENCY_LABELS,
+        times_of_day=[t.value for t in TimeOfDay],
+        days=DAYS,
+        fundings=FUNDING_LABELS,
         **found,
     )
 
@@ -195,6 +234,8 @@ async def create_request(
     start_by: Annotated[str, Form(max_length=10)] = "",
     person_ref: Annotated[str, Form(max_length=80)] = "",
     usual_rate_gbp_per_hour: Annotated[str, Form(max_length=10)] = "",
+    skills: Annotated[str, Form(max_length=300)] = "",
+    funding: Annotated[Funding, Form()] = Funding.UNKNOWN,
 ) -> Response:
     """Open a request from the queue page's form."""
     _checked(request, state, csrf_token)
@@ -206,6 +247,10 @@ async def create_request(
         return await _queue_page(
             request, state, desk, viewer, "Start by must be a date, usual rate a number.", 422
         )
+    try:
+        visits = visits_from_form(await request.form())
+    except ValueError as wrong:
+        return await _queue_page(request, state, desk, viewer, str(wrong), 422)
     if not DISTRICT.match(district):
         error = f"{postcode_district!r} is not a postcode district such as NR1."
         return await _queue_page(request, state, desk, viewer, error, 422)
@@ -215,9 +260,11 @@ async def create_request(
         date_added=date_added,
         zone=zone or None,
         locality=zone or None,
-        visits=(Visit(TimeOfDay.MORNING), Visit(TimeOfDay.BED)),
+        visits=visits,
+        skills=tuple(dict.fromkeys(w.strip() for w in skills.split(",") if w.strip())),
         start_by=due,
         urgency=urgency,
+        funding=funding.value,
         usual_rate_gbp_per_hour=usual,
         person_ref=person_ref or None,
     )
@@ -273,6 +320,7 @@ async def _request_page(
         error=error,
         key=_key(),
         urgencies=URGENCY_LABELS,
+        fundings=FUNDING_LABELS,
         **found,
     )
 
