@@ -9,10 +9,11 @@ import polars as pl
 from shapely.geometry.base import BaseGeometry
 
 from caremarket.analysis import gather
-from caremarket.brokerage.zones.blocks import BlockLevel, Blocks, build_blocks
+from caremarket.brokerage.zones.blocks import BlockLevel, Blocks, block_of, build_blocks
 from caremarket.brokerage.zones.parameters import zone_parameters
 from caremarket.domain.area import Area, districts_of
 from caremarket.domain.sector import Sector
+from caremarket.figures import council_localities
 from caremarket.ingest.geo.postcodes import bundled_letter
 from caremarket.metrics.supply import active_agreements
 from caremarket.metrics.waiting import waiting_on
@@ -90,6 +91,67 @@ def council_blocks(
     letters |= {v for v in located["letter"].to_list() if v and v.isalpha()}
     postcodes = council_postcodes(council, letters)
     return build_blocks(postcodes, demand, level), day
+
+
+def block_localities(
+    store: Store, council: Area, blocks: Blocks, as_of: date
+) -> tuple[list[str], list[str]]:
+    """Each block's locality (the council's localities release on `as_of`: by postcode
+    district where it names them, else by local authority district), taken from most of
+    its postcodes; and the blocks whose postcodes fall in no locality (named by district)."""
+    localities = council_localities(store, council, as_of)
+    if localities.is_empty():
+        raise LookupError(
+            f"no localities of {council.name} are loaded: load the council's localities "
+            "with `caremarket ingest-council`"
+        )
+    by_outward = dict(
+        localities.filter(pl.col("postcode_district").is_not_null())
+        .select(pl.col("postcode_district").str.to_uppercase(), "locality")
+        .iter_rows()
+    )
+    by_district = dict(
+        localities.filter(pl.col("district_code").is_not_null())
+        .select("district_code", "locality")
+        .iter_rows()
+    )
+    letters = {str(b)[0] for b in blocks.frame["block"].to_list() if str(b)[:1].isalpha()}
+    codes = [d.code for d in districts_of(council.code)]
+    frames = [
+        bundled_letter(letter).filter(pl.col("district_code").is_in(codes))
+        for letter in sorted(letters)
+    ]
+    postcodes = pl.concat([f.select("postcode", "district_code") for f in frames if f.height])
+    keyed = postcodes.with_columns(
+        block=block_of(pl.col("postcode"), blocks.level),
+        outward=pl.col("postcode").str.split(" ").list.first(),
+    ).with_columns(
+        locality=pl.col("outward")
+        .replace_strict(by_outward, default=None, return_dtype=pl.String)
+        .fill_null(
+            pl.col("district_code").replace_strict(
+                by_district, default=None, return_dtype=pl.String
+            )
+        )
+    )
+    named = keyed.filter(pl.col("locality").is_not_null())
+    most = dict(
+        named.group_by("block", "locality")
+        .len()
+        .sort("len", "locality", descending=[True, False])
+        .unique("block", keep="first")
+        .select("block", "locality")
+        .iter_rows()
+    )
+    fallback = dict(keyed.select("block", "district_code").unique("block").iter_rows())
+    found, unnamed = [], []
+    for block in blocks.frame["block"].to_list():
+        if block in most:
+            found.append(str(most[block]))
+        else:
+            found.append(f"district {fallback.get(block, '?')}")
+            unnamed.append(str(block))
+    return found, unnamed
 
 
 def council_outline(store: Store, council: Area) -> BaseGeometry | None:

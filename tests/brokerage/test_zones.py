@@ -189,3 +189,49 @@ def test_the_command_says_what_to_load_when_there_is_no_demand(tmp_path, fixture
     assert result.exit_code == 2, result.output
     assert "no home-care demand for Rutland" in " ".join(result.output.split())
     assert "ingest-council" in result.output
+
+
+def test_zones_nested_in_localities_never_cross_a_locality() -> None:
+    """With a locality per block, every zone lies in one locality and is one piece."""
+    x, y, w = _grid(12)
+    within = ["west" if xi < 8000 else "east" for xi in x]
+    adjacency = neighbours(x, y, 30)
+    design = design_zones(w, x, y, adjacency, 6, seed=0, time_limit_s=3, within=within)
+    assert set(design.labels) == set(range(6))
+    for zone in range(6):
+        assert len({within[i] for i, z in enumerate(design.labels) if z == zone}) == 1
+    assert _contiguous(design.labels, adjacency)
+
+
+def test_zones_are_shared_among_areas_as_fairly_as_whole_zones_allow() -> None:
+    """The split of zones among areas is the one with the smallest largest gap (brute force)."""
+    from itertools import product
+
+    from caremarket.brokerage.zones.design import best_nested_gap
+
+    loads = [4855.0, 13092.0, 6751.0, 14405.0, 5436.0]
+    for zones in (8, 9, 12):
+        mean = sum(loads) / zones
+        brute = min(
+            max(abs(load / k / mean - 1) for load, k in zip(loads, ks, strict=True))
+            for ks in product(range(1, zones + 1), repeat=len(loads))
+            if sum(ks) == zones
+        )
+        assert best_nested_gap(loads, zones) == pytest.approx(brute)
+    assert best_nested_gap([10.0, 10.0], 2) == 0.0
+
+
+def test_nesting_without_localities_loaded_says_what_to_load(tmp_path, two_branch_store) -> None:
+    """`--in-localities` on a store with no localities: one line naming what to load, exit 2."""
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+
+    result = CliRunner().invoke(
+        app, ["zones", "design", "--la", "Norfolk", "--zones", "2", "--in-localities",
+              "--db", str(two_branch_store), "--out", str(tmp_path / "z")],
+    )  # fmt: skip
+    said = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "no localities of Norfolk are loaded" in said and "ingest-council" in said
+    assert not (tmp_path / "z").exists()

@@ -16,7 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from caremarket.brokerage.zones.adjacency import components, neighbours
 from caremarket.brokerage.zones.baselines import spopt_designs
 from caremarket.brokerage.zones.blocks import BlockLevel
-from caremarket.brokerage.zones.design import ZoningError, design_zones
+from caremarket.brokerage.zones.design import ZoningError, best_nested_gap, design_zones
 from caremarket.brokerage.zones.design_file import DesignFile, read_design
 from caremarket.brokerage.zones.evaluation import Evaluation, Figures, evaluate
 from caremarket.brokerage.zones.output import design_geojson, sweep_chart, sweep_row, write_sweep
@@ -30,7 +30,7 @@ from caremarket.cli.zones_pack import DesignArgument, pack
 from caremarket.pipeline import council
 from caremarket.report.charts import to_svg
 from caremarket.store.versions import reading
-from caremarket.zone_blocks import council_blocks, council_outline
+from caremarket.zone_blocks import block_localities, council_blocks, council_outline
 from caremarket.zone_clients import ClientsRead, council_clients
 
 zones_app = typer.Typer(
@@ -60,6 +60,13 @@ def design(
         bool,
         typer.Option("--baselines", help="Also run spopt's max-p, AZP and SKATER, scored alike."),
     ] = False,
+    in_localities: Annotated[
+        bool,
+        typer.Option(
+            "--in-localities",
+            help="Nest the zones in the council's localities: no zone crosses a locality's edge.",
+        ),
+    ] = False,
 ) -> None:
     """Design contiguous zones balanced in workload (contact hours plus travel), for each
     number of zones asked; write each as GeoJSON, and the sweep as CSV and a chart."""
@@ -67,9 +74,20 @@ def design(
     area = council(la)
     day = _day(as_of)
     console = Console(stderr=True)
+    within: list[str] | None = None
     with reading(db) as store:
         found, when = council_blocks(store, area, blocks, day)
         outline = council_outline(store, area)
+        if in_localities and not found.frame.is_empty():
+            try:
+                within, unnamed = block_localities(store, area, found, when)
+            except LookupError as missing:
+                raise UserError(str(missing), "or design without --in-localities") from None
+            if unnamed:
+                console.print(
+                    f"{len(unnamed)} blocks lie in no locality and are zoned within their "
+                    f"district: {', '.join(unnamed[:8])}{' ...' if len(unnamed) > 8 else ''}"
+                )
     frame = found.frame
     if frame.is_empty():
         raise typer.BadParameter(
@@ -101,6 +119,11 @@ def design(
     areas = components(adjacency)
     if len(areas) > 1:
         console.print(f"The blocks form {len(areas)} separate areas; each is zoned on its own.")
+    if within is not None:
+        console.print(
+            f"Zones nested in {len(set(within))} localities: each gets zones in proportion "
+            "to its workload."
+        )
     out.mkdir(parents=True, exist_ok=True)
     rows = []
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -110,13 +133,16 @@ def design(
             progress.update(task, description=f"{k} zones")
             try:
                 made = design_zones(
-                    workload, east, north, adjacency, k, seed=seed, time_limit_s=time_limit
-                )
+                    workload, east, north, adjacency, k, seed=seed, time_limit_s=time_limit,
+                    within=within,
+                )  # fmt: skip
             except ZoningError as error:
                 raise typer.BadParameter(str(error), param_hint="--zones") from None
             document = design_geojson(
                 frame, made, outline, council=area.name, as_of=when, level=blocks.value
             )
+            if within is not None:
+                document["properties"]["nested_in"] = "localities"
             (out / f"design-{k}.geojson").write_text(json.dumps(document), encoding="utf-8")
             rows.append(sweep_row(made))
             if baselines:
@@ -146,6 +172,19 @@ def design(
             "balanced": f"within {zone_parameters().balance_tolerance:.0%}",
         },
     )
+    if within is not None:
+        loads: dict[str, float] = {}
+        for group, load in zip(within, workload, strict=True):
+            loads[group] = loads.get(group, 0.0) + load
+        bounds = ", ".join(
+            f"{k}: {best_nested_gap(list(loads.values()), k):.1%}"
+            for k in counts
+            if k >= len(loads)
+        )
+        console.print(
+            "Nested in localities, whole zones are shared out among the localities, so no "
+            f"design can have a smaller largest workload gap than: {bounds}"
+        )
     console.print(f"Designs, sweep.csv and sweep.svg written to {out}")
 
 

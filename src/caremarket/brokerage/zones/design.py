@@ -172,10 +172,20 @@ def design_zones(
     *,
     seed: int = 0,
     time_limit_s: float = 30.0,
+    within: Sequence[str] | None = None,
 ) -> Design:
-    """The best design found for `zones` zones within the time limit (reproducible for a seed)."""
+    """The best design found for `zones` zones within the time limit (reproducible for a seed).
+
+    With `within` (a group per block, e.g. its locality), every zone lies inside one group:
+    blocks of different groups are never neighbours, and each group gets zones in proportion
+    to its workload.
+    """
     started = time.perf_counter()
     n = len(workload)
+    if within is not None:
+        if len(within) != n:
+            raise ZoningError(f"{len(within)} groups given for {n} blocks")
+        adjacency = [{o for o in adjacency[i] if within[o] == within[i]} for i in range(n)]
     if zones < 1:
         raise ZoningError("ask for at least one zone")
     if zones > n:
@@ -183,7 +193,7 @@ def design_zones(
             f"{zones} zones asked for, but there are only {n} blocks: ask for fewer zones"
         )
     areas = components(adjacency)
-    share = _zones_per_area(areas, workload, zones)
+    share = _zones_per_area(areas, workload, zones, nested=within is not None)
     labels = [-1] * n
     offset = 0
     rng = random.Random(seed)
@@ -205,31 +215,78 @@ def design_zones(
     return score(labels, workload, x, y, "caremarket", time.perf_counter() - started, len(areas))
 
 
-def _zones_per_area(areas: list[list[int]], workload: Sequence[float], zones: int) -> list[int]:
+def _zones_per_area(
+    areas: list[list[int]], workload: Sequence[float], zones: int, *, nested: bool = False
+) -> list[int]:
     """Zones for each separate area, in proportion to its workload (largest remainder),
     at least one for each area with demand."""
     loads = [sum(workload[i] for i in area) for area in areas]
     with_demand = [j for j, load in enumerate(loads) if load > 0] or [0]
     if len(with_demand) > zones:
-        raise ZoningError(
-            f"the blocks form {len(with_demand)} separate areas with demand (islands or gaps wider "
-            f"than the neighbour distance), more than the {zones} zones asked for: ask for at "
-            "least that many zones"
+        why = (
+            "localities (or separate parts of one)"
+            if nested
+            else "separate areas with demand (islands or gaps wider than the neighbour distance)"
         )
-    total = sum(loads[j] for j in with_demand) or 1.0
-    exact = {j: zones * loads[j] / total for j in with_demand}
-    share = {j: max(1, math.floor(exact[j])) for j in with_demand}
-    while sum(share.values()) > zones:
-        j = max((j for j in share if share[j] > 1), key=lambda j: share[j] - exact[j])
-        share[j] -= 1
-    while sum(share.values()) < zones:
-        j = max(share, key=lambda j: exact[j] - share[j])
-        share[j] += 1
+        raise ZoningError(
+            f"the blocks form {len(with_demand)} {why}, more than the {zones} zones asked for: "
+            "ask for at least that many zones"
+        )
+    split = _fairest_split(
+        [loads[j] for j in with_demand], [len(areas[j]) for j in with_demand], zones
+    )
+    share = dict(zip(with_demand, split, strict=True))
     result = [share.get(j, 0) for j in range(len(areas))]
     for j, k in enumerate(result):
         if k > len(areas[j]):
             raise ZoningError(f"an area of {len(areas[j])} blocks cannot hold {k} zones")
     return result
+
+
+def _fairest_split(loads: Sequence[float], sizes: Sequence[int], zones: int) -> list[int]:
+    """Zones per area (at least one, at most its blocks) so that the largest gap between an
+    area's zone workload (its load over its zones) and the mean is smallest; ties go to the
+    smaller sum of squared gaps. Exact, by dynamic programming over the areas."""
+    mean = (sum(loads) / zones) or 1.0
+
+    def gap(j: int, k: int) -> tuple[float, float]:
+        d = abs(loads[j] / k / mean - 1)
+        return d, k * d * d
+
+    inf = (math.inf, math.inf)
+    best: list[tuple[float, float]] = [inf] * (zones + 1)
+    best[0] = (0.0, 0.0)
+    choice: list[list[int]] = []
+    for j in range(len(loads)):
+        now = [inf] * (zones + 1)
+        picked = [0] * (zones + 1)
+        for used in range(zones + 1):
+            if best[used] == inf:
+                continue
+            for k in range(1, min(sizes[j], zones - used) + 1):
+                d, sq = gap(j, k)
+                cand = (max(best[used][0], d), best[used][1] + sq)
+                if cand < now[used + k]:
+                    now[used + k] = cand
+                    picked[used + k] = k
+        best = now
+        choice.append(picked)
+    if best[zones] == inf:
+        raise ZoningError(f"the areas' blocks cannot hold {zones} zones")
+    result, left = [0] * len(loads), zones
+    for j in range(len(loads) - 1, -1, -1):
+        # Walk back: the k chosen for area j given the zones left (recomputed forwards).
+        result[j] = choice[j][left]
+        left -= result[j]
+    return result
+
+
+def best_nested_gap(loads: Sequence[float], zones: int) -> float:
+    """The smallest largest workload gap (a share of the mean) any split of `zones` zones
+    among areas of these workloads allows, however well each area is zoned."""
+    split = _fairest_split(loads, [zones] * len(loads), zones)
+    mean = sum(loads) / zones
+    return max(abs(load / k / mean - 1) for load, k in zip(loads, split, strict=True))
 
 
 def _design_area(
