@@ -139,6 +139,9 @@ def test_queue_shows_where_each_request_fits_once_worked_out(ranked: Ranked) -> 
     expected = site.council.get(f"{API}/requests/{rid}/fit").json()
     word = "Hard to serve" if expected["hard_to_serve"] else "fits"
     assert word in verdicts[-1]
+    listed = site.council.get(f"{API}/requests").json()["items"]
+    mine = next(r for r in listed if r["request_id"] == rid)
+    assert mine["hard_to_serve"] is expected["hard_to_serve"]  # recorded on the request
 
 
 def test_form_visits_are_what_is_ticked_and_bad_ones_are_refused() -> None:

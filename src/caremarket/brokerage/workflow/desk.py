@@ -36,12 +36,21 @@ class Desk:
         )
 
     def ranking(self, request_id: int) -> FitAnswer:
-        """Where the request's package fits (worked out now if need be)."""
-        return self.fit(self.question(request_id))
+        """Where the request's package fits (worked out now if need be); a verdict on
+        whether it is hard to serve is recorded on the request."""
+        answer = self.fit(self.question(request_id))
+        self._record(request_id, answer)
+        return answer
 
     def known_ranking(self, request_id: int) -> FitAnswer | None:
         """Where the request's package fits if already worked out; else None, at once."""
-        return self.fit.peek(self.question(request_id))
+        answer = self.fit.peek(self.question(request_id))
+        self._record(request_id, answer)
+        return answer
+
+    def _record(self, request_id: int, answer: FitAnswer | None) -> None:
+        if answer is not None and answer.hard_to_serve is not None:
+            self.store.record_fit(request_id, answer.hard_to_serve)
 
     def warm(self) -> int:
         """Once the ranker is ready, work out every request in the queue; how many."""

@@ -732,6 +732,7 @@ class WorkflowStore:
         return self._rows(
             "SELECT r.request_id, r.state, r.postcode_district, r.locality, r.zone, "
             "r.hours_per_week, r.urgency, r.start_by, r.date_added, r.opened_at, "
+            "r.hard_to_serve, "
             "coalesce(o.offers, 0) AS offers "
             "FROM brokerage.request r LEFT JOIN (SELECT request_id, count(*) AS offers "
             "FROM brokerage.offer WHERE status = 'made' GROUP BY request_id) o USING (request_id) "
@@ -740,6 +741,16 @@ class WorkflowStore:
             "r.start_by NULLS LAST, r.request_id LIMIT %s OFFSET %s",
             (list(states), limit, offset),
         )
+
+    def record_fit(self, request_id: int, hard_to_serve: bool) -> bool:
+        """Record where the request's package fits as the brokers saw it; whether it changed."""
+        with self._pool.connection() as con:
+            changed = con.execute(
+                "UPDATE brokerage.request SET hard_to_serve = %s, fit_checked_at = %s "
+                "WHERE request_id = %s AND hard_to_serve IS DISTINCT FROM %s",
+                (hard_to_serve, self._clock(), request_id, hard_to_serve),
+            ).rowcount
+        return bool(changed)
 
     def request(self, request_id: int, actor: Actor) -> Row:
         """One request as the actor may see it: all for a broker; district level for a
