@@ -142,3 +142,16 @@ def test_background_ranker_reports_a_failure_without_a_traceback() -> None:
     assert ranker.wait(30)
     found = ranker(_question())
     assert found.ranking == () and "could not be planned (OSError)" in found.reason
+
+
+def test_no_running_packages_says_what_to_load(prepared: PreparedRounds) -> None:
+    """No branch runs packages: no ranking, unknown, and the sentence names what to load."""
+    found = answer(_question("NR11"), replace(prepared, rounds=()))
+    assert found.ranking == () and found.hard_to_serve is None
+    assert "ingest-council" in found.reason
+
+
+def test_a_district_with_no_package_yet_is_still_ranked(prepared: PreparedRounds) -> None:
+    """A council district where nobody has a package yet (NR9) is known, so it is ranked."""
+    found = answer(_question("NR9"), prepared)
+    assert found.ranking, found.reason

@@ -123,6 +123,13 @@ def answer(question: FitQuestion, prepared: PreparedRounds) -> FitAnswer:
     """Providers best fit first (each by its best branch); whether the request is hard to serve."""
     district = question.postcode_district.upper()
     as_of = prepared.found.as_of.isoformat()
+    if not prepared.rounds:
+        return FitAnswer(
+            (),
+            None,
+            f"no home-care branch runs packages from the council's service agreements on "
+            f"{as_of}: load them with `caremarket ingest-council` to rank providers",
+        )
     if not prepared.found.travel.knows(district):
         return FitAnswer(
             (), None, f"postcode district {district} has no postcodes of the council's area"

@@ -136,6 +136,14 @@ def council_fit(
     outward = [p.postcode_district for ps in packages.values() for p in ps]
     outward += [r.postcode_district for r in waiting] + [d.upper() for d in also]
     letters = {code[0] for code in outward if code[:1].isalpha()}
+    # And the first letters of the council's registered services' postcodes, so that a
+    # request anywhere in the council is known even where no package runs yet.
+    located = store.query(
+        "SELECT DISTINCT left(postcode, 1) AS letter FROM location "
+        "WHERE la_code = ? AND postcode IS NOT NULL",
+        [council.code],
+    )
+    letters |= {v for v in located["letter"].to_list() if v and v.isalpha()}
     travel = district_travel(council, letters, parameters)
     return CouncilFit(
         inputs.as_of,
