@@ -100,6 +100,7 @@ def _sample(name: str, files: dict[str, Path]) -> list[str]:
         "carers": [csv],
         "plan_json": [csv],
         "care_list": [csv],
+        "providers_file": [csv],
         "absent": ["C01"],
         "from_": ["10:30"],
         "design_file": [str(files["root"] / "design.geojson")],

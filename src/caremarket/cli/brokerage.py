@@ -113,6 +113,54 @@ def import_waiting(
     Console().print(f"Opened {opened} requests ({hours:,.2f} hours a week) from {care_list}.")
 
 
+@brokerage_app.command("providers")
+def providers(
+    providers_file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV: provider_id, name, email, districts, on_framework, last_resort, "
+            "principal_of, rating.",
+            exists=True,
+            dir_okay=False,
+        ),
+    ],
+    db_url: DbUrlOption = None,
+    accounts_dir: AccountsDirOption = None,
+) -> None:
+    """Declare the providers the council brokers with: the framework, the districts each
+    serves, the zones' principal providers and the council's provider of last resort.
+
+    The whole file is refused, and nothing changed, if any row is wrong.
+    """
+    from caremarket.brokerage.workflow.postgres import WorkflowStore
+    from caremarket.brokerage.workflow.providers_file import read_providers
+    from caremarket.ingest.problem import DataProblemError
+
+    try:
+        entries = read_providers(providers_file)
+    except DataProblemError as error:
+        first = error.problems[0].message
+        more = len(error.problems) - 1
+        others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise UserError(
+            f"nothing changed: {first}{others}", "correct the file and try again"
+        ) from None
+    with workflow_database(db_url, accounts_dir) as conninfo:
+        store = WorkflowStore(conninfo, max_size=1)
+        try:
+            count = store.register_providers(entries)
+        finally:
+            store.close()
+    last = [e.name for e in entries if e.last_resort]
+    zones = sum(len(e.principal_of) for e in entries)
+    Console().print(
+        f"{count} providers declared ({sum(e.on_framework for e in entries)} on the framework, "
+        f"principal provider of {zones} zones"
+        + (f"; provider of last resort: {', '.join(last)}" if last else "")
+        + f") from {providers_file}."
+    )
+
+
 @brokerage_app.command("notify")
 def notify(
     db_url: DbUrlOption = None,

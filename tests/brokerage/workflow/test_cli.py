@@ -80,3 +80,52 @@ def test_no_database_named_is_a_usage_error(tmp_path: Path) -> None:
     path, _ = _demo_list(tmp_path)
     result = runner.invoke(app, ["brokerage", "import-waiting", str(path)])
     assert result.exit_code == 2 and "--db-url" in result.stderr
+
+
+PROVIDERS = (
+    "provider_id,name,email,districts,on_framework,last_resort,principal_of,rating\n"
+    "1-100,Alpha Care,alpha@example.org,NR1; NR2,yes,no,Norwich,good\n"
+    "1-200,Beta Care,,NR3 NR4,yes,,,\n"
+    "council,Council Home Support,support@council.example,,no,yes,,\n"
+)
+
+
+def test_providers_file_declares_framework_principals_and_last_resort(
+    database: str, tmp_path: Path
+) -> None:
+    """`brokerage providers` registers every row, the principal's zone and the last resort."""
+    path = tmp_path / "providers.csv"
+    path.write_text(PROVIDERS, encoding="utf-8")
+    done = runner.invoke(app, ["brokerage", "providers", "--db-url", database, str(path)])
+    assert done.exit_code == 0, done.output
+    said = " ".join(done.output.split())
+    assert "3 providers declared (2 on the framework, principal provider of 1 zones" in said
+    assert "provider of last resort: Council Home Support" in said
+    with psycopg.connect(database) as con:
+        rows = con.execute(
+            "SELECT provider_id, districts, on_framework, last_resort FROM brokerage.provider "
+            "ORDER BY provider_id"
+        ).fetchall()
+        principal = con.execute("SELECT zone, provider_id FROM brokerage.zone_principal").fetchall()
+    assert rows == [
+        ("1-100", ["NR1", "NR2"], True, False),
+        ("1-200", ["NR3", "NR4"], True, False),
+        ("council", [], False, True),
+    ]
+    assert principal == [("Norwich", "1-100")]
+
+
+def test_a_bad_providers_file_changes_nothing(database: str, tmp_path: Path) -> None:
+    """A bad district, flag or email anywhere: one line naming file, row and column; no change."""
+    path = tmp_path / "providers.csv"
+    bad = PROVIDERS.replace("NR3 NR4,yes", "NR3 Norwich,perhaps").replace(
+        "support@council.example", "=HYPERLINK()"
+    )
+    path.write_text(bad, encoding="utf-8")
+    done = runner.invoke(app, ["brokerage", "providers", "--db-url", database, str(path)])
+    said = " ".join(done.output.split())
+    assert done.exit_code == 2, done.output
+    assert "nothing changed" in said and "providers.csv" in said and "row 3" in said
+    assert "(and 2 more problems)" in said
+    with psycopg.connect(database) as con:
+        assert con.execute("SELECT count(*) FROM brokerage.provider").fetchone() == (0,)

@@ -132,6 +132,30 @@ def test_first_refusal_then_district(workflow: WorkflowStore, clock: Clock) -> N
     assert [r["tier"] for r in workflow.open_for("1-300")] == ["framework"]
 
 
+def test_provider_of_last_resort_only_when_the_framework_has_not_sourced(
+    workflow: WorkflowStore, clock: Clock
+) -> None:
+    """The council's own service sees a request only after every window has passed, and can
+    then offer; an awarded request is never shown to it."""
+    workflow.register_provider("council-service", "Council home support", last_resort=True)
+    workflow.set_principal("Norwich", "1-100")
+    _capacity(workflow)
+    rid = workflow.create_request(_need(), BROKER)["request_id"]
+    other = workflow.create_request(_need(), BROKER)["request_id"]
+    clock.advance(48 + 24 + 72 - 1)
+    assert workflow.open_for("council-service") == []
+    clock.advance(1)
+    shown = workflow.open_for("council-service")
+    assert [(r["request_id"], r["tier"]) for r in shown] == [
+        (rid, "last_resort"),
+        (other, "last_resort"),
+    ]
+    council = provider("council-service")
+    made = workflow.make_offer(rid, council, start_date=date(2026, 11, 9), rate_gbp_per_hour=30)
+    workflow.award(rid, made["offer_id"], BROKER)
+    assert [r["request_id"] for r in workflow.open_for("council-service")] == [other]
+
+
 def test_providers_see_district_level_and_only_their_own(workflow: WorkflowStore) -> None:
     """Before award a provider sees no person and only its own offers; after, only the winner."""
     _capacity(workflow)

@@ -58,3 +58,21 @@ def test_principal_over_its_share_has_no_first_refusal() -> None:
     opening = _opening(within=False)
     assert is_asked(LOCAL, opening, OPENED, POLICY) is Tier.DISTRICT
     assert is_asked(PRINCIPAL, opening, OPENED, POLICY) is None
+
+
+def test_last_resort_only_after_the_whole_framework_had_its_window() -> None:
+    """The council's own service is asked only once first refusal, district and framework
+    windows have all passed (routine 48 + 24 + 72 hours; a hospital discharge 4 + 2 + 8)."""
+    council_service = Reach("council", False, frozenset({"NR1"}), {"NR1": 50.0}, last_resort=True)
+    routine = OPENED + timedelta(hours=48 + 24 + 72)
+    assert is_asked(council_service, _opening(), routine - timedelta(minutes=1), POLICY) is None
+    assert is_asked(council_service, _opening(), routine, POLICY) is Tier.LAST_RESORT
+    discharge = _opening(Urgency.HOSPITAL_DISCHARGE)
+    assert is_asked(council_service, discharge, OPENED + timedelta(hours=13), POLICY) is None
+    assert is_asked(council_service, discharge, OPENED + timedelta(hours=14), POLICY) is (
+        Tier.LAST_RESORT
+    )
+    no_principal = _opening(within=False)
+    assert is_asked(council_service, no_principal, OPENED + timedelta(hours=96), POLICY) is (
+        Tier.LAST_RESORT
+    )

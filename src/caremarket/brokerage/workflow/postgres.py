@@ -24,6 +24,7 @@ from caremarket.brokerage.workflow.figures import brokerage_figures
 from caremarket.brokerage.workflow.lifecycle import Action, Actor, Party, State, transition
 from caremarket.brokerage.workflow.migrate import migrate
 from caremarket.brokerage.workflow.need import Need, Urgency, Visit
+from caremarket.brokerage.workflow.providers_file import ProviderEntry
 from caremarket.brokerage.workflow.refusal import Forbidden, KeyReused, NotFound, WorkflowError
 from caremarket.brokerage.workflow.who_is_asked import (
     AskingPolicy,
@@ -259,17 +260,44 @@ class WorkflowStore:
         districts: Iterable[str] = (),
         on_framework: bool = True,
         rating: str | None = None,
+        last_resort: bool = False,
     ) -> None:
-        """Add or update a provider the council brokers with."""
+        """Add or update a provider the council brokers with (`last_resort`: the council's
+        own service, asked only when the framework has not sourced the care)."""
         with self._pool.connection() as con:
             con.execute(
                 "INSERT INTO brokerage.provider (provider_id, name, email, on_framework, rating, "
-                "districts) VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (provider_id) DO UPDATE "
+                "districts, last_resort) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                "ON CONFLICT (provider_id) DO UPDATE "
                 "SET name = excluded.name, email = excluded.email, "
                 "on_framework = excluded.on_framework, rating = excluded.rating, "
-                "districts = excluded.districts",
-                (provider_id, name, email, on_framework, rating, sorted(set(districts))),
-            )
+                "districts = excluded.districts, last_resort = excluded.last_resort",
+                (provider_id, name, email, on_framework, rating, sorted(set(districts)),
+                 last_resort),
+            )  # fmt: skip
+
+    def register_providers(self, entries: Sequence[ProviderEntry]) -> int:
+        """Add or update every provider of the council's file, and the zones they are principal
+        provider of, in one transaction (all or nothing); how many providers."""
+        with self._pool.connection() as con, con.transaction():
+            for e in entries:
+                con.execute(
+                    "INSERT INTO brokerage.provider (provider_id, name, email, on_framework, "
+                    "rating, districts, last_resort) VALUES (%s, %s, %s, %s, %s, %s, %s) "
+                    "ON CONFLICT (provider_id) DO UPDATE SET name = excluded.name, "
+                    "email = excluded.email, on_framework = excluded.on_framework, "
+                    "rating = excluded.rating, districts = excluded.districts, "
+                    "last_resort = excluded.last_resort",
+                    (e.provider_id, e.name, e.email, e.on_framework, e.rating,
+                     list(e.districts), e.last_resort),
+                )  # fmt: skip
+                for zone in e.principal_of:
+                    con.execute(
+                        "INSERT INTO brokerage.zone_principal (zone, provider_id) VALUES (%s, %s) "
+                        "ON CONFLICT (zone) DO UPDATE SET provider_id = excluded.provider_id",
+                        (zone, e.provider_id),
+                    )
+        return len(entries)
 
     def set_principal(self, zone: str, provider_id: str) -> None:
         """Name a zone's principal provider."""
@@ -439,10 +467,11 @@ class WorkflowStore:
     @staticmethod
     def _reach(con: Con, provider_id: str) -> Reach:
         provider = con.execute(
-            "SELECT p.on_framework, p.districts, (SELECT coalesce(jsonb_object_agg(c.area, "
-            "c.amount), '{}') FROM (SELECT DISTINCT ON (area) area, amount "
-            "FROM brokerage.capacity WHERE provider_id = p.provider_id "
-            "AND kind = 'home_care_hours' ORDER BY area, declared_at DESC, capacity_id DESC) c) "
+            "SELECT p.on_framework, p.districts, p.last_resort, "
+            "(SELECT coalesce(jsonb_object_agg(c.area, c.amount), '{}') "
+            "FROM (SELECT DISTINCT ON (area) area, amount FROM brokerage.capacity "
+            "WHERE provider_id = p.provider_id AND kind = 'home_care_hours' "
+            "ORDER BY area, declared_at DESC, capacity_id DESC) c) "
             "AS spare FROM brokerage.provider p WHERE p.provider_id = %s",
             (provider_id,),
         ).fetchone()
@@ -453,6 +482,7 @@ class WorkflowStore:
             bool(provider["on_framework"]),
             frozenset(provider["districts"]),
             {area: float(amount) for area, amount in provider["spare"].items()},
+            bool(provider["last_resort"]),
         )
 
     def _asked(self, con: Con, request: Row, provider_id: str, at: datetime) -> Tier | None:
@@ -781,14 +811,19 @@ class WorkflowStore:
         shown: list[Row] = []
         with self._pool.connection() as con:
             reach = self._reach(con, provider_id)
-            soonest = min(self.policy.district_hours.values())
+            if reach.last_resort:
+                soonest = min(
+                    self.policy.last_resort_after(u, False) for u in self.policy.district_hours
+                )
+            else:
+                soonest = timedelta(hours=min(self.policy.district_hours.values()))
             rows = con.execute(
                 _OPEN_WITH_PRINCIPALS,
                 {
-                    "districts": sorted(reach.districts),
+                    "districts": [] if reach.last_resort else sorted(reach.districts),
                     "me": provider_id,
-                    "on_framework": reach.on_framework,
-                    "framework_since": at - timedelta(hours=soonest),
+                    "on_framework": reach.on_framework or reach.last_resort,
+                    "framework_since": at - soonest,
                 },
             ).fetchall()
         share = self.policy.principal_share

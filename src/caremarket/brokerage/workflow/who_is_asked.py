@@ -1,9 +1,12 @@
-"""Who is asked to offer for an open request, and from when: principal, district, framework.
+"""Who is asked to offer for an open request, and from when: principal, district, framework,
+last resort.
 
 The zone's principal provider is asked first and alone (a first-refusal window,
 while its awards stay within its share of the zone's hours); then framework
 providers serving the district with spare hours declared; then the whole
-framework. Windows and share are declared in `brokerage/data/who_is_asked.yaml`.
+framework; last, when the framework's window has passed with the request still
+open, the council's provider of last resort (its own service). Windows and share
+are declared in `brokerage/data/who_is_asked.yaml`.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ class Tier(StrEnum):
     PRINCIPAL = "principal"
     DISTRICT = "district"
     FRAMEWORK = "framework"
+    LAST_RESORT = "last_resort"
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +39,12 @@ class AskingPolicy:
     first_refusal_hours: dict[Urgency, float]
     district_hours: dict[Urgency, float]
     principal_share: float
+    framework_hours: dict[Urgency, float]
+
+    def last_resort_after(self, urgency: Urgency, has_principal: bool) -> timedelta:
+        """How long after opening the provider of last resort is asked."""
+        first = self.first_refusal_hours[urgency] if has_principal else 0.0
+        return timedelta(hours=first + self.district_hours[urgency] + self.framework_hours[urgency])
 
 
 @cache
@@ -46,6 +56,7 @@ def asking_policy() -> AskingPolicy:
         {Urgency(k): float(v) for k, v in data["first_refusal_hours"].items()},
         {Urgency(k): float(v) for k, v in data["district_hours"].items()},
         float(data["principal_share"]),
+        {Urgency(k): float(v) for k, v in data["framework_hours"].items()},
     )
 
 
@@ -58,6 +69,8 @@ class Reach:
     districts: frozenset[str]
     spare_hours: dict[str, float]
     """Home-care hours a week declared spare, by postcode district."""
+    last_resort: bool = False
+    """The council's own service, asked only when the framework has not sourced the care."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +94,10 @@ def asked_from(
 ) -> tuple[Tier, datetime] | None:
     """The earliest tier under which the provider is asked, and from when (None: never)."""
     has_principal = opening.principal_id is not None and opening.principal_within_share
+    if reach.last_resort:
+        return Tier.LAST_RESORT, opening.opened_at + policy.last_resort_after(
+            opening.urgency, has_principal
+        )
     if has_principal and reach.provider_id == opening.principal_id:
         return Tier.PRINCIPAL, opening.opened_at
     if not reach.on_framework:
