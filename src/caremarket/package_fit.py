@@ -4,7 +4,7 @@ the inputs of `caremarket.brokerage.fit`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -156,10 +156,18 @@ def council_fit(
 
 
 def council_rounds(
-    found: CouncilFit, parameters: FitParameters, seed: int = 0
+    found: CouncilFit,
+    parameters: FitParameters,
+    seed: int = 0,
+    progress: Callable[[], None] | None = None,
 ) -> list[ProviderRounds]:
-    """Every branch's typical day, planned from its running packages."""
-    return [
-        build_rounds(b, found.packages.get(b.location_id, ()), found.travel, parameters, seed)
-        for b in found.branches
-    ]
+    """Every branch's typical day, planned from its running packages (`progress` after each)."""
+    planned = []
+    for branch in found.branches:
+        planned.append(
+            build_rounds(branch, found.packages.get(branch.location_id, ()), found.travel,
+                         parameters, seed)
+        )  # fmt: skip
+        if progress is not None:
+            progress()
+    return planned

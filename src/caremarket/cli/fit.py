@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from caremarket.brokerage.fit import (
     Fit,
@@ -158,18 +159,21 @@ def fit(
             f"no home-care branch of {area.name} runs a package on {found.as_of.isoformat()}",
             "load the council's service agreements with `caremarket ingest-council`",
         )
-    console.print(
-        f"Planning the rounds of {len(found.branches)} home-care branches from their running "
-        f"packages on {found.as_of.isoformat()}...",
-        highlight=False,
-    )
-    rounds = council_rounds(found, parameters, seed)
-    records: list[dict[str, object]] = []
-    hard = 0
-    for request, weekly in wanted:
-        fits = rank(request, rounds, found.travel, parameters)
-        hard += hard_to_serve(fits)
-        records += _records(request, weekly, fits, top)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, TimeElapsedColumn(), console=console, transient=True) as progress:
+        task = progress.add_task(
+            f"Planning branches' rounds from their packages on {found.as_of.isoformat()}",
+            total=len(found.branches),
+        )
+        rounds = council_rounds(found, parameters, seed, lambda: progress.advance(task))
+        ranking = progress.add_task("Ranking branches for each package", total=len(wanted))
+        records: list[dict[str, object]] = []
+        hard = 0
+        for request, weekly in wanted:
+            fits = rank(request, rounds, found.travel, parameters)
+            hard += hard_to_serve(fits)
+            records += _records(request, weekly, fits, top)
+            progress.advance(ranking)
     write_records(
         records,
         output,
