@@ -15,7 +15,9 @@ from caremarket.report.context import Context, text_cell
 from caremarket.report.formatting import long_date
 from caremarket.report.model import Block, Cell, Figure, Paragraph, Table
 
-NOT_INCLUDED = "The brokerage workflow's figures were not included in this edition."
+NOT_INCLUDED = (
+    "The brokerage figures (requests, offers and awards) were not included in this edition."
+)
 URGENCY_WORDS = {
     Urgency.ROUTINE.value: "Routine",
     Urgency.URGENT.value: "Urgent",
