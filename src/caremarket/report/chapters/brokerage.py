@@ -130,7 +130,7 @@ def _time_to_source(ctx: Context, reading: BrokerageReading) -> Block:
         )
     return Table(
         "Time to source: hours from a request opening to its award, by locality and urgency",
-        ("Requests", "Awards", "Median hours", "90th percentile hours"),
+        ("Group", "Awards", "Median hours", "90th percentile hours"),
         tuple(body),
         note=_note(reading, ctx, "Counted from each award back to the request's last opening."),
     )
