@@ -190,3 +190,33 @@ def test_problem_messages_keep_their_square_brackets(tmp_path: Path) -> None:
     shown = runner.invoke(app, ["ingest", "--db", str(tmp_path / "s.duckdb"), str(damaged)])
     assert shown.exit_code == 1
     assert "ratings[x].csv" in shown.output
+
+
+def test_demo_without_a_cluster_carries_on_and_says_why(tmp_path: Path) -> None:
+    """When the brokerage database cannot start, one line says so and the figures say why."""
+    from contextlib import ExitStack
+    from datetime import date
+    from types import SimpleNamespace
+    from typing import cast
+
+    from caremarket.cli.demo import _brokerage
+    from caremarket.domain.area import find_council
+    from caremarket.report.chapters.brokerage import brokerage_waiting
+    from caremarket.report.context import Context
+    from caremarket.report.model import Paragraph
+    from caremarket.store.duckdb_store import DuckDBStore
+
+    blocked = tmp_path / "accounts-db"
+    blocked.write_text("not a folder", encoding="utf-8")
+    norfolk = find_council("Norfolk")
+    assert norfolk is not None
+    with DuckDBStore(tmp_path / "s.duckdb") as store, ExitStack() as stack:
+        conninfo, (internal, public) = _brokerage(
+            stack, store, norfolk, date(2026, 6, 1), tmp_path, blocked
+        )
+    assert conninfo is None and internal.figures is None and public.figures is None
+    assert internal.reason.startswith("the demo ran without PostgreSQL (")
+    ctx = cast(Context, SimpleNamespace(inputs=SimpleNamespace(brokerage=internal)))
+    (said,) = brokerage_waiting(ctx)
+    assert isinstance(said, Paragraph)
+    assert said.text.startswith("The brokerage figures are not available: the demo ran without")

@@ -187,7 +187,7 @@ def _brokerage(
     console = Console()
     try:
         conninfo = stack.enter_context(accounts_database(None, accounts))
-    except (LookupError, ClusterError) as error:
+    except (LookupError, ClusterError, OSError) as error:
         reason = str(error).split(":")[0].strip() if isinstance(error, LookupError) else str(error)
         console.print(f"[yellow]Brokerage left out: {error}[/yellow]", soft_wrap=True)
         none = BrokerageReading(None, reason=f"the demo ran without PostgreSQL ({reason})")
