@@ -189,14 +189,14 @@ def test_signals_carry_the_dashboards_numbers(agreeing: Agreeing) -> None:
     for locality, row in rows.items():
         assert row["share_with_offer"] == offers[locality]["share_with_offer"]
     assert {r["locality"]: r["unmet_hours"] for r in today} == {
-        k: v["hours_waiting"] for k, v in rows.items()
+        k: v["waiting_hours_per_week"] for k, v in rows.items()
     }
-    assert rows["Norwich"]["hours_declared_spare"] == 16.0
+    assert rows["Norwich"]["spare_hours_per_week"] == 16.0
     response = agreeing.provider.get("/api/v1/signals")
     seen = {r["locality"]: r for r in response.json()["brokerage"]["items"]}
     assert seen["West"]["share_with_offer"] is None and seen["West"]["suppressed"]
     assert seen["Norwich"]["share_with_offer"] == rows["Norwich"]["share_with_offer"]
-    assert seen["Norwich"]["hours_declared_spare"] is None  # two providers: one's own business
+    assert seen["Norwich"]["spare_hours_per_week"] is None  # two providers: one's own business
     for leak in (SENTINEL, "offer_id", "award_id", "provider_id", "Alpha Care", "24.5"):
         assert leak not in response.text
     page = agreeing.provider.get("/signals")

@@ -263,12 +263,12 @@ class BrokerageSignalRow(BaseModel):
     locality: str
     requests_waiting: int | None
     """Requests open to offers, offered or handed back now."""
-    hours_waiting: float | None
+    waiting_hours_per_week: float | None
     """Home-care hours a week those requests need."""
     requests_published: int | None
     share_with_offer: float | None
     """Share of the requests published that had at least one offer."""
-    hours_declared_spare: float | None
+    spare_hours_per_week: float | None
     """Home-care hours a week providers declared spare (each provider's latest, per district)."""
     providers_declaring: int
     suppressed: bool

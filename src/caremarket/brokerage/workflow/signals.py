@@ -25,10 +25,10 @@ def by_locality(figures: Row) -> list[Row]:
             {
                 "locality": locality,
                 "requests_waiting": None,
-                "hours_waiting": None,
+                "waiting_hours_per_week": None,
                 "requests_published": None,
                 "share_with_offer": None,
-                "hours_declared_spare": None,
+                "spare_hours_per_week": None,
                 "providers_declaring": 0,
                 "suppressed": False,
             },
@@ -38,7 +38,7 @@ def by_locality(figures: Row) -> list[Row]:
         if str(found["day"]) == today:
             into = row(str(found["locality"]))
             into["requests_waiting"] = found["n"]
-            into["hours_waiting"] = found["unmet_hours"]
+            into["waiting_hours_per_week"] = found["unmet_hours"]
             into["suppressed"] |= bool(found["suppressed"])
     for found in figures["offers"]:
         if found["by"] == "locality":
@@ -49,6 +49,6 @@ def by_locality(figures: Row) -> list[Row]:
     for found in figures["capacity_by_locality"]:
         into = row(str(found["locality"]))
         into["providers_declaring"] = int(found["providers"])
-        into["hours_declared_spare"] = found["declared_hours"] if found["providers"] else None
+        into["spare_hours_per_week"] = found["declared_hours"] if found["providers"] else None
         into["suppressed"] |= bool(found["suppressed"])
     return [rows[name] for name in sorted(rows)]
