@@ -14,7 +14,7 @@ import psycopg
 from psycopg.rows import dict_row
 
 from caremarket.brokerage.workflow.figures import BrokerageReading, brokerage_figures
-from caremarket.brokerage.workflow.postgres import plain
+from caremarket.brokerage.workflow.postgres import NO_JIT, plain
 
 
 def _now() -> datetime:
@@ -26,7 +26,7 @@ def read_figures(
 ) -> BrokerageReading:
     """The brokerage figures now, small numbers hidden when `threshold`; none (with the reason)
     when the database holds no workflow. psycopg.OperationalError when it cannot be reached."""
-    with psycopg.connect(conninfo, row_factory=dict_row, connect_timeout=10) as con:
+    with psycopg.connect(conninfo, row_factory=dict_row, connect_timeout=10, options=NO_JIT) as con:
         con.read_only = True
         found = con.execute("SELECT to_regclass('brokerage.audit_log') AS t").fetchone()
         if found is None or found["t"] is None:
