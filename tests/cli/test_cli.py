@@ -6,12 +6,16 @@ import csv
 import io
 import json
 import re
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from caremarket.cli.main import app
+from caremarket.web.accounts.cluster import server_binaries
 
 ROOT = Path(__file__).resolve().parents[2]
 OK = "constructed_hsca_2026_ok_01_March_2026_HSCA_Active_Locations.csv"
@@ -110,12 +114,23 @@ def test_unknown_council_is_a_clear_error(tmp_path: Path) -> None:
     assert "Narnia" in result.output
 
 
-def test_demo_builds_loads_and_reports(tmp_path: Path) -> None:
-    """The demo writes its files, loads six monthly releases and says the data are synthetic."""
-    out = tmp_path / "demo"
+@pytest.fixture
+def open_folder() -> Iterator[Path]:
+    """A fresh folder the local PostgreSQL cluster's user may write in (not pytest's own)."""
+    folder = Path(tempfile.mkdtemp(prefix="caremarket-demo-"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_demo_builds_loads_and_reports(open_folder: Path) -> None:
+    """The demo writes its files, loads six monthly releases and says the data are synthetic;
+    its people waiting become brokerage requests, once however often it runs."""
+    out = open_folder / "demo"
     result = runner.invoke(app, ["demo", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert "SYNTHETIC" in result.output
+    waiting = _brokerage_line(result.output)
     # Each suggested command is on one line, whole, whatever the terminal's width.
     suggested = [line for line in result.output.splitlines() if "  .venv/bin/caremarket" in line]
     assert len(suggested) >= 5
@@ -133,13 +148,39 @@ def test_demo_builds_loads_and_reports(tmp_path: Path) -> None:
     total = next(r for r in figures if r["sector"] == "all" and r["client_group"] == "all")
     assert total["la_name"] == "Norfolk" and int(total["locations"]) > 400
     # The second run finds everything loaded already and changes nothing.
-    assert runner.invoke(app, ["demo", "--out", str(out)]).exit_code == 0
+    second = runner.invoke(app, ["demo", "--out", str(out)])
+    assert second.exit_code == 0, second.output
+    if waiting is not None:
+        assert (
+            f"Opened 0 requests (0.00 hours a week) from the interim care list; {waiting} "
+            "already had a request, not opened again." in " ".join(second.output.split())
+        )
+        # Not serving: the demo's cluster is stopped again.
+        assert not (out / "accounts-db" / "postmaster.pid").exists()
     again = json.loads(
         runner.invoke(
             app, ["releases", "--db", str(out / "caremarket.duckdb"), "--format", "json"]
         ).output
     )
     assert len(again) == len(releases)
+
+
+def _brokerage_line(output: str) -> int | None:
+    """How many requests the demo opened (None when it ran without PostgreSQL, and said so)."""
+    text = " ".join(output.split())
+    try:
+        server_binaries()
+    except LookupError:
+        assert "Brokerage left out: PostgreSQL server is not installed" in text
+        return None
+    found = re.search(
+        r"Brokerage: (\d+) home-care providers on the framework .*?Opened (\d+) "
+        r"requests \(590\.00 hours a week\) from the interim care list\.",
+        text,
+    )
+    assert found is not None, text
+    assert int(found[1]) > 20
+    return int(found[2])
 
 
 def test_problem_messages_keep_their_square_brackets(tmp_path: Path) -> None:
@@ -149,3 +190,33 @@ def test_problem_messages_keep_their_square_brackets(tmp_path: Path) -> None:
     shown = runner.invoke(app, ["ingest", "--db", str(tmp_path / "s.duckdb"), str(damaged)])
     assert shown.exit_code == 1
     assert "ratings[x].csv" in shown.output
+
+
+def test_demo_without_a_cluster_carries_on_and_says_why(tmp_path: Path) -> None:
+    """When the brokerage database cannot start, one line says so and the figures say why."""
+    from contextlib import ExitStack
+    from datetime import date
+    from types import SimpleNamespace
+    from typing import cast
+
+    from caremarket.cli.demo import _brokerage
+    from caremarket.domain.area import find_council
+    from caremarket.report.chapters.brokerage import brokerage_waiting
+    from caremarket.report.context import Context
+    from caremarket.report.model import Paragraph
+    from caremarket.store.duckdb_store import DuckDBStore
+
+    blocked = tmp_path / "accounts-db"
+    blocked.write_text("not a folder", encoding="utf-8")
+    norfolk = find_council("Norfolk")
+    assert norfolk is not None
+    with DuckDBStore(tmp_path / "s.duckdb") as store, ExitStack() as stack:
+        conninfo, (internal, public) = _brokerage(
+            stack, store, norfolk, date(2026, 6, 1), tmp_path, blocked
+        )
+    assert conninfo is None and internal.figures is None and public.figures is None
+    assert internal.reason.startswith("the demo ran without PostgreSQL (")
+    ctx = cast(Context, SimpleNamespace(inputs=SimpleNamespace(brokerage=internal)))
+    (said,) = brokerage_waiting(ctx)
+    assert isinstance(said, Paragraph)
+    assert said.text.startswith("The brokerage figures are not available: the demo ran without")

@@ -6,7 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import psycopg
 import pytest
+from tests.brokerage.workflow.conftest import fresh_database
+from tests.web.conftest import postgres  # noqa: F401  (the cluster fixture, shared)
 from typer.testing import CliRunner
 
 from caremarket.cli.main import app
@@ -94,3 +97,56 @@ def test_metrics_show_by_district_and_missing(db: Path) -> None:
     )
     assert missing.exit_code == 1
     assert "no workforce estimates" in missing.output
+
+
+def test_report_mps_takes_the_brokerage_figures_read_only(
+    db: Path,
+    tmp_path: Path,
+    postgres: str,  # noqa: F811
+) -> None:
+    """--brokerage-url adds the workflow's figures; an empty database says why there are none;
+    the workflow is not written to (no schema is made)."""
+    from datetime import date
+
+    from caremarket.brokerage.workflow.lifecycle import Actor, Party
+    from caremarket.brokerage.workflow.need import Need
+    from caremarket.brokerage.workflow.postgres import WorkflowStore
+
+    empty = fresh_database(postgres, "report-empty")
+    filled = fresh_database(postgres, "report-filled")
+    workflow = WorkflowStore(filled, max_size=1)
+    for n in range(6):
+        need = Need("LE15", 7.0, date(2026, 2, 1), locality="Rutland", person_ref=f"R{n}")
+        workflow.create_request(need, Actor("broker", Party.BROKER))
+    workflow.close()
+    written = {}
+    for name, url in (("empty", empty), ("filled", filled)):
+        out = tmp_path / name
+        result = runner.invoke(
+            app,
+            ["report", "mps", "--la", "Rutland", "--edition", "2026", "--out", str(out),
+             "--db", str(db), "--no-pdf", "--brokerage-url", url],
+        )  # fmt: skip
+        assert result.exit_code == 0, result.output
+        written[name] = (out / "rutland-mps-2026.html").read_text(encoding="utf-8")
+    assert (
+        "The brokerage figures are not available: the brokerage database holds no workflow"
+        in (written["empty"])
+    )
+    with psycopg.connect(empty) as con:
+        row = con.execute("SELECT to_regclass('brokerage.audit_log')").fetchone()
+        assert row is not None and row[0] is None
+    assert 'data-key="brokerage.n.waiting.Rutland"' in written["filled"]
+    assert "Source: brokerage workflow, audit log as at" in written["filled"]
+
+
+def test_report_mps_unreachable_brokerage_is_one_line(db: Path, tmp_path: Path) -> None:
+    """A --brokerage-url nobody answers at is a user error in one line, exit 2."""
+    result = runner.invoke(
+        app,
+        ["report", "mps", "--la", "Rutland", "--out", str(tmp_path / "x"), "--db", str(db),
+         "--no-pdf", "--brokerage-url", "host=127.0.0.1 port=9 dbname=none connect_timeout=2"],
+    )  # fmt: skip
+    assert result.exit_code == 2
+    (line,) = [x for x in result.stderr.splitlines() if x.strip()]
+    assert "cannot reach the brokerage database" in line and "Traceback" not in result.output

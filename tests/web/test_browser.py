@@ -138,6 +138,9 @@ def test_provider_sees_its_own_and_not_the_councils(page: Page, site: Site) -> N
     shot(page, "location-profile-provider")
     page.get_by_role("link", name="Market signals").click()
     expect(page.locator("#signals-table tbody tr")).not_to_have_count(0)
+    # The brokerage workflow by locality, its one small group hidden from a provider.
+    expect(page.locator("#brokerage-signals tbody tr")).not_to_have_count(0)
+    expect(page.locator("#brokerage-signals .suppressed").first).to_be_visible()
     shot(page, "signals-provider")
     response = page.goto("/interim-care")
     assert response is not None and response.status == 403

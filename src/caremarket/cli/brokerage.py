@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,6 +13,9 @@ from rich.console import Console
 from caremarket.cli.fit import fit
 from caremarket.cli.serve import AccountsDirOption, accounts_database
 from caremarket.cli.user_error import UserError
+
+if TYPE_CHECKING:
+    from caremarket.brokerage.workflow.need import Need
 
 brokerage_app = typer.Typer(
     help=(
@@ -109,8 +112,15 @@ def import_waiting(
             opened = store.import_waiting(needs, Actor(broker, Party.BROKER))
         finally:
             store.close()
-    hours = sum(n.hours_per_week for n in needs)
-    Console().print(f"Opened {opened} requests ({hours:,.2f} hours a week) from {care_list}.")
+    Console().print(opened_line(opened, len(needs), str(care_list)))
+
+
+def opened_line(opened: Sequence[Need], waiting: int, source: str) -> str:
+    """What an import of the waiting list did, in one line (how many opened, how many held)."""
+    hours = sum(n.hours_per_week for n in opened)
+    held = waiting - len(opened)
+    already = f"; {held} already had a request, not opened again" if held else ""
+    return f"Opened {len(opened)} requests ({hours:,.2f} hours a week) from {source}{already}."
 
 
 @brokerage_app.command("providers")

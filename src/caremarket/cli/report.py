@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,6 +14,9 @@ from caremarket.cli.options import DbOption, LaOption, date_option
 from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
+
+if TYPE_CHECKING:
+    from caremarket.brokerage.workflow.figures import BrokerageReading
 
 report_app = typer.Typer(
     help="Documents made from the loaded releases: the Market Position Statement.",
@@ -77,6 +80,26 @@ def mps(
             "(default: a neutral look).",
         ),
     ] = None,
+    brokerage_url: Annotated[
+        str | None,
+        typer.Option(
+            "--brokerage-url",
+            envvar="CAREMARKET_BROKERAGE_URL",
+            help="PostgreSQL connection string of the brokerage workflow: its figures join the "
+            "waiting and supply chapters (read only).",
+            show_default=False,
+        ),
+    ] = None,
+    brokerage_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--brokerage-dir",
+            help="Without --brokerage-url: the local cluster `caremarket serve --accounts-dir` "
+            "keeps the brokerage workflow in (started if down, stopped again after).",
+            show_default=False,
+            file_okay=False,
+        ),
+    ] = None,
 ) -> None:
     """Write a council's Market Position Statement: one self-contained HTML file, a tagged
     A4 PDF, figures.json (which a later edition's --previous compares with) and the editor's
@@ -92,6 +115,7 @@ def mps(
         brand = load_branding(branding)
     except ValueError as error:
         raise typer.BadParameter(str(error), param_hint="--branding") from None
+    brokerage = brokerage_reading(brokerage_url, brokerage_dir, public=public)
     console = Console()
     columns = (TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn())
     with reading(db) as store, Progress(*columns, console=console) as progress:
@@ -106,6 +130,7 @@ def mps(
             written = write_mps(
                 store, area, edition, out, public=public, previous=previous, as_of=when,
                 pdf=pdf, step=step, allow_stale=allow_stale, draft=draft, branding=brand,
+                brokerage=brokerage,
             )  # fmt: skip
         except ValueError as error:  # stale data, an unreadable --previous: the user's to mend
             raise UserError(" ".join(str(error).split())) from None
@@ -122,3 +147,20 @@ def mps(
         f"  Editor's checklist ({gaps} part{'s' if gaps != 1 else ''} left out): "
         f"[bold]{written.checklist}[/bold]"
     )
+
+
+def brokerage_reading(
+    url: str | None, folder: Path | None, *, public: bool
+) -> BrokerageReading | None:
+    """The brokerage figures for an edition (small numbers hidden for a public one), read from
+    --brokerage-url or the local cluster in --brokerage-dir; None when neither is given."""
+    if url is None and folder is None:
+        return None
+    # Imported here: the database driver is only needed when the figures are asked for.
+    from caremarket.brokerage.workflow.reading import read_figures
+    from caremarket.cli.brokerage import workflow_database
+    from caremarket.report.disclosure import disclosure_policy
+
+    threshold = disclosure_policy().threshold if public else None
+    with workflow_database(url, folder) as conninfo:
+        return read_figures(conninfo, threshold=threshold)

@@ -58,7 +58,11 @@ Files
 - SYNTHETIC_norfolk_population_projection_2020-based.csv: a SYNTHETIC projection in the
   layout of ONS's sub-national projections, aged on from the mid-2020 estimate with a
   stated survival assumption (see SYNTHETIC_population_projection_README.txt).
-- mps/: the demo county's Market Position Statement (HTML and PDF), written last.
+- accounts-db/: the local PostgreSQL cluster `caremarket demo` starts (when PostgreSQL is
+  installed): sign-ins, and the brokerage workflow with the county's home-care providers on
+  the framework and a request opened for each person on the interim care list.
+- mps/: the demo county's Market Position Statement (HTML and PDF, with the brokerage
+  figures), written last.
 
 Calibration targets (dated, with references) are in caremarket/demo/calibration.yaml.
 """

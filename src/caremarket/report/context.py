@@ -11,6 +11,7 @@ from typing import Any, Final
 import polars as pl
 
 from caremarket.analysis import Gathered
+from caremarket.brokerage.workflow.figures import BrokerageReading
 from caremarket.domain.client_group import ClientGroup
 from caremarket.domain.release_fact import ReleaseFacts
 from caremarket.domain.sector import Sector
@@ -81,6 +82,8 @@ class ReportInputs:
     quality_warning: Warning | None = None  # internal editions only
     track_record: TrackRecord | None = None
     """How past demand projections did against the ASCOF admissions later recorded."""
+    brokerage: BrokerageReading | None = None
+    """The brokerage workflow's figures (None: not asked for, and the edition says so)."""
 
 
 @dataclass(slots=True)

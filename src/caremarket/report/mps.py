@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 
 from caremarket.analysis import Gathered, gather
+from caremarket.brokerage.workflow.figures import BrokerageReading
 from caremarket.domain.area import Area, districts_of
 from caremarket.domain.freshness import edition_too_old
 from caremarket.figures import council_figures
@@ -194,17 +195,28 @@ def write_mps(
     allow_stale: bool = False,
     draft: bool = False,
     branding: Branding | None = None,
+    brokerage: BrokerageReading | None = None,
 ) -> WrittenEdition:
     """Write one edition (HTML, PDF, figures.json and the editor's checklist) into `out`;
     ValueError for a bad --previous, StaleDataError when the data are more than a year older
     than the edition's year (unless `allow_stale`: the cover then says how old they are).
 
     A published edition leaves out what the council has not written or loaded and lists it
-    in the checklist; `draft` shows those gaps in the document under a DRAFT watermark."""
+    in the checklist; `draft` shows those gaps in the document under a DRAFT watermark.
+    `brokerage` is the workflow's figures read beforehand (None: the edition says they were
+    not included)."""
     say = step or (lambda _: None)
     earlier = read_previous(previous) if previous is not None else None
     say("Gathering figures")
     inputs, extra = edition_inputs(store, council, edition, as_of)
+    if public and brokerage is not None and brokerage.figures is not None:
+        hidden = brokerage.figures.get("threshold")
+        if hidden != disclosure_policy().threshold:
+            raise ValueError(
+                "a public edition needs the brokerage figures read with small numbers hidden "
+                f"(threshold {disclosure_policy().threshold}, got {hidden})"
+            )
+    inputs = replace(inputs, brokerage=brokerage)
     newest = inputs.gathered.newest_location_release()
     too_old = None if newest is None else edition_too_old(newest, edition)
     if too_old is not None and not allow_stale:

@@ -257,11 +257,40 @@ class SignalRow(BaseModel):
     suppressed: bool
 
 
+class BrokerageSignalRow(BaseModel):
+    """The brokerage workflow in one locality: aggregates only (no offer, award or person)."""
+
+    locality: str
+    requests_waiting: int | None
+    """Requests open to offers, offered or handed back now."""
+    waiting_hours_per_week: float | None
+    """Home-care hours a week those requests need."""
+    requests_published: int | None
+    share_with_offer: float | None
+    """Share of the requests published that had at least one offer."""
+    spare_hours_per_week: float | None
+    """Home-care hours a week providers declared spare (each provider's latest, per district)."""
+    providers_declaring: int
+    suppressed: bool
+    """Whether a value is hidden: fewer requests (or providers) than the threshold."""
+
+
+class BrokerageSignals(BaseModel):
+    """The brokerage workflow's figures by locality, or why there are none."""
+
+    as_of: str | None
+    source: str
+    reason: str | None
+    """Why there are no figures (no brokerage database), when there are none."""
+    items: list[BrokerageSignalRow]
+
+
 class Signals(BaseModel):
     """Market signals for providers."""
 
     as_of: str
     items: list[SignalRow]
+    brokerage: BrokerageSignals
 
 
 class InterimCareList(BaseModel):

@@ -5,7 +5,8 @@
 - share of requests published that had at least one offer, and offers per request;
 - hand-backs per 1,000 hours a week awarded;
 - unmet hours (requests open, offered or handed back) by locality, week by week;
-- home-care hours declared spare against hours waiting, by postcode district.
+- home-care hours declared spare against hours waiting, by postcode district and by
+  locality (a district counts in the locality most of its requests were filed under).
 
 A figure resting on no request is None with the reason, never 0.
 """
@@ -13,7 +14,8 @@ A figure resting on no request is None with the reason, never 0.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Final
 
 Row = dict[str, Any]
@@ -109,6 +111,69 @@ FROM spare FULL JOIN waiting USING (district)
 ORDER BY district
 """
 
+CAPACITY_BY_LOCALITY: Final = """
+WITH declared AS (
+    SELECT DISTINCT ON (provider_id, detail->>'area')
+        provider_id, detail->>'area' AS district, (detail->>'amount')::numeric AS amount
+    FROM brokerage.audit_log
+    WHERE action = 'declare_capacity' AND detail->>'kind' = 'home_care_hours'
+    ORDER BY provider_id, detail->>'area', event_id DESC
+), district_locality AS (
+    SELECT DISTINCT ON (postcode_district)
+        postcode_district AS district, coalesce(locality, 'unknown') AS locality
+    FROM brokerage.request
+    GROUP BY postcode_district, locality
+    ORDER BY postcode_district, count(*) DESC, locality
+), spare AS (
+    SELECT coalesce(dl.locality, 'unknown') AS locality, sum(d.amount) AS declared_hours,
+        count(DISTINCT d.provider_id) AS providers
+    FROM declared d LEFT JOIN district_locality dl USING (district)
+    GROUP BY 1
+), waiting AS (
+    SELECT coalesce(r.locality, 'unknown') AS locality, count(*) AS n,
+        sum(r.hours_per_week) AS waiting_hours
+    FROM brokerage.request r
+    WHERE (SELECT a.to_state FROM brokerage.audit_log a
+           WHERE a.request_id = r.request_id AND a.to_state IS NOT NULL
+           ORDER BY a.event_id DESC LIMIT 1) = ANY(%s)
+    GROUP BY 1
+)
+SELECT locality, coalesce(declared_hours, 0) AS declared_hours,
+       coalesce(providers, 0) AS providers,
+       coalesce(waiting_hours, 0) AS waiting_hours, coalesce(n, 0) AS n
+FROM spare FULL JOIN waiting USING (locality)
+ORDER BY locality
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class BrokerageReading:
+    """The brokerage figures as read for a publication, or why there are none."""
+
+    figures: dict[str, Any] | None
+    read_at: datetime | None = None
+    reason: str = ""
+    """Why there are no figures, when there are none."""
+
+    @property
+    def source(self) -> str:
+        """Where the figures come from, as each one names it."""
+        when = "" if self.read_at is None else self.read_at.strftime(" as at %-d %B %Y %H:%M %Z")
+        return f"brokerage workflow, audit log{when}"
+
+
+def _hide_declared(rows: list[Row], threshold: int | None) -> list[Row]:
+    """Hours declared by fewer providers than the threshold hidden: one provider's capacity is
+    its own business."""
+    if threshold is None:
+        return rows
+    return [
+        {**row, "declared_hours": None, "suppressed": True}
+        if 0 < int(row["providers"] or 0) < threshold
+        else row
+        for row in rows
+    ]
+
 
 def _suppress(rows: Sequence[Row], values: Sequence[str], threshold: int | None) -> list[Row]:
     """Rows with their values hidden where 0 < n < threshold (no threshold: all shown)."""
@@ -154,8 +219,13 @@ def brokerage_figures(
     unmet = _suppress(
         query(UNMET_BY_WEEK, (today, weeks, today, list(UNMET))), ("unmet_hours",), threshold
     )
-    capacity = _suppress(
-        query(CAPACITY_AGAINST_WAITING, (list(UNMET),)), ("waiting_hours",), threshold
+    capacity = _hide_declared(
+        _suppress(query(CAPACITY_AGAINST_WAITING, (list(UNMET),)), ("waiting_hours",), threshold),
+        threshold,
+    )
+    by_locality = _hide_declared(
+        _suppress(query(CAPACITY_BY_LOCALITY, (list(UNMET),)), ("waiting_hours",), threshold),
+        threshold,
     )
     return {
         "as_of": today.isoformat(),
@@ -164,5 +234,6 @@ def brokerage_figures(
         "hand_backs": hand_backs,
         "unmet_hours_by_week": unmet,
         "capacity_against_waiting": capacity,
+        "capacity_by_locality": by_locality,
         "threshold": threshold,
     }

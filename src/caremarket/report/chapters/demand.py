@@ -6,6 +6,7 @@ from caremarket.domain.ascof import financial_year_starting
 from caremarket.metrics import Level
 from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth
+from caremarket.report.chapters.brokerage import brokerage_waiting
 from caremarket.report.context import Context, figure_cell, metric_table, text_cell
 from caremarket.report.formatting import number, period_label
 from caremarket.report.model import Block, Chart, KeyData, KeyFigure, Paragraph, Section, Table
@@ -189,6 +190,12 @@ def demand(ctx: Context) -> Section:
     section.subsections = [
         Section("demand-population", "Population and need", _population(ctx), page_break=False),
         Section("demand-waiting", "People waiting for care", _waiting(ctx), page_break=False),
+        Section(
+            "demand-brokerage",
+            "Sourcing care for the people waiting",
+            brokerage_waiting(ctx),
+            page_break=False,
+        ),
     ]
     record = _track_record(ctx)
     if record:

@@ -9,6 +9,7 @@ from caremarket.metrics import Level
 from caremarket.metrics.supply_quality import shown_sectors
 from caremarket.report import charts
 from caremarket.report.chapters.areas import area_choropleth, provider_map
+from caremarket.report.chapters.brokerage import brokerage_capacity
 from caremarket.report.context import (
     CHAPTER_SECTORS,
     Context,
@@ -277,6 +278,12 @@ def supply(ctx: Context) -> Section:
     section.subsections = [
         Section("market-quality", "Care quality", quality, page_break=False),
         Section("market-where", "Where services are", where, page_break=False),
+        Section(
+            "market-capacity",
+            "Capacity declared against hours waiting",
+            brokerage_capacity(ctx),
+            page_break=False,
+        ),
     ]
     _ = Level
     return section
