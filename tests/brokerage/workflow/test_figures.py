@@ -77,3 +77,38 @@ def test_no_award_is_unknown_not_zero(workflow: WorkflowStore) -> None:
     assert figures["hand_backs"]["per_1000_hours"] is None
     assert figures["hand_backs"]["reason"] == "no hours awarded yet"
     assert figures["time_to_source"] == [] or figures["time_to_source"][0]["n"] == 0
+
+
+def test_hard_to_serve_counts_recorded_verdicts_of_requests_waiting(
+    workflow: WorkflowStore, clock: Clock
+) -> None:
+    """Waiting in Norwich: ids 2 (handed back) and 3 (no offer); one recorded hard to serve.
+    North has no waiting request; a locality with no verdict yet is unknown, not 0."""
+    _scenario(workflow, clock)
+    before = {r["grp"]: r for r in workflow.figures()["hard_to_serve"]}
+    assert before["Norwich"]["hard_to_serve"] is None and before["Norwich"]["reason"]
+    assert workflow.record_fit(3, True) and not workflow.record_fit(3, True)
+    workflow.record_fit(2, False)
+    workflow.record_fit(1, True)  # awarded: not waiting, so not counted
+    found = {r["grp"]: r for r in workflow.figures()["hard_to_serve"]}
+    assert (found["Norwich"]["n"], found["Norwich"]["checked"]) == (2, 2)
+    assert (found["Norwich"]["hard_to_serve"], found["Norwich"]["hard_to_serve_hours"]) == (1, 5.0)
+    assert "North" not in found and found["all"]["hard_to_serve"] == 1
+
+
+def test_awards_to_the_provider_of_last_resort_are_counted(
+    workflow: WorkflowStore, clock: Clock
+) -> None:
+    """One of two awards went to the council's own service: half the awards, its hours."""
+    workflow.register_provider("council", "Council Home Support", last_resort=True)
+    assert workflow.figures()["last_resort"]["share"] is None
+    _scenario(workflow, clock)  # two awards to framework providers (one handed back)
+    rid = workflow.queue(["handed_back"])[0]["request_id"]
+    workflow.reopen(rid, BROKER)
+    clock.advance(24 * 30)
+    council = provider("council")
+    made = workflow.make_offer(rid, council, start_date=date(2026, 12, 20), rate_gbp_per_hour=31)
+    workflow.award(rid, made["offer_id"], BROKER)
+    resort = workflow.figures()["last_resort"]
+    assert (resort["awards"], resort["by_last_resort"], resort["share"]) == (3, 1, 1 / 3)
+    assert resort["hours_per_week"] == 20.0

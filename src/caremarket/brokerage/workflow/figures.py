@@ -6,7 +6,10 @@
 - hand-backs per 1,000 hours a week awarded;
 - unmet hours (requests open, offered or handed back) by locality, week by week;
 - home-care hours declared spare against hours waiting, by postcode district and by
-  locality (a district counts in the locality most of its requests were filed under).
+  locality (a district counts in the locality most of its requests were filed under);
+- requests waiting that are hard to serve, by locality: the verdict recorded on the
+  request when the brokers saw where its package fits (not an audit-log count);
+- awards made to the council's provider of last resort, and their share of awards.
 
 A figure resting on no request is None with the reason, never 0.
 """
@@ -146,6 +149,34 @@ ORDER BY locality
 """
 
 
+HARD_TO_SERVE: Final = """
+SELECT CASE WHEN grouping(coalesce(r.locality, 'unknown')) = 0 THEN 'locality' ELSE 'all' END
+           AS by,
+       CASE WHEN grouping(coalesce(r.locality, 'unknown')) = 0
+            THEN coalesce(r.locality, 'unknown') ELSE 'all' END AS grp,
+       count(*) AS n,
+       count(*) FILTER (WHERE r.hard_to_serve IS NOT NULL) AS checked,
+       count(*) FILTER (WHERE r.hard_to_serve) AS hard,
+       coalesce(sum(r.hours_per_week) FILTER (WHERE r.hard_to_serve), 0) AS hard_hours
+FROM brokerage.request r
+WHERE (SELECT a.to_state FROM brokerage.audit_log a
+       WHERE a.request_id = r.request_id AND a.to_state IS NOT NULL
+       ORDER BY a.event_id DESC LIMIT 1) = ANY(%s)
+GROUP BY GROUPING SETS ((), (coalesce(r.locality, 'unknown')))
+ORDER BY 1, 2
+"""
+
+LAST_RESORT: Final = """
+SELECT count(*) AS awards,
+       count(*) FILTER (WHERE p.last_resort) AS last_resort,
+       coalesce(sum((a.detail->>'hours_per_week')::numeric) FILTER (WHERE p.last_resort), 0)
+           AS last_resort_hours
+FROM brokerage.audit_log a
+LEFT JOIN brokerage.provider p ON p.provider_id = a.detail->>'provider_id'
+WHERE a.action = 'award'
+"""
+
+
 @dataclass(frozen=True, slots=True)
 class BrokerageReading:
     """The brokerage figures as read for a publication, or why there are none."""
@@ -227,9 +258,35 @@ def brokerage_figures(
         _suppress(query(CAPACITY_BY_LOCALITY, (list(UNMET),)), ("waiting_hours",), threshold),
         threshold,
     )
+    hard = []
+    for row in query(HARD_TO_SERVE, (list(UNMET),)):
+        checked = int(row["checked"])
+        hard.append(
+            {
+                "by": row["by"],
+                "grp": row["grp"],
+                "n": int(row["n"]),
+                "checked": checked,
+                "hard_to_serve": int(row["hard"]) if checked else None,
+                "hard_to_serve_hours": float(row["hard_hours"]) if checked else None,
+                "reason": None if checked else "where these packages fit not worked out yet",
+            }
+        )
+    hard = _suppress(hard, ("checked", "hard_to_serve", "hard_to_serve_hours"), threshold)
+    (resort,) = query(LAST_RESORT, ())
+    awards = int(resort["awards"])
+    last_resort = {
+        "awards": awards,
+        "by_last_resort": int(resort["last_resort"]),
+        "share": _ratio(float(resort["last_resort"]), awards),
+        "hours_per_week": float(resort["last_resort_hours"]),
+        "reason": None if awards else "no award made yet",
+    }
     return {
         "as_of": today.isoformat(),
         "time_to_source": time_to_source,
+        "hard_to_serve": hard,
+        "last_resort": last_resort,
         "offers": offers,
         "hand_backs": hand_backs,
         "unmet_hours_by_week": unmet,

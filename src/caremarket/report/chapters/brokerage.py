@@ -178,6 +178,39 @@ def _hand_backs(ctx: Context, reading: BrokerageReading) -> Block:
     return Paragraph(f"Packages handed back to the council: {rate}. Source: {reading.source}.")
 
 
+def _hard_to_serve(ctx: Context, reading: BrokerageReading) -> Block:
+    figures = reading.figures or {}
+    rows = figures.get("hard_to_serve") or []
+    if not rows:
+        return Paragraph(
+            f"Requests hard to serve: none waiting, so none to count. Source: {reading.source}."
+        )
+    body = []
+    for r in sorted(rows, key=lambda r: (r["by"] != "all", str(r["grp"]))):
+        where = f"{r['by']}.{r['grp']}"
+        why = f"not available: {r['reason']}" if r.get("reason") else "not available"
+        body.append(
+            (
+                text_cell("All localities" if r["by"] == "all" else str(r["grp"])),
+                _value(ctx, r, "n", "{:,}", f"hard_to_serve.{where}"),
+                _value(ctx, r, "hard_to_serve", "{:,}", where, why),
+                _value(ctx, r, "hard_to_serve_hours", "{:,.1f}", where, why),
+            )
+        )
+    return Table(
+        "Requests waiting that are hard to serve: no provider can take the whole week within "
+        "the travel threshold, by locality",
+        ("Locality", "Requests waiting", "Hard to serve", "Their hours a week"),
+        tuple(body),
+        note=_note(
+            reading,
+            ctx,
+            "The verdict recorded on each request when the brokers saw where its package fits "
+            "(brokerage/data/fit.yaml).",
+        ),
+    )
+
+
 def _awards(figures: dict[str, Any]) -> int:
     overall = [r for r in figures["time_to_source"] if r["by"] == "all"]
     return int(overall[0]["n"] or 0) if overall else 0
@@ -193,6 +226,7 @@ def brokerage_waiting(ctx: Context) -> list[Block]:
         _waiting_now(ctx, reading),
         _time_to_source(ctx, reading),
         _offers(ctx, reading),
+        _hard_to_serve(ctx, reading),
         _hand_backs(ctx, reading),
     ]
 
