@@ -142,7 +142,9 @@ def test_mps_api_and_dashboard_show_the_same_figures(agreeing: Agreeing, tmp_pat
     for row in api["capacity_by_locality"]:
         key = f"brokerage.declared_hours.locality.{row['locality']}"
         assert float(shown[key]["data-value"]) == row["declared_hours"]
-        assert _cells(dashboard, "capacity-locality")[row["locality"]][0] == shown[key]["text"]
+        # The same number; the statement's cell also names the unit ("16 hours a week").
+        shown_number = shown[key]["text"].removesuffix(" hours a week")
+        assert _cells(dashboard, "capacity-locality")[row["locality"]][0] == shown_number
     assert {r["locality"]: r["declared_hours"] for r in api["capacity_by_locality"]} == {
         "Norwich": 16.0,
         "West": 8.0,

@@ -15,6 +15,8 @@ from caremarket.report.context import Context, text_cell
 from caremarket.report.formatting import long_date
 from caremarket.report.model import Block, Cell, Figure, Paragraph, Table
 
+HOURS = "{:,.0f} hours a week"
+"""Hours as the rest of the statement writes them (report.formatting.number)."""
 NOT_INCLUDED = (
     "The brokerage figures (requests, offers and awards) were not included in this edition."
 )
@@ -89,7 +91,7 @@ def _waiting_now(ctx: Context, reading: BrokerageReading) -> Block:
         (
             text_cell(str(r["locality"])),
             _value(ctx, r, "n", "{:,}", f"waiting.{r['locality']}"),
-            _value(ctx, r, "unmet_hours", "{:,.1f}", f"waiting.{r['locality']}"),
+            _value(ctx, r, "unmet_hours", HOURS, f"waiting.{r['locality']}"),
         )
         for r in now
     )
@@ -103,6 +105,11 @@ def _waiting_now(ctx: Context, reading: BrokerageReading) -> Block:
 
 def _time_to_source(ctx: Context, reading: BrokerageReading) -> Block:
     figures = reading.figures or {}
+    if not _awards(figures) and not any(r.get("suppressed") for r in figures["time_to_source"]):
+        return Paragraph(
+            "Time to source (hours from a request opening to its award): not available, no "
+            f"request has been awarded yet. Source: {reading.source}."
+        )
     found = {(r["by"], str(r["grp"])): r for r in figures["time_to_source"]}
     localities = sorted(
         {str(r["grp"]) for r in figures["offers"] if r["by"] == "locality"}
@@ -185,6 +192,13 @@ def _hard_to_serve(ctx: Context, reading: BrokerageReading) -> Block:
         return Paragraph(
             f"Requests hard to serve: none waiting, so none to count. Source: {reading.source}."
         )
+    overall = next((r for r in rows if r["by"] == "all"), None)
+    if overall is not None and not overall.get("suppressed") and not overall["checked"]:
+        return Paragraph(
+            f"Requests hard to serve: not available, where the {overall['n']:,} packages waiting "
+            "fit has not been worked out yet (the brokers' tool works it out when it starts). "
+            f"Source: {reading.source}."
+        )
     body = []
     for r in sorted(rows, key=lambda r: (r["by"] != "all", str(r["grp"]))):
         where = f"{r['by']}.{r['grp']}"
@@ -194,7 +208,7 @@ def _hard_to_serve(ctx: Context, reading: BrokerageReading) -> Block:
                 text_cell("All localities" if r["by"] == "all" else str(r["grp"])),
                 _value(ctx, r, "n", "{:,}", f"hard_to_serve.{where}"),
                 _value(ctx, r, "hard_to_serve", "{:,}", where, why),
-                _value(ctx, r, "hard_to_serve_hours", "{:,.1f}", where, why),
+                _value(ctx, r, "hard_to_serve_hours", HOURS, where, why),
             )
         )
     return Table(
@@ -253,12 +267,12 @@ def brokerage_capacity(ctx: Context) -> list[Block]:
         else:
             hidden = r["declared_hours"] is None
             declared = _value(ctx, {**r, "n": r["providers"], "suppressed": hidden},
-                              "declared_hours", "{:,.1f}", where)  # fmt: skip
+                              "declared_hours", HOURS, where)  # fmt: skip
         if r["n"] == 0:
             waiting = text_cell("not available: no request waiting")
         else:
             waiting = _value(ctx, {**r, "suppressed": r["n"] is None}, "waiting_hours",
-                             "{:,.1f}", where)  # fmt: skip
+                             HOURS, where)  # fmt: skip
         body.append(
             (text_cell(str(r["locality"])), declared, text_cell(f"{r['providers']:,}"), waiting)
         )
