@@ -117,7 +117,7 @@ def test_zones_cut_travel_against_branches_serving_everywhere() -> None:
     assert {f.zone for f in zoned.per_zone()} == {"East", "West"}
     # Every drive between two places costs at least the road model's fixed minutes.
     assert ours.minutes_per_journey is not None
-    assert ours.minutes_per_journey >= evaluation_parameters().road_intercept_minutes
+    assert ours.minutes_per_journey >= evaluation_parameters().road.stop_minutes
 
 
 def _write(path: Path, document: object) -> Path:

@@ -96,7 +96,10 @@ def pack(
             {"zone": s.zone, "postcode_sector": line.block, "postcodes": line.postcodes,
              "hours_per_week": round(line.hours_per_week, 2),
              "waiting_hours_per_week": round(line.waiting_hours_per_week, 2),
-             "people": round(line.people, 2)}
+             "people": round(line.people, 2),
+             "postcodes_per_km2": (None if line.postcodes_per_km2 is None
+                                   else round(line.postcodes_per_km2, 1)),
+             "rurality": line.rurality}
             for s in sheets for line in s.sectors
         ],
     )  # fmt: skip

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from caremarket.brokerage.zones.rurality import LABELS, rurality_rule
 from caremarket.brokerage.zones.scenario import Branch
 from caremarket.brokerage.zones.simulation import Client
 
@@ -31,12 +32,13 @@ class PackParameters:
 
 @cache
 def pack_parameters() -> PackParameters:
-    """The declared tender-pack parameters."""
+    """The declared tender-pack parameters, rurality thresholds from `rurality`."""
     text = resources.files("caremarket.brokerage.data").joinpath("zones.yaml").read_text()
     p: dict[str, Any] = yaml.safe_load(text)["pack"]
+    rule = rurality_rule()
     return PackParameters(
-        urban_min_postcodes_per_km2=float(p["urban_min_postcodes_per_km2"]),
-        town_min_postcodes_per_km2=float(p["town_min_postcodes_per_km2"]),
+        urban_min_postcodes_per_km2=rule.urban_min_postcodes_per_km2,
+        town_min_postcodes_per_km2=rule.town_min_postcodes_per_km2,
         carer_hours_per_week=float(p["carer_hours_per_week"]),
     )
 
@@ -50,6 +52,9 @@ class SectorLine:
     hours_per_week: float
     waiting_hours_per_week: float
     people: float
+    postcodes_per_km2: float | None = None
+    """Median postcode density around the block's postcodes (`rurality`)."""
+    rurality: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,8 @@ def zone_sheets(
                 hours_per_week=float(by_block[b]["hours_per_week"]),
                 waiting_hours_per_week=float(by_block[b]["waiting_hours_per_week"]),
                 people=float(by_block[b]["people"]),
+                postcodes_per_km2=by_block[b].get("postcodes_per_km2"),
+                rurality=LABELS.get(by_block[b].get("area") or ""),
             )
             for b in sorted(members)
         )
