@@ -184,7 +184,7 @@ TimeLimitOption = Annotated[
     str,
     typer.Option(
         "--time-limit",
-        help="Planning time for each simulated day (60s, 2m); caps the iterations.",
+        help="Planning time a simulated day (60s, 2m): planning stops after days x this.",
     ),
 ]
 IterationsOption = Annotated[

@@ -155,26 +155,25 @@ def _zone_key(zone: str) -> tuple[int, str]:
 
 
 class _Budget:
-    """Stop after a number of iterations, or earlier when the seconds run out."""
+    """Stop after a number of iterations, or earlier at the evaluation's deadline (wall-clock
+    seconds since the epoch, shared by every process). The search's schedule follows the
+    iterations alone, so a zone-day planned before the deadline is the same on any machine."""
 
-    def __init__(self, iterations: int, seconds: float) -> None:
+    def __init__(self, iterations: int, deadline: float) -> None:
         self.iterations = iterations
-        self.seconds = seconds
-        self.started = time.perf_counter()
+        self.deadline = deadline
         self.timed_out = False
 
     def __call__(self, iteration: int) -> bool:
         if iteration >= self.iterations:
             return True
-        if time.perf_counter() - self.started >= self.seconds:
+        if time.time() >= self.deadline:
             self.timed_out = True
             return True
         return False
 
     def fraction(self, iteration: int) -> float:
-        by_count = iteration / self.iterations if self.iterations else 1.0
-        by_time = (time.perf_counter() - self.started) / self.seconds if self.seconds else 1.0
-        return min(1.0, max(by_count, by_time))
+        return min(1.0, iteration / self.iterations) if self.iterations else 1.0
 
 
 def carers_offered(calls: Sequence[Call], parameters: EvaluationParameters) -> int:
@@ -283,7 +282,7 @@ class _Task:
     day: int
     problem: Problem
     iterations: int
-    seconds: float
+    deadline: float
     seed: int
     waiting: frozenset[str] = frozenset()
     """Ids of the calls of people waiting on the interim care list."""
@@ -291,7 +290,7 @@ class _Task:
 
 def _plan(task: _Task) -> ZoneDay:
     started = time.perf_counter()
-    budget = _Budget(task.iterations, task.seconds)
+    budget = _Budget(task.iterations, task.deadline)
     plan = solve(task.problem, budget, seed=task.seed)
     report = check(task.problem, plan)
     return ZoneDay(
@@ -361,16 +360,17 @@ def evaluate(
     progress: Callable[[ZoneDay], None] | None = None,
     parameters: EvaluationParameters | None = None,
 ) -> Evaluation:
-    """Plan every zone of the scenario on every day; a day's planning takes at most about
-    `seconds_per_day` of wall-clock time, shared among its zones by their calls."""
+    """Plan every zone of the scenario on every day, zone-days shared among `workers`
+    processes, each to the declared iterations with its own seed; planning stops at
+    `seconds_per_day` x days of wall-clock time (the zone-days it cuts short are counted)."""
     p = parameters or evaluation_parameters()
     started = time.perf_counter()
+    deadline = time.time() + seconds_per_day * len(days)
     tasks = []
     for day in days:
         by_zone: dict[str, list[Call]] = {}
         for call in day.calls:
             by_zone.setdefault(scenario.zone_of[call.client], []).append(call)
-        total = max(len(day.calls), 1)
         for zone in sorted(by_zone, key=_zone_key):
             calls = by_zone[zone]
             problem = zone_problem(calls, clients, scenario.crews[zone], branches, p)
@@ -380,7 +380,7 @@ def evaluate(
                     day.number,
                     problem,
                     iterations or p.iterations,
-                    seconds_per_day * max(workers, 1) * len(calls) / total,
+                    deadline,
                     seed + day.number,
                     frozenset(c.id for c in calls if clients[c.client].waiting),
                 )
