@@ -146,3 +146,14 @@ def test_pack_on_the_real_samples_names_the_demand_to_load(
     assert "no home-care demand for Norfolk" in text and "ingest-council" in text
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_zone_takes_the_rurality_of_most_of_its_postcodes() -> None:
+    """Sectors' own classes decide the zone's, weighted by postcodes, before its area does."""
+    blocks = _blocks().with_columns(
+        area=pl.Series(["rural", "urban", "urban"]), postcodes_per_km2=pl.Series([5.0, 80.0, 90.0])
+    )
+    sheets = zone_sheets(_document(), blocks, [], {})
+    assert sheets[0].rurality == "rural"  # 4000 rural postcodes outweigh 2000 urban ones
+    assert [line.rurality for line in sheets[0].sectors] == ["rural", "urban"]
+    assert sheets[1].rurality == "urban"

@@ -81,7 +81,9 @@ class ZoneSheet:
     area_km2: float | None
     postcodes: int
     rurality: str | None
-    """urban, town and fringe, or rural; None when the zone's area is not known."""
+    """urban, town and fringe, or rural: the class of most of its sectors' postcodes (by
+    postcode density around them), else of its postcodes over its area; None when neither
+    is known."""
     carers_estimate: float
     providers: tuple[ProviderLine, ...]
     geometry: dict[str, Any] | None
@@ -107,6 +109,15 @@ def rurality(postcodes_per_km2: float | None, p: PackParameters) -> str | None:
     if postcodes_per_km2 >= p.town_min_postcodes_per_km2:
         return "town and fringe"
     return "rural"
+
+
+def _most_postcodes(lines: Sequence[SectorLine]) -> str | None:
+    """The rurality holding most of the sectors' postcodes (None when no sector has one)."""
+    postcodes: dict[str, int] = {}
+    for line in lines:
+        if line.rurality:
+            postcodes[line.rurality] = postcodes.get(line.rurality, 0) + line.postcodes
+    return max(sorted(postcodes), key=lambda k: postcodes[k]) if postcodes else None
 
 
 def area_km2(geometry: dict[str, Any] | None) -> float | None:
@@ -183,7 +194,7 @@ def zone_sheets(
                 travel_hours_per_week=travel,
                 area_km2=area,
                 postcodes=postcodes,
-                rurality=rurality(postcodes / area if area else None, p),
+                rurality=_most_postcodes(lines) or rurality(postcodes / area if area else None, p),
                 carers_estimate=(hours + waiting + travel) / p.carer_hours_per_week,
                 providers=providers,
                 geometry=feature.get("geometry"),
