@@ -5,7 +5,11 @@ Agreements keep only the outward code of a person's home (`NR1`), so each
 person is placed at a postcode of that district drawn from the seed and their
 id (the same postcode whatever is evaluated). An agreement that names no
 branch (a direct payment, a personal assistant) is served from the nearest
-home-care branch: a declared rule, not a record.
+home-care branch: a declared rule, not a record. People waiting on the interim
+care list are clients too, with the hours a week they wait for; today nobody
+serves them, so they are given the nearest home-care branch, the one a broker
+asks first. Each home and office carries its rurality (postcode density around
+it), which sets the road speed of drives to it.
 """
 
 from __future__ import annotations
@@ -18,12 +22,14 @@ import polars as pl
 
 from caremarket.analysis import gather
 from caremarket.brokerage.zones.blocks import BlockLevel, block_of
+from caremarket.brokerage.zones.rurality import area_class, local_density
 from caremarket.brokerage.zones.scenario import Branch
 from caremarket.brokerage.zones.simulation import Client
 from caremarket.domain.area import Area, districts_of
 from caremarket.domain.sector import Sector
 from caremarket.ingest.geo.postcodes import bundled_letter
 from caremarket.metrics.supply import active_agreements
+from caremarket.metrics.waiting import waiting_on
 from caremarket.store.store import Store
 
 
@@ -40,6 +46,8 @@ class ClientsRead:
     people_without_district: int
     people_without_branch: int
     """People whose agreement names no branch (served from the nearest)."""
+    people_waiting: int
+    """People on the interim care list placed in the council (among `clients`)."""
     localities: dict[str, str]
     """District GSS code -> the council's locality."""
     district_names: dict[str, str]
@@ -96,7 +104,7 @@ def council_clients(
             localities[row["district_code"]] = row["locality"]
             names[row["district_code"]] = row["district_name"]
     if inputs.agreements is None:
-        return ClientsRead((), branches, inputs.as_of, (), 0, 0, 0, localities, names)
+        return ClientsRead((), branches, inputs.as_of, (), 0, 0, 0, 0, localities, names)
     running = (
         active_agreements(inputs)
         .filter(
@@ -109,8 +117,25 @@ def council_clients(
             pl.col("cqc_location_id").drop_nulls().first(),
             pl.col("hours_per_week").sum(),
         )
+        .with_columns(waiting=pl.lit(False))
         .sort("person_id")
     )
+    if inputs.interim_care is not None:
+        waiting = (
+            waiting_on(inputs)
+            .filter(pl.col("hours_per_week").fill_null(0.0) > 0)
+            .group_by("person_id")
+            .agg(
+                pl.col("postcode_district").drop_nulls().str.to_uppercase().first(),
+                cqc_location_id=pl.lit(None, dtype=pl.String),
+                hours_per_week=pl.col("hours_per_week").sum(),
+            )
+            .with_columns(waiting=pl.lit(True))
+            # Someone both served and waiting is served: their agreement stands.
+            .join(running.select("person_id"), on="person_id", how="anti")
+            .sort("person_id")
+        )
+        running = pl.concat([running, waiting.select(running.columns)], how="vertical_relaxed")
     letters = {d[0] for d in running["postcode_district"].drop_nulls().to_list() if d}
     postcodes = _council_postcodes(council, letters).with_columns(
         outward=pl.col("postcode").str.split(" ").list.first(),
@@ -121,10 +146,22 @@ def council_clients(
         by_district.setdefault(row["outward"], []).append(
             (row["postcode"], row["east"], row["north"], row["block"], row["district_code"])
         )
+    xy = postcodes.select("east", "north").to_numpy()
+    branches = {
+        b.id: Branch(b.id, b.name, b.east, b.north, b.rating, area_class(density))
+        for b, density in zip(
+            branches.values(),
+            local_density(xy, [(b.east, b.north) for b in branches.values()]),
+            strict=True,
+        )
+    }
+    density_at = dict(
+        zip(postcodes["postcode"].to_list(), local_density(xy, xy).tolist(), strict=True)
+    )
     clients: list[Client] = []
     outside: set[str] = set()
-    people_outside = without_district = without_branch = 0
-    for person, district, location, hours in running.iter_rows():
+    people_outside = without_district = without_branch = people_waiting = 0
+    for person, district, location, hours, is_waiting in running.iter_rows():
         if not district:
             without_district += 1
             continue
@@ -133,11 +170,12 @@ def council_clients(
             outside.add(district)
             people_outside += 1
             continue
-        _, east, north, block, code = random.Random(f"{seed}:{person}:home").choice(homes)
+        postcode, east, north, block, code = random.Random(f"{seed}:{person}:home").choice(homes)
         branch = location if location in branches else None
         if branch is None:
-            without_branch += 1
+            without_branch += not is_waiting
             branch = _nearest(branches, east, north)
+        people_waiting += is_waiting
         clients.append(
             Client(
                 person,
@@ -148,6 +186,8 @@ def council_clients(
                 block,
                 code,
                 localities.get(code, ""),
+                area_class(density_at.get(postcode)),
+                bool(is_waiting),
             )
         )
     return ClientsRead(
@@ -158,6 +198,7 @@ def council_clients(
         people_outside=people_outside,
         people_without_district=without_district,
         people_without_branch=without_branch,
+        people_waiting=people_waiting,
         localities=localities,
         district_names=names,
     )

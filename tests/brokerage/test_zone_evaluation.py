@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -117,7 +118,51 @@ def test_zones_cut_travel_against_branches_serving_everywhere() -> None:
     assert {f.zone for f in zoned.per_zone()} == {"East", "West"}
     # Every drive between two places costs at least the road model's fixed minutes.
     assert ours.minutes_per_journey is not None
-    assert ours.minutes_per_journey >= evaluation_parameters().road_intercept_minutes
+    assert ours.minutes_per_journey >= evaluation_parameters().road.stop_minutes
+
+
+def test_people_waiting_get_calls_planned_and_counted() -> None:
+    """Waiting people's calls are drawn, planned in their zone, and counted apart."""
+    clients, branches = _town(20)
+    waiting = replace(clients[0], person="W001", hours_per_week=14.0, branch="W", waiting=True)
+    everyone = [*clients, waiting]
+    days = simulate_days(everyone, 1, seed=0)
+    theirs = [c for c in days[0].calls if c.client == len(clients)]
+    assert theirs
+    found = evaluate(scenario_named("localities", everyone, branches), everyone, days, branches,
+                     iterations=30, seconds_per_day=30)  # fmt: skip
+    total = found.total()
+    assert total.waiting_calls == len(theirs)
+    assert 0 <= total.waiting_unplaced <= total.unplaced
+
+
+def test_waiting_hours_do_not_choose_the_principal_provider() -> None:
+    """A zone's principal is the branch with most hours served there, not hours waiting."""
+    branches = {
+        "W": Branch("W", "West Care", 600_000.0, 300_000.0),
+        "V": Branch("V", "Village Care", 600_500.0, 300_000.0),
+    }
+    served = [
+        Client("P1", 600_100.0, 300_000.0, 10.0, "W", "W 1"),
+        Client("P2", 600_200.0, 300_000.0, 5.0, "V", "W 1"),
+    ]
+    waiting = Client("P3", 600_300.0, 300_000.0, 1000.0, "V", "W 1", waiting=True)
+    zoned = scenario_named("design", [*served, waiting], branches, {"W 1": "1"})
+    assert zoned.crews["1"][0] == ("W", pytest.approx(0.7))
+
+
+def test_drives_in_rural_areas_are_faster_per_km_than_in_towns() -> None:
+    """The same zone's problem charges less road time per km where homes are rural."""
+    clients, branches = _town(10)
+    (day,) = simulate_days(clients, 1)
+    p = evaluation_parameters()
+    urban = [replace(c, area="urban") for c in clients]
+    rural = [replace(c, area="rural") for c in clients]
+    crew = (("W", 1.0),)
+    slow = zone_problem(day.calls, urban, crew, branches, p).travel
+    fast = zone_problem(day.calls, rural, crew, branches, p).travel
+    assert (fast[slow > 0] < slow[slow > 0]).any()
+    assert (fast <= slow + 1e-9).all()
 
 
 def _write(path: Path, document: object) -> Path:

@@ -110,3 +110,50 @@ def test_the_pack_renders_to_a_tagged_pdf_with_a_page_per_zone(tmp_path) -> None
     objects = _pdf_objects(pdf)
     assert len(re.findall(rb"/Type\s*/Page\b", objects)) == 3
     assert b"/StructTreeRoot" in objects and b"/Lang (en-GB)" in objects
+
+
+@pytest.mark.shared
+def test_pack_on_the_real_samples_names_the_demand_to_load(
+    tmp_path: Path, shared_data: Path
+) -> None:
+    """The real samples carry Norfolk's postcodes and boundaries but no council extract, so
+    `zones pack` says in one line to load the agreements: exit 2, nothing written."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from caremarket.cli.main import app
+    from caremarket.pipeline import ingest_file
+    from caremarket.store.duckdb_store import DuckDBStore
+
+    db = tmp_path / "real.duckdb"
+    with DuckDBStore(db) as store:
+        ingest_file(store, shared_data / "geo/norfolk_districts_2025.geojson")
+        ingest_file(store, shared_data / "ons/onspd_2025-11_norfolk_postcodes_latlon.csv")
+    design = tmp_path / "design.geojson"
+    design.write_text(json.dumps(
+        {"type": "FeatureCollection",
+         "properties": {"council": "Norfolk", "blocks": "postcode-sector"},
+         "features": [{"type": "Feature", "geometry": SQUARE,
+                       "properties": {"zone": 1, "blocks": ["NR1 1", "NR1 3"]}}]}
+    ))  # fmt: skip
+    out = tmp_path / "tender"
+    result = CliRunner().invoke(
+        app, ["zones", "pack", str(design), "--db", str(db), "--out", str(out), "--no-pdf"]
+    )
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2, result.output
+    assert "no home-care demand for Norfolk" in text and "ingest-council" in text
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_a_zone_takes_the_rurality_of_most_of_its_postcodes() -> None:
+    """Sectors' own classes decide the zone's, weighted by postcodes, before its area does."""
+    blocks = _blocks().with_columns(
+        area=pl.Series(["rural", "urban", "urban"]), postcodes_per_km2=pl.Series([5.0, 80.0, 90.0])
+    )
+    sheets = zone_sheets(_document(), blocks, [], {})
+    assert sheets[0].rurality == "rural"  # 4000 rural postcodes outweigh 2000 urban ones
+    assert [line.rurality for line in sheets[0].sectors] == ["rural", "urban"]
+    assert sheets[1].rurality == "urban"

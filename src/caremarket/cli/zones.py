@@ -20,7 +20,11 @@ from caremarket.brokerage.zones.design import ZoningError, best_nested_gap, desi
 from caremarket.brokerage.zones.design_file import DesignFile, read_design
 from caremarket.brokerage.zones.evaluation import Evaluation, Figures, evaluate
 from caremarket.brokerage.zones.output import design_geojson, sweep_chart, sweep_row, write_sweep
-from caremarket.brokerage.zones.parameters import zone_parameters
+from caremarket.brokerage.zones.parameters import (
+    EvaluationParameters,
+    evaluation_parameters,
+    zone_parameters,
+)
 from caremarket.brokerage.zones.scenario import COMPARISONS, in_design, scenario_named
 from caremarket.brokerage.zones.simulation import Client, Day, simulate_days
 from caremarket.cli.options import DbOption, LaOption
@@ -219,7 +223,7 @@ TimeLimitOption = Annotated[
     str,
     typer.Option(
         "--time-limit",
-        help="Planning time for each simulated day (60s, 2m); caps the iterations.",
+        help="Planning time a simulated day (60s, 2m): planning stops after days x this.",
     ),
 ]
 IterationsOption = Annotated[
@@ -232,6 +236,20 @@ WorkersOption = Annotated[
     int, typer.Option("--workers", min=1, max=16, help="Processes planning zones at once.")
 ]
 SeedOption = Annotated[int, typer.Option(help="Seed: the same seed gives the same days.")]
+RoadOption = Annotated[
+    str | None,
+    typer.Option(
+        "--road-model",
+        help="A road model declared in brokerage/data/travel_time.yaml (default: its default).",
+    ),
+]
+
+
+def _road(name: str | None) -> EvaluationParameters:
+    try:
+        return evaluation_parameters(name)
+    except ValueError as error:
+        raise typer.BadParameter(str(error), param_hint="--road-model") from None
 
 
 @dataclass(frozen=True)
@@ -277,6 +295,11 @@ def _simulated(path: Path, db: Path, days: int, seed: int, console: Console) -> 
             f"{read.people_without_branch} people whose agreement names no home-care branch "
             "with a known position are served today from the nearest one"
         )
+    if read.people_waiting:
+        console.print(
+            f"{read.people_waiting} people waiting on the interim care list get calls too: "
+            "from their zone's providers, and in today's pattern from the nearest branch"
+        )
     kept, left = in_design(read.clients, design.zone_of_block)
     if left:
         blocks = sorted({c.block for c in left})
@@ -312,6 +335,7 @@ def _run(
     seed: int,
     workers: int,
     console: Console,
+    parameters: EvaluationParameters | None = None,
 ) -> list[Evaluation]:
     made = [
         scenario_named(name, simulated.clients, simulated.read.branches,
@@ -332,6 +356,7 @@ def _run(
                     scenario, simulated.clients, simulated.days, simulated.read.branches,
                     seconds_per_day=seconds_per_day, iterations=iterations, seed=seed,
                     workers=workers, progress=lambda _z: progress.advance(task),
+                    parameters=parameters,
                 )
             )  # fmt: skip
     return found
@@ -349,6 +374,8 @@ def _figures_row(label: str, figures: Figures) -> dict[str, object]:
         "carers_per_day": round(figures.carers_per_day, 1),
         "unplaced": figures.unplaced,
         "road_hours_per_shift": None if road is None else round(road, 2),
+        "waiting_calls": figures.waiting_calls,
+        "waiting_unplaced": figures.waiting_unplaced,
     }
 
 
@@ -358,6 +385,8 @@ _HEADERS = {
     "carers_per_day": "rounds a day",
     "road_hours_per_shift": "road h / shift",
     "contact_hours": "contact h",
+    "waiting_calls": "calls of people waiting",
+    "waiting_unplaced": "of which unplaced",
 }
 
 
@@ -371,14 +400,17 @@ def evaluate_design(
     seed: SeedOption = 0,
     db: DbOption = Path("caremarket.duckdb"),
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+    road_model: RoadOption = None,
 ) -> None:
-    """Simulate days of calls from the people served today and plan each zone's rounds:
-    travel per contact hour, carers needed, calls unplaced, road hours a shift."""
+    """Simulate days of calls from the people served today and waiting, and plan each zone's
+    rounds: travel per contact hour, carers needed, calls unplaced, road hours a shift."""
     console = Console(stderr=True)
     limit = _seconds(time_limit)
+    parameters = _road(road_model)
     simulated = _simulated(design_file, db, days, seed, console)
     (found,) = _run(["design"], simulated, seconds_per_day=limit, iterations=iterations,
-                    seed=seed, workers=workers, console=console)  # fmt: skip
+                    seed=seed, workers=workers, console=console,
+                    parameters=parameters)  # fmt: skip
     rows = [_figures_row(f.zone, f) for f in found.per_zone()]
     rows.append(_figures_row("all", found.total()))
     calls = sum(len(d.calls) for d in simulated.days)
@@ -439,6 +471,7 @@ def compare_design(
     seed: SeedOption = 0,
     db: DbOption = Path("caremarket.duckdb"),
     output: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.TABLE,
+    road_model: RoadOption = None,
 ) -> None:
     """Evaluate a design beside today's pattern (each branch serves its own clients) and
     zones equal to the council's localities or districts, on the same simulated days."""
@@ -450,13 +483,16 @@ def compare_design(
             )
     console = Console(stderr=True)
     limit = _seconds(time_limit)
+    parameters = _road(road_model)
     simulated = _simulated(design_file, db, days, seed, console)
     found = _run(["design", *dict.fromkeys(names)], simulated, seconds_per_day=limit,
-                 iterations=iterations, seed=seed, workers=workers, console=console)  # fmt: skip
+                 iterations=iterations, seed=seed, workers=workers, console=console,
+                 parameters=parameters)  # fmt: skip
     rows = compare_rows(found)
     if output is OutputFormat.TABLE:
         keep = ("scenario", "zones", "travel_min_per_contact_hour", "design_travel_vs_this_pct",
-                "carers_needed", "unplaced", "road_hours_per_shift", "seconds")  # fmt: skip
+                "carers_needed", "unplaced", "waiting_unplaced", "road_hours_per_shift",
+                "seconds")  # fmt: skip
         rows = [{k: r[k] for k in keep} for r in rows]
     write_records(
         rows,

@@ -7,12 +7,14 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated
 
+import polars as pl
 import typer
 from rich.console import Console
 
 from caremarket.brokerage.zones.design import ZoningError
 from caremarket.brokerage.zones.design_file import read_design
 from caremarket.cli.options import DbOption
+from caremarket.cli.user_error import UserError
 from caremarket.pipeline import council
 from caremarket.store.versions import reading
 from caremarket.zone_blocks import council_blocks
@@ -65,6 +67,16 @@ def pack(
     with reading(db) as store:
         found, when = council_blocks(store, area, design.level, day)
         read = council_clients(store, area, design.level, day)
+    demand = found.frame.select(
+        pl.col("hours_per_week").sum() + pl.col("waiting_hours_per_week").sum()
+    ).item()
+    if not demand:
+        raise UserError(
+            f"no home-care demand for {area.name} at {when.isoformat()}: a tender pack needs "
+            "the hours of running service agreements or of people waiting",
+            "load the council's service agreements or interim care list with "
+            "`caremarket ingest-council`",
+        )
     missing = sorted(set(design.zone_of_block) - set(found.frame["block"].to_list()))
     if missing:
         console.print(
@@ -96,7 +108,10 @@ def pack(
             {"zone": s.zone, "postcode_sector": line.block, "postcodes": line.postcodes,
              "hours_per_week": round(line.hours_per_week, 2),
              "waiting_hours_per_week": round(line.waiting_hours_per_week, 2),
-             "people": round(line.people, 2)}
+             "people": round(line.people, 2),
+             "postcodes_per_km2": (None if line.postcodes_per_km2 is None
+                                   else round(line.postcodes_per_km2, 1)),
+             "rurality": line.rurality}
             for s in sheets for line in s.sectors
         ],
     )  # fmt: skip

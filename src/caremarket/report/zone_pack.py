@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 
 from caremarket.brokerage.zones.pack import ZoneSheet, pack_parameters
+from caremarket.brokerage.zones.rurality import rurality_rule
 from caremarket.domain.palette import RATING_SWATCHES
 from caremarket.domain.rating import Rating
 from caremarket.report import maps
@@ -158,6 +159,7 @@ def render_pack_html(document: PackDocument) -> str:
         rating_words=rating_words,
         swatches=swatches,
         carer_hours=pack_parameters().carer_hours_per_week,
+        rurality_radius=rurality_rule().radius_km,
         num=_number,
     )
 

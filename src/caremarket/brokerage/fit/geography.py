@@ -2,8 +2,9 @@
 
 Homes are known to the postcode district only, so travel between two calls is the
 expected road time between two homes drawn from the districts' postcodes: the
-planner's calibrated straight-line model (12 minutes + 0.846 minutes a km, see
-`brokerage/data/travel_time.yaml`) over the mean distance between sampled
+planner's default road model where the area is not known (minutes at each call
+plus road km at a local speed, see `brokerage/data/travel_time.yaml`) over the
+mean distance between sampled
 postcodes. Two calls in one district are still apart (the mean distance between
 its postcodes), never 0 minutes.
 """

@@ -1,4 +1,4 @@
-"""Travel minutes between places: a calibrated straight-line default, or a router's matrix."""
+"""Travel minutes between places: a declared straight-line road model, or a router's matrix."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
@@ -39,6 +40,93 @@ def great_circle_km(places: Sequence[Place]) -> npt.NDArray[np.float64]:
     return np.asarray(2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1))), dtype=float)
 
 
+AREAS = ("urban", "town_and_fringe", "rural")
+"""The kinds of area a road model gives a speed for (see `brokerage/data/travel_time.yaml`)."""
+
+
+@dataclass(frozen=True)
+class RoadModel:
+    """Road minutes from straight-line km: a fixed time at each drive's end (parking, the
+    walk to the door) plus km x minutes per km of the area driven through."""
+
+    name: str
+    stop_minutes: float
+    minutes_per_km_by_area: tuple[tuple[str, float], ...]
+    unknown_area: str
+    as_of: date | None = None
+    reference: str = ""
+
+    def minutes_per_km(self, area: str | None = None) -> float:
+        """Minutes a straight-line km takes in the area (the declared default when unknown)."""
+        table = dict(self.minutes_per_km_by_area)
+        return table.get(area or self.unknown_area, table[self.unknown_area])
+
+    def minutes(
+        self, km: npt.NDArray[np.float64], areas: Sequence[str | None] | None = None
+    ) -> npt.NDArray[np.float64]:
+        """Minutes for a matrix of straight-line km between places in the given areas; a drive
+        between two areas takes the mean of their minutes per km; 0 within one place."""
+        n = km.shape[0]
+        per_km = np.array(
+            [self.minutes_per_km(a) for a in (areas if areas is not None else [None] * n)]
+        )
+        out = self.stop_minutes + km * (per_km[:, None] + per_km[None, :]) / 2
+        out[km < 1e-9] = 0.0
+        return np.asarray(out, dtype=float)
+
+    def straight_line(self, area: str | None = None) -> StraightLine:
+        """The model for places all in one area (the declared default when unknown)."""
+        return StraightLine(
+            intercept_minutes=self.stop_minutes,
+            minutes_per_km=self.minutes_per_km(area),
+            as_of=self.as_of,
+            reference=self.reference,
+        )
+
+
+def _travel_data() -> dict[str, Any]:
+    text = resources.files("caremarket.brokerage.data").joinpath("travel_time.yaml")
+    data: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
+    return dict(data["road_minutes"])
+
+
+def road_model_names() -> tuple[str, ...]:
+    """The road models declared in travel_time.yaml, the default first."""
+    data = _travel_data()
+    return (data["default"], *(n for n in data["models"] if n != data["default"]))
+
+
+@cache
+def road_model(name: str | None = None) -> RoadModel:
+    """A declared road model by name (default: the one travel_time.yaml names)."""
+    data = _travel_data()
+    chosen = name or str(data["default"])
+    if chosen not in data["models"]:
+        raise ValueError(f"expected one of {', '.join(road_model_names())}, got `{chosen}`")
+    entry = data["models"][chosen]
+    reference = "; ".join(" ".join(str(r["title"]).split()) for r in entry["reference"])
+    if "speed_kmh" in entry:
+        circuity = float(entry["circuity"])
+        per_km = tuple((area, 60.0 * circuity / float(entry["speed_kmh"][area])) for area in AREAS)
+        return RoadModel(
+            chosen,
+            float(entry["stop_minutes"]),
+            per_km,
+            str(entry["unknown_area"]),
+            entry["date"],
+            reference,
+        )
+    slope = float(entry["minutes_per_km"])
+    return RoadModel(
+        chosen,
+        float(entry["intercept_minutes"]),
+        tuple((area, slope) for area in AREAS),
+        AREAS[1],
+        entry["date"],
+        reference,
+    )
+
+
 @dataclass(frozen=True)
 class StraightLine:
     """Minutes = intercept + slope x straight-line km between different places (0 within one)."""
@@ -50,17 +138,8 @@ class StraightLine:
 
     @classmethod
     def calibrated(cls) -> StraightLine:
-        """The dated calibration shipped in brokerage/data/travel_time.yaml (latest value)."""
-        text = resources.files("caremarket.brokerage.data").joinpath("travel_time.yaml")
-        data: dict[str, Any] = yaml.safe_load(text.read_text(encoding="utf-8"))
-        entry = data["straight_line_road_minutes"]
-        value = max(entry["values"], key=lambda v: v["date"])
-        return cls(
-            intercept_minutes=float(value["intercept_minutes"]),
-            minutes_per_km=float(value["minutes_per_km"]),
-            as_of=value["date"],
-            reference=str(entry["reference"]["title"]).strip(),
-        )
+        """The default road model of brokerage/data/travel_time.yaml, where the area is unknown."""
+        return road_model().straight_line()
 
     def minutes(self, places: Sequence[Place]) -> npt.NDArray[np.float64]:
         """Calibrated road minutes between every pair of places."""

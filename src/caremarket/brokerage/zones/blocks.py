@@ -5,7 +5,8 @@ Directory, OS grid metres). Demand comes by postcode district (the outward
 code the council's records keep), so a district's hours are shared among its
 sectors in proportion to their postcodes: a declared rule, not a measurement.
 A block's workload is its contact hours plus the travel between its visits
-(see `parameters`).
+(see `parameters`), driven at the speed of the block's area: its rurality, the
+median postcode density around its postcodes (see `rurality`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from enum import StrEnum
 import polars as pl
 
 from caremarket.brokerage.zones.parameters import ZoneParameters, zone_parameters
+from caremarket.brokerage.zones.rurality import area_class, local_density
 
 
 class BlockLevel(StrEnum):
@@ -34,6 +36,8 @@ BLOCK_SCHEMA = pl.Schema(
         "east": pl.Float64(),
         "north": pl.Float64(),
         "spread_km": pl.Float64(),
+        "postcodes_per_km2": pl.Float64(),
+        "area": pl.String(),
         "hours_per_week": pl.Float64(),
         "waiting_hours_per_week": pl.Float64(),
         "people": pl.Float64(),
@@ -75,23 +79,32 @@ def build_blocks(
     (postcode_district, hours_per_week, waiting_hours_per_week, people)."""
     p = parameters or zone_parameters()
     placed = postcodes.filter(pl.col("east").is_not_null() & pl.col("north").is_not_null())
+    xy = placed.select("east", "north").to_numpy()
     keyed = placed.with_columns(
         block=block_of(pl.col("postcode"), level),
         postcode_district=pl.col("postcode").str.split(" ").list.first(),
+        density=pl.Series(local_density(xy, xy), dtype=pl.Float64),
     )
-    blocks = keyed.group_by("block", "postcode_district").agg(
-        postcodes=pl.len(),
-        east=pl.col("east").mean(),
-        north=pl.col("north").mean(),
-        spread_km=(
-            (
-                (pl.col("east") - pl.col("east").mean()) ** 2
-                + (pl.col("north") - pl.col("north").mean()) ** 2
-            )
-            .mean()
-            .sqrt()
-            / 1000
-        ),
+    blocks = (
+        keyed.group_by("block", "postcode_district")
+        .agg(
+            postcodes=pl.len(),
+            east=pl.col("east").mean(),
+            north=pl.col("north").mean(),
+            spread_km=(
+                (
+                    (pl.col("east") - pl.col("east").mean()) ** 2
+                    + (pl.col("north") - pl.col("north").mean()) ** 2
+                )
+                .mean()
+                .sqrt()
+                / 1000
+            ),
+            postcodes_per_km2=pl.col("density").median(),
+        )
+        .with_columns(
+            area=pl.col("postcodes_per_km2").map_elements(area_class, return_dtype=pl.String)
+        )
     )
     per_district = blocks.group_by("postcode_district").agg(
         district_postcodes=pl.col("postcodes").sum()
@@ -133,9 +146,11 @@ def build_blocks(
 
 def _travel_hours(blocks: pl.DataFrame, p: ZoneParameters) -> pl.Series:
     """Travel between a block's visits a week: road minutes over the spacing of visits
-    spread evenly over the block (half the square root of the area per visit)."""
+    spread evenly over the block (half the square root of the area per visit), at the
+    speed of the block's area."""
     hours = []
-    for row in blocks.select("hours_per_week", "waiting_hours_per_week", "spread_km").iter_rows():
+    columns = ("hours_per_week", "waiting_hours_per_week", "spread_km", "area")
+    for row in blocks.select(columns).iter_rows():
         contact = (row[0] or 0.0) + (row[1] or 0.0)
         visits = contact / p.mean_visit_hours
         if visits <= 0:
@@ -143,6 +158,6 @@ def _travel_hours(blocks: pl.DataFrame, p: ZoneParameters) -> pl.Series:
             continue
         area_km2 = math.pi * max(row[2] or 0.0, 0.2) ** 2
         spacing_km = 0.5 * math.sqrt(area_km2 / visits)
-        minutes = p.road_intercept_minutes + p.road_minutes_per_km * spacing_km
+        minutes = p.road.stop_minutes + p.road.minutes_per_km(row[3]) * spacing_km
         hours.append(visits * minutes / 60.0)
     return pl.Series("travel_hours_per_week", hours, dtype=pl.Float64)

@@ -5,7 +5,8 @@ branch offices as places, calibrated road minutes between them) with carers
 offered at the zone's branches in their shares; the rounds planner plans it
 and its independent checker measures it. Figures per zone and in total:
 travel minutes per contact hour, carers needed (the most busy at once in a day),
-calls unplaced, and hours a carer spends on the road a shift.
+calls unplaced, and hours a carer spends on the road a shift; and, of the calls of
+people waiting on the interim care list, how many were made.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ class ZoneDay:
     unplaced: int
     seconds: float
     stopped_by_time: bool
+    waiting_calls: int = 0
+    """Calls of people on the interim care list."""
+    waiting_unplaced: int = 0
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,10 @@ class Figures:
     journeys: int
     """Drives between two different places, office legs included."""
     unplaced: int
+    waiting_calls: int = 0
+    """Calls of people on the interim care list."""
+    waiting_unplaced: int = 0
+    """Of those, calls no carer could make."""
 
     @property
     def travel_minutes_per_contact_hour(self) -> float | None:
@@ -137,6 +145,8 @@ class Evaluation:
             carers_at_peak=sum(z.carers_at_peak for z in parts),
             journeys=sum(z.journeys for z in parts),
             unplaced=sum(z.unplaced for z in parts),
+            waiting_calls=sum(z.waiting_calls for z in parts),
+            waiting_unplaced=sum(z.waiting_unplaced for z in parts),
         )
 
 
@@ -145,26 +155,25 @@ def _zone_key(zone: str) -> tuple[int, str]:
 
 
 class _Budget:
-    """Stop after a number of iterations, or earlier when the seconds run out."""
+    """Stop after a number of iterations, or earlier at the evaluation's deadline (wall-clock
+    seconds since the epoch, shared by every process). The search's schedule follows the
+    iterations alone, so a zone-day planned before the deadline is the same on any machine."""
 
-    def __init__(self, iterations: int, seconds: float) -> None:
+    def __init__(self, iterations: int, deadline: float) -> None:
         self.iterations = iterations
-        self.seconds = seconds
-        self.started = time.perf_counter()
+        self.deadline = deadline
         self.timed_out = False
 
     def __call__(self, iteration: int) -> bool:
         if iteration >= self.iterations:
             return True
-        if time.perf_counter() - self.started >= self.seconds:
+        if time.time() >= self.deadline:
             self.timed_out = True
             return True
         return False
 
     def fraction(self, iteration: int) -> float:
-        by_count = iteration / self.iterations if self.iterations else 1.0
-        by_time = (time.perf_counter() - self.started) / self.seconds if self.seconds else 1.0
-        return min(1.0, max(by_count, by_time))
+        return min(1.0, iteration / self.iterations) if self.iterations else 1.0
 
 
 def carers_offered(calls: Sequence[Call], parameters: EvaluationParameters) -> int:
@@ -197,16 +206,19 @@ def zone_problem(
     """The rounds problem of one zone's calls on a day, carers at the crew's branches."""
     place_of: dict[int, int] = {}
     places: list[Place] = []
+    areas: list[str | None] = []
     for call in calls:
         if call.client not in place_of:
             client = clients[call.client]
             place_of[call.client] = len(places)
             places.append(Place(client.person, client.east, client.north))
+            areas.append(client.area)
     office: dict[str, int] = {}
     for branch_id, _share in crew:
         branch = branches[branch_id]
         office[branch_id] = len(places)
         places.append(Place(branch.id, branch.east, branch.north))
+        areas.append(branch.area)
     visits = tuple(
         Visit(
             id=call.id,
@@ -235,7 +247,7 @@ def zone_problem(
         visits=visits,
         carers=tuple(carers),
         places=tuple(places),
-        travel=road_minutes(places, parameters),
+        travel=road_minutes(places, parameters, areas),
         weights=WEIGHTS,
         max_lateness_minutes=parameters.max_lateness_minutes,
     )
@@ -251,13 +263,17 @@ def _crew_seats(crew: Sequence[tuple[str, float]], count: int) -> list[str]:
     return [crew[i][0] for i in range(len(crew)) for _ in range(seats[i])]
 
 
-def road_minutes(places: Sequence[Place], parameters: EvaluationParameters) -> np.ndarray:
-    """Calibrated road minutes between places in OS grid metres (0 within one place)."""
+def road_minutes(
+    places: Sequence[Place],
+    parameters: EvaluationParameters,
+    areas: Sequence[str | None] | None = None,
+) -> np.ndarray:
+    """Road minutes between places in OS grid metres by the declared road model, at the
+    speed of each place's area (0 within one place)."""
     xy = np.array([(p.x, p.y) for p in places], dtype=float).reshape(-1, 2)
     km = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(axis=-1)) / 1000.0
-    minutes = parameters.road_intercept_minutes + parameters.road_minutes_per_km * km
-    minutes[km < 1e-6] = 0.0
-    return np.asarray(minutes, dtype=float)
+    km[km < 1e-6] = 0.0
+    return parameters.road.minutes(km, areas)
 
 
 @dataclass(frozen=True)
@@ -266,13 +282,15 @@ class _Task:
     day: int
     problem: Problem
     iterations: int
-    seconds: float
+    deadline: float
     seed: int
+    waiting: frozenset[str] = frozenset()
+    """Ids of the calls of people waiting on the interim care list."""
 
 
 def _plan(task: _Task) -> ZoneDay:
     started = time.perf_counter()
-    budget = _Budget(task.iterations, task.seconds)
+    budget = _Budget(task.iterations, task.deadline)
     plan = solve(task.problem, budget, seed=task.seed)
     report = check(task.problem, plan)
     return ZoneDay(
@@ -288,6 +306,8 @@ def _plan(task: _Task) -> ZoneDay:
         unplaced=len(plan.unplaced),
         seconds=time.perf_counter() - started,
         stopped_by_time=budget.timed_out,
+        waiting_calls=len(task.waiting),
+        waiting_unplaced=sum(1 for u in plan.unplaced if u.visit in task.waiting),
     )
 
 
@@ -340,16 +360,17 @@ def evaluate(
     progress: Callable[[ZoneDay], None] | None = None,
     parameters: EvaluationParameters | None = None,
 ) -> Evaluation:
-    """Plan every zone of the scenario on every day; a day's planning takes at most about
-    `seconds_per_day` of wall-clock time, shared among its zones by their calls."""
+    """Plan every zone of the scenario on every day, zone-days shared among `workers`
+    processes, each to the declared iterations with its own seed; planning stops at
+    `seconds_per_day` x days of wall-clock time (the zone-days it cuts short are counted)."""
     p = parameters or evaluation_parameters()
     started = time.perf_counter()
+    deadline = time.time() + seconds_per_day * len(days)
     tasks = []
     for day in days:
         by_zone: dict[str, list[Call]] = {}
         for call in day.calls:
             by_zone.setdefault(scenario.zone_of[call.client], []).append(call)
-        total = max(len(day.calls), 1)
         for zone in sorted(by_zone, key=_zone_key):
             calls = by_zone[zone]
             problem = zone_problem(calls, clients, scenario.crews[zone], branches, p)
@@ -359,8 +380,9 @@ def evaluate(
                     day.number,
                     problem,
                     iterations or p.iterations,
-                    seconds_per_day * max(workers, 1) * len(calls) / total,
+                    deadline,
                     seed + day.number,
+                    frozenset(c.id for c in calls if clients[c.client].waiting),
                 )
             )
     # Biggest first, so the workers finish together.

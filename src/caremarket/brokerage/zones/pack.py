@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 import yaml
 
+from caremarket.brokerage.zones.rurality import LABELS, rurality_rule
 from caremarket.brokerage.zones.scenario import Branch
 from caremarket.brokerage.zones.simulation import Client
 
@@ -31,12 +32,13 @@ class PackParameters:
 
 @cache
 def pack_parameters() -> PackParameters:
-    """The declared tender-pack parameters."""
+    """The declared tender-pack parameters, rurality thresholds from `rurality`."""
     text = resources.files("caremarket.brokerage.data").joinpath("zones.yaml").read_text()
     p: dict[str, Any] = yaml.safe_load(text)["pack"]
+    rule = rurality_rule()
     return PackParameters(
-        urban_min_postcodes_per_km2=float(p["urban_min_postcodes_per_km2"]),
-        town_min_postcodes_per_km2=float(p["town_min_postcodes_per_km2"]),
+        urban_min_postcodes_per_km2=rule.urban_min_postcodes_per_km2,
+        town_min_postcodes_per_km2=rule.town_min_postcodes_per_km2,
         carer_hours_per_week=float(p["carer_hours_per_week"]),
     )
 
@@ -50,6 +52,9 @@ class SectorLine:
     hours_per_week: float
     waiting_hours_per_week: float
     people: float
+    postcodes_per_km2: float | None = None
+    """Median postcode density around the block's postcodes (`rurality`)."""
+    rurality: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,9 @@ class ZoneSheet:
     area_km2: float | None
     postcodes: int
     rurality: str | None
-    """urban, town and fringe, or rural; None when the zone's area is not known."""
+    """urban, town and fringe, or rural: the class of most of its sectors' postcodes (by
+    postcode density around them), else of its postcodes over its area; None when neither
+    is known."""
     carers_estimate: float
     providers: tuple[ProviderLine, ...]
     geometry: dict[str, Any] | None
@@ -102,6 +109,15 @@ def rurality(postcodes_per_km2: float | None, p: PackParameters) -> str | None:
     if postcodes_per_km2 >= p.town_min_postcodes_per_km2:
         return "town and fringe"
     return "rural"
+
+
+def _most_postcodes(lines: Sequence[SectorLine]) -> str | None:
+    """The rurality holding most of the sectors' postcodes (None when no sector has one)."""
+    postcodes: dict[str, int] = {}
+    for line in lines:
+        if line.rurality:
+            postcodes[line.rurality] = postcodes.get(line.rurality, 0) + line.postcodes
+    return max(sorted(postcodes), key=lambda k: postcodes[k]) if postcodes else None
 
 
 def area_km2(geometry: dict[str, Any] | None) -> float | None:
@@ -138,6 +154,8 @@ def zone_sheets(
                 hours_per_week=float(by_block[b]["hours_per_week"]),
                 waiting_hours_per_week=float(by_block[b]["waiting_hours_per_week"]),
                 people=float(by_block[b]["people"]),
+                postcodes_per_km2=by_block[b].get("postcodes_per_km2"),
+                rurality=LABELS.get(by_block[b].get("area") or ""),
             )
             for b in sorted(members)
         )
@@ -176,7 +194,7 @@ def zone_sheets(
                 travel_hours_per_week=travel,
                 area_km2=area,
                 postcodes=postcodes,
-                rurality=rurality(postcodes / area if area else None, p),
+                rurality=_most_postcodes(lines) or rurality(postcodes / area if area else None, p),
                 carers_estimate=(hours + waiting + travel) / p.carer_hours_per_week,
                 providers=providers,
                 geometry=feature.get("geometry"),

@@ -9,6 +9,8 @@ from typing import Any
 
 import yaml
 
+from caremarket.brokerage.rounds.travel import RoadModel, road_model
+
 
 @dataclass(frozen=True)
 class ZoneParameters:
@@ -20,17 +22,15 @@ class ZoneParameters:
     max_neighbour_km: float
     outline_margin_km: float
     principal_share: float
-    road_intercept_minutes: float
-    road_minutes_per_km: float
+    road: RoadModel
+    """The rounds planner's road model (travel_time.yaml)."""
 
 
 @cache
-def zone_parameters() -> ZoneParameters:
-    """The parameters, with the rounds planner's road-time model."""
+def zone_parameters(road: str | None = None) -> ZoneParameters:
+    """The parameters, with the rounds planner's road model (default, or one by name)."""
     data = resources.files("caremarket.brokerage.data")
     zones: dict[str, Any] = yaml.safe_load(data.joinpath("zones.yaml").read_text())
-    travel: dict[str, Any] = yaml.safe_load(data.joinpath("travel_time.yaml").read_text())
-    road = travel["straight_line_road_minutes"]["values"][-1]
     return ZoneParameters(
         mean_visit_hours=float(zones["mean_visit_hours"]),
         balance_tolerance=float(zones["balance_tolerance"]),
@@ -38,8 +38,7 @@ def zone_parameters() -> ZoneParameters:
         max_neighbour_km=float(zones["max_neighbour_km"]),
         outline_margin_km=float(zones["outline_margin_km"]),
         principal_share=float(zones["principal_share"]),
-        road_intercept_minutes=float(road["intercept_minutes"]),
-        road_minutes_per_km=float(road["minutes_per_km"]),
+        road=road_model(road),
     )
 
 
@@ -71,8 +70,7 @@ class EvaluationParameters:
     max_lateness_minutes: float
     iterations: int
     principal_share: float
-    road_intercept_minutes: float
-    road_minutes_per_km: float
+    road: RoadModel
 
     @property
     def max_calls(self) -> int:
@@ -86,11 +84,12 @@ def _clock(text: str) -> float:
 
 
 @cache
-def evaluation_parameters() -> EvaluationParameters:
-    """The declared evaluation parameters (brokerage/data/zones.yaml, `evaluation`)."""
+def evaluation_parameters(road: str | None = None) -> EvaluationParameters:
+    """The declared evaluation parameters (brokerage/data/zones.yaml, `evaluation`), with the
+    default road model or one by name."""
     data = resources.files("caremarket.brokerage.data")
     e: dict[str, Any] = yaml.safe_load(data.joinpath("zones.yaml").read_text())["evaluation"]
-    zones = zone_parameters()
+    zones = zone_parameters(road)
     return EvaluationParameters(
         slots={
             name: Slot(name, _clock(v["opens"]), _clock(v["closes"]))
@@ -110,6 +109,5 @@ def evaluation_parameters() -> EvaluationParameters:
         max_lateness_minutes=float(e["max_lateness_minutes"]),
         iterations=int(e["iterations"]),
         principal_share=zones.principal_share,
-        road_intercept_minutes=zones.road_intercept_minutes,
-        road_minutes_per_km=zones.road_minutes_per_km,
+        road=zones.road,
     )

@@ -1,10 +1,11 @@
 """Who serves whom in an evaluation: each person's zone, and each zone's carers by branch.
 
 Under zones, a zone's principal provider (the branch based in the zone with
-most of the zone's hours today) offers the declared share of its carers (70%) and the next
-branches by hours, the framework, share the rest; any of a zone's carers may
-visit any of its people. Today's pattern is a scenario too: each branch is its
-own "zone", serving its own clients wherever they live, from its own office.
+most of the zone's hours today, people waiting not counted) offers the declared
+share of its carers (70%) and the next branches by hours, the framework, share
+the rest; any of a zone's carers may visit any of its people. Today's pattern is
+a scenario too: each branch is its own "zone", serving its own clients wherever
+they live, from its own office, and the people waiting nearest to it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class Branch:
     east: float
     north: float
     rating: str | None = None
+    area: str | None = None
+    """How rural the office's surroundings are (`rurality`)."""
 
 
 @dataclass(frozen=True)
@@ -59,7 +62,7 @@ def zoned(
     p = parameters or evaluation_parameters()
     hours: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for client, zone in zip(clients, zone_of, strict=True):
-        if client.branch in branches:
+        if client.branch in branches and not client.waiting:
             hours[zone][client.branch] += client.hours_per_week
     based = _home_zones(clients, zone_of, branches)
     crews: dict[str, tuple[tuple[str, float], ...]] = {}
@@ -115,7 +118,10 @@ def _centre(clients: Sequence[Client], zone_of: Sequence[str], zone: str) -> tup
 
 
 def todays_pattern(clients: Sequence[Client]) -> Scenario:
-    """Every branch serves its own clients wherever they are, from its own office."""
+    """Every branch serves its own clients wherever they are, from its own office; a person
+    waiting on the interim care list is served by the nearest branch, the one a broker asks
+    first, so every scenario plans the same calls (branches' spare capacity is not known:
+    each is offered the carers its calls need)."""
     zone_of = tuple(c.branch for c in clients)
     return Scenario("today", zone_of, {b: ((b, 1.0),) for b in set(zone_of)})
 

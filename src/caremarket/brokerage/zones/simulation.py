@@ -1,6 +1,7 @@
 """Simulated days of home-care calls, drawn from the people the council's agreements serve.
 
-Each person's hours a week become calls on a day by the declared call pattern
+Each person's hours a week (running agreements, and the hours the interim care
+list asks for people still waiting) become calls on a day by the declared call pattern
 (`zones.yaml`, `evaluation`): one to four calls in the morning, lunch, tea and
 bed slots, at a usual time of their own, with a share of people needing two
 carers. People with too few hours for a call a day get care on some days of
@@ -31,10 +32,15 @@ class Client:
     north: float
     hours_per_week: float
     branch: str
-    """The CQC location (branch office) serving them today."""
+    """The CQC location (branch office) serving them today; for a person waiting on the
+    interim care list, the nearest home-care branch (see `zone_clients`)."""
     block: str = ""
     district_code: str = ""
     locality: str = ""
+    area: str | None = None
+    """How rural their home is (`rurality`): sets the road speed of drives to it."""
+    waiting: bool = False
+    """On the interim care list: no provider serves them yet."""
 
 
 @dataclass(frozen=True, slots=True)
