@@ -1,0 +1,558 @@
+"""Compiled moves and exact re-scheduling for the annealer: arrays in, arrays out.
+
+Everything here is compiled with Numba and reads only numpy arrays (see
+`search/anneal.py` for how a `TaskTable` becomes arrays). Routes are rows of
+`routes` (tasks in order, `rlen` long); `route_of` and `pos` say where each task
+is (-1: not placed). The schedule of a set of routes is the same earliest schedule
+`search/schedule.py` computes (arrive before you start, windows open, the two starts
+of a double-handed visit `gap_min`..`gap_max` apart, raised across routes until
+they settle), so a move is scored exactly: after each move every route is walked
+again and the pairs are brought back in step.
+
+Task columns: `ti[t] = (place, partner, is_second)`, `tf[t] = (duration, earliest,
+latest, gap_min, gap_max)`; carer columns: `ci[k] = (start place, end place)`,
+`cf[k] = (shift start, shift end)`; `w = (travel, lateness, max lateness, hard
+lateness bound)`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+Ints = npt.NDArray[np.int64]
+Ints2 = npt.NDArray[np.int64]  # two-dimensional
+Floats = npt.NDArray[np.float64]
+Floats2 = npt.NDArray[np.float64]  # two-dimensional
+Bools = npt.NDArray[np.bool_]
+Bools2 = npt.NDArray[np.bool_]  # two-dimensional
+
+EPS = 1e-9
+# Task and carer columns.
+PLACE, PARTNER, SECOND = 0, 1, 2
+DURATION, EARLIEST, LATEST, GAP_MIN, GAP_MAX = 0, 1, 2, 3, 4
+START_PLACE, END_PLACE = 0, 1
+SHIFT_START, SHIFT_END = 0, 1
+# Moves, in the order of their weights and counters.
+RELOCATE, SWAP, PAIR, TWO_OPT, TWO_OPT_STAR = 0, 1, 2, 3, 4
+NUM_MOVES = 5
+# Counter columns per move: tried (a move could be made), scheduled, accepted.
+TRIED, SCHEDULED, ACCEPTED = 0, 1, 2
+# `state` holds the current cost and the best cost.
+CURRENT, BEST = 0, 1
+
+
+def compiled(fn: _F) -> _F:
+    """Compile a function with Numba, cached on disk beside this module."""
+    return cast(_F, numba.njit(cache=True)(fn))
+
+
+def inlined(fn: _F) -> _F:
+    """Compile a small function to be inlined where it is called.
+
+    A call that is not inlined counts references to each array it is given, which
+    costs more than the little such a function does.
+    """
+    return cast(_F, numba.njit(cache=True, inline="always")(fn))
+
+
+@compiled
+def _run(
+    routes: Ints2,
+    rlen: Ints,
+    route_of: Ints,
+    pos: Ints,
+    ti: Ints2,
+    tf: Floats2,
+    cf: Floats2,
+    ci: Ints2,
+    travel: Floats2,
+    lb: Floats,
+    start: Floats,
+    idx: Ints,
+    clock: Floats,
+    loc: Ints,
+    stack: Ints,
+    done: Bools,
+    acc: Floats,
+) -> int:
+    """One sweep of every route in an order that respects pairs; 0 settled, 1 raised, -1 none.
+
+    A call waits while its partner is not yet due; two partners due together start
+    together within their gap. When every route waits, the first call of a pair is
+    let go alone; if its partner then comes later than the gap allows, its lower
+    bound is raised and the sweep must be made again (1). When only second calls
+    wait, the order has no schedule (-1). (Written out in one function: calls to
+    small compiled functions that take arrays cost more than their work here.)
+    """
+    num_routes = rlen.shape[0]
+    remaining = 0
+    for r in range(num_routes):
+        idx[r] = 0
+        clock[r] = cf[r, SHIFT_START]
+        loc[r] = ci[r, START_PLACE]
+        stack[r] = r
+        for i in range(rlen[r]):
+            done[routes[r, i]] = False
+        remaining += rlen[r]
+    dist = 0.0
+    late_sum = 0.0
+    late_max = 0.0
+    ns = num_routes
+    raised = 0
+    forced = -1
+    while remaining > 0:
+        while ns > 0:
+            ns -= 1
+            k = stack[ns]
+            while idx[k] < rlen[k]:
+                t = routes[k, idx[k]]
+                q = ti[t, PARTNER]
+                s = clock[k] + travel[loc[k], ti[t, PLACE]]
+                if s < lb[t]:
+                    s = lb[t]
+                t2 = -1
+                k2 = -1
+                s2 = 0.0
+                if q >= 0 and route_of[q] >= 0:
+                    kq = route_of[q]
+                    second = ti[t, SECOND] != 0
+                    if second and done[q]:
+                        if s < start[q] + tf[q, GAP_MIN]:
+                            s = start[q] + tf[q, GAP_MIN]
+                        if s > start[q] + tf[q, GAP_MAX] + EPS:
+                            lb[q] = s - tf[q, GAP_MAX]
+                            raised = 1
+                    elif idx[kq] == pos[q]:
+                        sq = clock[kq] + travel[loc[kq], ti[q, PLACE]]
+                        if sq < lb[q]:
+                            sq = lb[q]
+                        if second:
+                            if sq < s - tf[q, GAP_MAX]:
+                                sq = s - tf[q, GAP_MAX]
+                            if s < sq + tf[q, GAP_MIN]:
+                                s = sq + tf[q, GAP_MIN]
+                        else:
+                            if s < sq - tf[t, GAP_MAX]:
+                                s = sq - tf[t, GAP_MAX]
+                            if sq < s + tf[t, GAP_MIN]:
+                                sq = s + tf[t, GAP_MIN]
+                        t2 = q
+                        k2 = kq
+                        s2 = sq
+                        stack[ns] = kq
+                        ns += 1
+                    elif forced == k and not second:
+                        forced = -1
+                    else:
+                        break
+                for c in range(2):
+                    if c == 0:
+                        tt, kk, ss = t, k, s
+                    elif t2 >= 0:
+                        tt, kk, ss = t2, k2, s2  # type: ignore[assignment]
+                    else:
+                        break
+                    p = ti[tt, PLACE]
+                    dist += travel[loc[kk], p]
+                    late = ss - tf[tt, LATEST]
+                    if late > 0.0:
+                        late_sum += late
+                        if late > late_max:
+                            late_max = late
+                    start[tt] = ss
+                    clock[kk] = ss + tf[tt, DURATION]
+                    loc[kk] = p
+                    idx[kk] += 1
+                    done[tt] = True
+                    remaining -= 1
+        if remaining == 0:
+            break
+        # Every route waits: let the first call of one pair go alone.
+        forced = -1
+        for r in range(num_routes):
+            if idx[r] < rlen[r] and ti[routes[r, idx[r]], SECOND] == 0:
+                forced = r
+                break
+        if forced < 0:
+            return -1
+        stack[ns] = forced
+        ns += 1
+    acc[0] = dist
+    acc[1] = late_sum
+    acc[2] = late_max
+    return raised
+
+
+@compiled
+def evaluate(
+    routes: Ints2,
+    rlen: Ints,
+    route_of: Ints,
+    pos: Ints,
+    ti: Ints2,
+    tf: Floats2,
+    cf: Floats2,
+    ci: Ints2,
+    travel: Floats2,
+    w: Floats,
+    lb: Floats,
+    start: Floats,
+    idx: Ints,
+    clock: Floats,
+    loc: Ints,
+    stack: Ints,
+    done: Bools,
+    acc: Floats,
+    max_runs: int,
+) -> float:
+    """The cost of the routes' earliest schedule, or infinity when they have none.
+
+    Infinity too when `max_runs` sweeps did not settle the pairs (a trial refused).
+    """
+    num_routes = rlen.shape[0]
+    for k in range(num_routes):
+        for i in range(rlen[k]):
+            t = routes[k, i]
+            lb[t] = tf[t, EARLIEST]
+    for _ in range(max_runs):
+        acc[3] += 1
+        outcome = _run(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, lb, start, idx,
+                       clock, loc, stack, done, acc)  # fmt: skip
+        if outcome < 0:
+            return math.inf
+        if outcome == 0:
+            dist = acc[0]
+            for k in range(num_routes):
+                if rlen[k] > 0:
+                    leg = travel[loc[k], ci[k, END_PLACE]]
+                    dist += leg
+                    if clock[k] + leg > cf[k, SHIFT_END] + EPS:
+                        return math.inf
+            if acc[2] > w[3] + EPS:
+                return math.inf
+            return float(w[0] * dist + w[1] * acc[1] + w[2] * acc[2])
+    return math.inf
+
+
+@inlined
+def _remove(
+    routes: Ints2,
+    rlen: Ints,
+    pos: Ints,
+    k: int,
+    i: int,
+) -> None:
+    for j in range(i, rlen[k] - 1):
+        routes[k, j] = routes[k, j + 1]
+        pos[routes[k, j]] = j
+    rlen[k] -= 1
+
+
+@inlined
+def _insert(
+    routes: Ints2,
+    rlen: Ints,
+    route_of: Ints,
+    pos: Ints,
+    k: int,
+    i: int,
+    t: int,
+) -> None:
+    for j in range(rlen[k], i, -1):
+        routes[k, j] = routes[k, j - 1]
+        pos[routes[k, j]] = j
+    routes[k, i] = t
+    pos[t] = i
+    route_of[t] = k
+    rlen[k] += 1
+
+
+@inlined
+def _save(
+    routes: Ints2,
+    rlen: Ints,
+    k: int,
+    bak: Ints2,
+    bak_len: Ints,
+    bak_k: Ints,
+    nsaved: int,
+) -> int:
+    for s in range(nsaved):
+        if bak_k[s] == k:
+            return nsaved
+    for i in range(rlen[k]):
+        bak[nsaved, i] = routes[k, i]
+    bak_len[nsaved] = rlen[k]
+    bak_k[nsaved] = k
+    return nsaved + 1
+
+
+@inlined
+def _restore(
+    routes: Ints2,
+    rlen: Ints,
+    route_of: Ints,
+    pos: Ints,
+    bak: Ints2,
+    bak_len: Ints,
+    bak_k: Ints,
+    nsaved: int,
+) -> None:
+    for s in range(nsaved):
+        k = bak_k[s]
+        rlen[k] = bak_len[s]
+        for i in range(bak_len[s]):
+            t = bak[s, i]
+            routes[k, i] = t
+            route_of[t] = k
+            pos[t] = i
+
+
+@inlined
+def _allowed(
+    t: int,
+    k: int,
+    ti: Ints2,
+    elig: Bools2,
+    route_of: Ints,
+) -> bool:
+    """Whether task t may be on route k: the carer is qualified and not the partner's carer."""
+    if not elig[t, k]:
+        return False
+    q = ti[t, PARTNER]
+    return not (q >= 0 and route_of[q] == k)
+
+
+@inlined
+def _reverse(
+    routes: Ints2,
+    pos: Ints,
+    k: int,
+    i: int,
+    j: int,
+) -> None:
+    while i < j:
+        a = routes[k, i]
+        routes[k, i] = routes[k, j]
+        routes[k, j] = a
+        pos[routes[k, i]] = i
+        pos[routes[k, j]] = j
+        i += 1
+        j -= 1
+
+
+@compiled
+def _move(
+    kind: int,
+    t: int,
+    routes: Ints2,
+    rlen: Ints,
+    route_of: Ints,
+    pos: Ints,
+    ti: Ints2,
+    elig: Bools2,
+    near: Ints2,
+    any_route: float,
+    bak: Ints2,
+    bak_len: Ints,
+    bak_k: Ints,
+    tmp: Ints,
+) -> int:
+    """Make one move of the given kind around task t; the number of routes saved (0: none made)."""
+    num_routes = rlen.shape[0]
+    kt = route_of[t]
+    u = near[t, np.random.randint(near.shape[1])]
+    ns = 0
+    if kind == RELOCATE:
+        if np.random.random() < any_route:
+            k = np.random.randint(num_routes)
+            u = -1
+        else:
+            if u == t or route_of[u] < 0:
+                return 0
+            k = route_of[u]
+        if k != kt and not _allowed(t, k, ti, elig, route_of):
+            return 0
+        old = pos[t]
+        ns = _save(routes, rlen, kt, bak, bak_len, bak_k, ns)
+        ns = _save(routes, rlen, k, bak, bak_len, bak_k, ns)
+        _remove(routes, rlen, pos, kt, old)
+        i = np.random.randint(rlen[k] + 1) if u < 0 else pos[u] + np.random.randint(2)
+        if k == kt and i == old:
+            _insert(routes, rlen, route_of, pos, k, i, t)
+            return 0
+        _insert(routes, rlen, route_of, pos, k, i, t)
+        return ns
+    if kind == SWAP:
+        if u == t or route_of[u] < 0 or u == ti[t, PARTNER]:
+            return 0
+        ku = route_of[u]
+        if ku != kt and not (
+            elig[t, ku]
+            and elig[u, kt]
+            and (ti[t, PARTNER] < 0 or route_of[ti[t, PARTNER]] != ku)
+            and (ti[u, PARTNER] < 0 or route_of[ti[u, PARTNER]] != kt)
+        ):
+            return 0
+        ns = _save(routes, rlen, kt, bak, bak_len, bak_k, ns)
+        ns = _save(routes, rlen, ku, bak, bak_len, bak_k, ns)
+        pt, pu = pos[t], pos[u]
+        routes[kt, pt] = u
+        routes[ku, pu] = t
+        pos[u] = pt
+        pos[t] = pu
+        route_of[u] = kt
+        route_of[t] = ku
+        return ns
+    if kind == PAIR:
+        q = ti[t, PARTNER]
+        if q < 0:
+            return 0
+        v = near[q, np.random.randint(near.shape[1])]
+        if u in (t, q) or v in (t, q) or route_of[u] < 0 or route_of[v] < 0:
+            return 0
+        ku, kv = route_of[u], route_of[v]
+        if ku == kv or not elig[t, ku] or not elig[q, kv]:
+            return 0
+        kq = route_of[q]
+        ns = _save(routes, rlen, kt, bak, bak_len, bak_k, ns)
+        ns = _save(routes, rlen, kq, bak, bak_len, bak_k, ns)
+        ns = _save(routes, rlen, ku, bak, bak_len, bak_k, ns)
+        ns = _save(routes, rlen, kv, bak, bak_len, bak_k, ns)
+        _remove(routes, rlen, pos, kt, pos[t])
+        _remove(routes, rlen, pos, kq, pos[q])
+        _insert(routes, rlen, route_of, pos, ku, pos[u] + np.random.randint(2), t)
+        _insert(routes, rlen, route_of, pos, kv, pos[v] + np.random.randint(2), q)
+        return ns
+    if kind == TWO_OPT:
+        if u == t or route_of[u] != kt:
+            return 0
+        pt, pu = pos[t], pos[u]
+        ns = _save(routes, rlen, kt, bak, bak_len, bak_k, ns)
+        # Make u follow t (or precede it) by reversing what lies between.
+        if pt < pu:
+            if pu - pt < 2:
+                return 0
+            _reverse(routes, pos, kt, pt + 1, pu)
+        else:
+            if pt - pu < 2:
+                return 0
+            _reverse(routes, pos, kt, pu, pt - 1)
+        return ns
+    # TWO_OPT_STAR: t's round continues with u and the rest of u's round, and u's
+    # round before u continues with what came after t.
+    if u == t or route_of[u] < 0 or route_of[u] == kt:
+        return 0
+    ku = route_of[u]
+    pt, pu = pos[t], pos[u]
+    ns = _save(routes, rlen, kt, bak, bak_len, bak_k, ns)
+    ns = _save(routes, rlen, ku, bak, bak_len, bak_k, ns)
+    tail_t = rlen[kt] - pt - 1
+    for i in range(tail_t):
+        tmp[i] = routes[kt, pt + 1 + i]
+    tail_u = rlen[ku] - pu
+    for i in range(tail_u):
+        x = routes[ku, pu + i]
+        routes[kt, pt + 1 + i] = x
+        route_of[x] = kt
+        pos[x] = pt + 1 + i
+    rlen[kt] = pt + 1 + tail_u
+    for i in range(tail_t):
+        x = tmp[i]
+        routes[ku, pu + i] = x
+        route_of[x] = ku
+        pos[x] = pu + i
+    rlen[ku] = pu + tail_t
+    for i in range(pt + 1, rlen[kt]):
+        if not _allowed(routes[kt, i], kt, ti, elig, route_of):
+            _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
+            return 0
+    for i in range(pu, rlen[ku]):
+        if not _allowed(routes[ku, i], ku, ti, elig, route_of):
+            _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
+            return 0
+    return ns
+
+
+@compiled
+def anneal(
+    seed: int,
+    num_moves: int,
+    temp: float,
+    weights: Floats,
+    any_route: float,
+    routes: Ints2,
+    rlen: Ints,
+    route_of: Ints,
+    pos: Ints,
+    placed: Ints,
+    ti: Ints2,
+    tf: Floats2,
+    cf: Floats2,
+    ci: Ints2,
+    elig: Bools2,
+    near: Ints2,
+    travel: Floats2,
+    w: Floats,
+    max_runs: int,
+    lb: Floats,
+    start: Floats,
+    idx: Ints,
+    clock: Floats,
+    loc: Ints,
+    stack: Ints,
+    done: Bools,
+    acc: Floats,
+    bak: Ints2,
+    bak_len: Ints,
+    bak_k: Ints,
+    tmp: Ints,
+    best_routes: Ints2,
+    best_rlen: Ints,
+    state: Floats,
+    counts: Ints2,
+) -> None:
+    """Try `num_moves` moves at temperature `temp`, keeping the best routes in `best_*`.
+
+    `state` holds the current and best costs (the routes given must have the
+    current cost); `counts[move]` adds up moves tried, scheduled and accepted.
+    """
+    np.random.seed(seed)
+    cumulative = np.cumsum(weights) / np.sum(weights)
+    num_placed = placed.shape[0]
+    for _ in range(num_moves):
+        t = placed[np.random.randint(num_placed)]
+        r = np.random.random()
+        kind = 0
+        while kind < NUM_MOVES - 1 and r >= cumulative[kind]:
+            kind += 1
+        ns = _move(kind, t, routes, rlen, route_of, pos, ti, elig, near, any_route,
+                   bak, bak_len, bak_k, tmp)  # fmt: skip
+        if ns == 0:
+            continue
+        counts[kind, TRIED] += 1
+        cost = evaluate(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, w, lb, start,
+                        idx, clock, loc, stack, done, acc, max_runs)  # fmt: skip
+        if cost == math.inf:
+            _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
+            continue
+        counts[kind, SCHEDULED] += 1
+        delta = cost - state[CURRENT]
+        if delta <= 0.0 or (temp > 0.0 and np.random.random() < math.exp(-delta / temp)):
+            counts[kind, ACCEPTED] += 1
+            state[CURRENT] = cost
+            if cost < state[BEST] - EPS:
+                state[BEST] = cost
+                for k in range(rlen.shape[0]):
+                    best_rlen[k] = rlen[k]
+                    for i in range(rlen[k]):
+                        best_routes[k, i] = routes[k, i]
+        else:
+            _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
