@@ -171,7 +171,7 @@ def anneal(
     current = arrays.cost()
     if not initial.feasible or current == math.inf or arrays.placed.size < 2:
         return initial
-    state = np.array([current, current])
+    state = np.array([current, current, current - table.w_travel * arrays.acc[0]])
     weights = cooling.move_weights()
     moves = cooling.moves_per_task * table.num_tasks
     a = arrays

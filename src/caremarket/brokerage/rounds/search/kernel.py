@@ -44,8 +44,8 @@ RELOCATE, SWAP, PAIR, TWO_OPT, TWO_OPT_STAR = 0, 1, 2, 3, 4
 NUM_MOVES = 5
 # Counter columns per move: tried (a move could be made), scheduled, accepted.
 TRIED, SCHEDULED, ACCEPTED = 0, 1, 2
-# `state` holds the current cost and the best cost.
-CURRENT, BEST = 0, 1
+# `state` holds the current cost, the best cost, and the current cost less its travel.
+CURRENT, BEST, LATENESS = 0, 1, 2
 
 
 def compiled(fn: _F) -> _F:
@@ -237,6 +237,7 @@ def evaluate(
                         return math.inf
             if acc[2] > w[3] + EPS:
                 return math.inf
+            acc[0] = dist
             return float(w[0] * dist + w[1] * acc[1] + w[2] * acc[2])
     return math.inf
 
@@ -521,8 +522,9 @@ def anneal(
 ) -> None:
     """Try `num_moves` moves at temperature `temp`, keeping the best routes in `best_*`.
 
-    `state` holds the current and best costs (the routes given must have the
-    current cost); `counts[move]` adds up moves tried, scheduled and accepted.
+    `state` holds the current and best costs and the current cost less its travel
+    (the routes given must have that cost); `counts[move]` adds up moves tried,
+    scheduled and accepted.
     """
     np.random.seed(seed)
     cumulative = np.cumsum(weights) / np.sum(weights)
@@ -538,16 +540,44 @@ def anneal(
         if ns == 0:
             continue
         counts[kind, TRIED] += 1
+        # Metropolis with the draw made first: the move is kept if its cost rises by
+        # less than `margin`. Lateness cannot fall below zero, so a move whose travel
+        # alone rises by more than the margin plus the current lateness is refused
+        # without scheduling it (the same decision, found sooner).
+        u = np.random.random()
+        margin = 0.0
+        if temp > 0.0:
+            margin = -temp * math.log(u) if u > 0.0 else math.inf
+        longer = 0.0
+        for j in range(ns):
+            k = bak_k[j]
+            loc0 = ci[k, START_PLACE]
+            for i in range(rlen[k]):
+                p = ti[routes[k, i], PLACE]
+                longer += travel[loc0, p]
+                loc0 = p
+            if rlen[k] > 0:
+                longer += travel[loc0, ci[k, END_PLACE]]
+            loc0 = ci[k, START_PLACE]
+            for i in range(bak_len[j]):
+                p = ti[bak[j, i], PLACE]
+                longer -= travel[loc0, p]
+                loc0 = p
+            if bak_len[j] > 0:
+                longer -= travel[loc0, ci[k, END_PLACE]]
+        if w[0] * longer - state[LATENESS] > margin + 1e-7:
+            _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
+            continue
         cost = evaluate(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, w, lb, start,
                         idx, clock, loc, stack, done, acc, max_runs)  # fmt: skip
         if cost == math.inf:
             _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
             continue
         counts[kind, SCHEDULED] += 1
-        delta = cost - state[CURRENT]
-        if delta <= 0.0 or (temp > 0.0 and np.random.random() < math.exp(-delta / temp)):
+        if cost - state[CURRENT] < margin or cost <= state[CURRENT]:
             counts[kind, ACCEPTED] += 1
             state[CURRENT] = cost
+            state[LATENESS] = cost - w[0] * acc[0]
             if cost < state[BEST] - EPS:
                 state[BEST] = cost
                 for k in range(rlen.shape[0]):
