@@ -182,6 +182,24 @@ def _run(
                 break
         if forced < 0:
             return -1
+        # Its partner cannot start before the calls ahead of it on its own route, each
+        # at its lower bound, are made: the first call cannot start more than the gap
+        # before that (a bound implied by the rules, so the schedule stays the least).
+        a = routes[forced, idx[forced]]
+        b = ti[a, PARTNER]
+        kb = route_of[b]
+        clock_b = clock[kb]
+        loc_b = loc[kb]
+        sb = 0.0
+        for i in range(idx[kb], pos[b] + 1):
+            x = routes[kb, i]
+            sb = clock_b + travel[loc_b, ti[x, PLACE]]
+            if sb < lb[x]:
+                sb = lb[x]
+            clock_b = sb + tf[x, DURATION]
+            loc_b = ti[x, PLACE]
+        if sb - tf[a, GAP_MAX] > lb[a]:
+            lb[a] = sb - tf[a, GAP_MAX]
         stack[ns] = forced
         ns += 1
     acc[0] = dist
