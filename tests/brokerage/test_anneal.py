@@ -22,8 +22,8 @@ def _chunk(arrays: anneal.Arrays, state: np.ndarray, seed: int, temp: float) -> 
     kernel.anneal(
         seed, 3000, temp, anneal.COOLING.move_weights(), 0.05,
         a.routes, a.rlen, a.route_of, a.pos, a.placed, a.ti, a.tf, a.cf, a.ci, a.elig,
-        a.near, a.travel, a.w, TRIAL_PASSES, a.lb, a.start, a.idx, a.clock, a.loc,
-        a.stack, a.done, a.acc, a.bak, a.bak_len, a.bak_k, a.tmp,
+        a.near, a.travel, a.w, TRIAL_PASSES, a.lb, a.start, a.pre, a.idx, a.racc,
+        a.loc, a.stack, a.span, a.undo_t, a.undo_v, a.acc, a.bak, a.bak_len, a.bak_k, a.tmp,
         a.best_routes, a.best_rlen, state, a.counts,
     )  # fmt: skip
 
@@ -47,6 +47,10 @@ def test_kernel_cost_is_the_checkers(mankowska_dir: Path) -> None:
         ]
         assert now.evaluate()
         assert state[kernel.CURRENT] == pytest.approx(now.cost, abs=1e-6)
+        # The starts the kernel keeps, swept again only where moves reached, are Python's.
+        assert arrays.start[arrays.placed] == pytest.approx(
+            np.asarray(now.start)[arrays.placed], abs=1e-6
+        )
     assert arrays.counts[:, kernel.ACCEPTED].sum() > 100
     best = Schedule(table)
     best.routes = arrays.best()

@@ -127,12 +127,16 @@ class Arrays:
         self.best_rlen = self.rlen.copy()
         self.lb = np.zeros(n)
         self.start = np.zeros(n)
+        self.pre = np.zeros((n, 3))
         self.idx = np.zeros(num_routes, dtype=np.int64)
-        self.clock = np.zeros(num_routes)
+        self.racc = np.zeros((num_routes, 4))
         self.loc = np.zeros(num_routes, dtype=np.int64)
         self.stack = np.zeros(num_routes + 4 * n + 4, dtype=np.int64)
-        self.done = np.zeros(n, dtype=np.bool_)
-        self.acc = np.zeros(4)  # travel, lateness, max lateness; sweeps made
+        self.span = np.zeros((num_routes, 2), dtype=np.int64)
+        self.undo_t = np.zeros(n, dtype=np.int64)
+        self.undo_v = np.zeros((n, 4))
+        # travel, lateness, largest lateness; sweeps made; calls in the undo log
+        self.acc = np.zeros(5)
         self.bak = np.zeros((4, n), dtype=np.int64)
         self.bak_len = np.zeros(4, dtype=np.int64)
         self.bak_k = np.full(4, -1, dtype=np.int64)
@@ -144,8 +148,9 @@ class Arrays:
         return float(
             kernel.evaluate(
                 self.routes, self.rlen, self.route_of, self.pos, self.ti, self.tf, self.cf,
-                self.ci, self.travel, self.w, self.lb, self.start, self.idx, self.clock,
-                self.loc, self.stack, self.done, self.acc, self.pass_limit,
+                self.ci, self.travel, self.w, self.lb, self.start, self.pre, self.idx,
+                self.racc, self.loc, self.stack, self.span, self.undo_t, self.undo_v,
+                self.acc, self.pass_limit, self.bak, self.bak_len, self.bak_k, -1,
             )
         )  # fmt: skip
 
@@ -185,8 +190,8 @@ def anneal(
         kernel.anneal(
             rng.getrandbits(31), moves, temp, weights, cooling.any_route,
             a.routes, a.rlen, a.route_of, a.pos, a.placed, a.ti, a.tf, a.cf, a.ci, a.elig,
-            a.near, a.travel, a.w, cooling.max_sweeps, a.lb, a.start, a.idx, a.clock, a.loc,
-            a.stack, a.done, a.acc, a.bak, a.bak_len, a.bak_k, a.tmp,
+            a.near, a.travel, a.w, cooling.max_sweeps, a.lb, a.start, a.pre, a.idx, a.racc,
+            a.loc, a.stack, a.span, a.undo_t, a.undo_v, a.acc, a.bak, a.bak_len, a.bak_k, a.tmp,
             a.best_routes, a.best_rlen, state, a.counts,
         )  # fmt: skip
         chunk += 1

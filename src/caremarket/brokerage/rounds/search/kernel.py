@@ -75,35 +75,45 @@ def _run(
     travel: Floats2,
     lb: Floats,
     start: Floats,
+    pre: Floats2,
     idx: Ints,
-    clock: Floats,
+    racc: Floats2,
     loc: Ints,
     stack: Ints,
-    done: Bools,
-    acc: Floats,
+    dirty_from: Ints,
 ) -> int:
-    """One sweep of every route in an order that respects pairs; 0 settled, 1 raised, -1 none.
+    """One sweep of the routes from `dirty_from` on, in an order that respects pairs.
 
-    A call waits while its partner is not yet due; two partners due together start
+    Returns 0 when settled, 1 when a lower bound was raised (sweep again), -1 when
+    the order has no schedule. Calls before `dirty_from[k]` keep their start and
+    running totals (`pre`: travel, lateness and largest lateness up to the call). A
+    call waits while its partner is not yet due; two partners due together start
     together within their gap. When every route waits, the first call of a pair is
-    let go alone; if its partner then comes later than the gap allows, its lower
-    bound is raised and the sweep must be made again (1). When only second calls
-    wait, the order has no schedule (-1). (Written out in one function: calls to
-    small compiled functions that take arrays cost more than their work here.)
+    let go alone (from a lower bound its partner implies); if its partner then comes
+    later than the gap allows, its lower bound is raised. When only second calls
+    wait, the order has none. (Written out in one function: calls to small compiled
+    functions that take arrays cost more than their work here.)
     """
     num_routes = rlen.shape[0]
     remaining = 0
     for r in range(num_routes):
-        idx[r] = 0
-        clock[r] = cf[r, SHIFT_START]
-        loc[r] = ci[r, START_PLACE]
+        d = dirty_from[r]
+        idx[r] = d
+        if d > 0:
+            prev = routes[r, d - 1]
+            racc[r, 0] = start[prev] + tf[prev, DURATION]
+            loc[r] = ti[prev, PLACE]
+            racc[r, 1] = pre[prev, 0]
+            racc[r, 2] = pre[prev, 1]
+            racc[r, 3] = pre[prev, 2]
+        else:
+            racc[r, 0] = cf[r, SHIFT_START]
+            loc[r] = ci[r, START_PLACE]
+            racc[r, 1] = 0.0
+            racc[r, 2] = 0.0
+            racc[r, 3] = 0.0
         stack[r] = r
-        for i in range(rlen[r]):
-            done[routes[r, i]] = False
-        remaining += rlen[r]
-    dist = 0.0
-    late_sum = 0.0
-    late_max = 0.0
+        remaining += rlen[r] - d
     ns = num_routes
     raised = 0
     forced = -1
@@ -114,7 +124,7 @@ def _run(
             while idx[k] < rlen[k]:
                 t = routes[k, idx[k]]
                 q = ti[t, PARTNER]
-                s = clock[k] + travel[loc[k], ti[t, PLACE]]
+                s = racc[k, 0] + travel[loc[k], ti[t, PLACE]]
                 if s < lb[t]:
                     s = lb[t]
                 t2 = -1
@@ -123,14 +133,14 @@ def _run(
                 if q >= 0 and route_of[q] >= 0:
                     kq = route_of[q]
                     second = ti[t, SECOND] != 0
-                    if second and done[q]:
+                    if second and pos[q] < idx[kq]:
                         if s < start[q] + tf[q, GAP_MIN]:
                             s = start[q] + tf[q, GAP_MIN]
                         if s > start[q] + tf[q, GAP_MAX] + EPS:
                             lb[q] = s - tf[q, GAP_MAX]
                             raised = 1
                     elif idx[kq] == pos[q]:
-                        sq = clock[kq] + travel[loc[kq], ti[q, PLACE]]
+                        sq = racc[kq, 0] + travel[loc[kq], ti[q, PLACE]]
                         if sq < lb[q]:
                             sq = lb[q]
                         if second:
@@ -160,17 +170,19 @@ def _run(
                     else:
                         break
                     p = ti[tt, PLACE]
-                    dist += travel[loc[kk], p]
+                    racc[kk, 1] += travel[loc[kk], p]
                     late = ss - tf[tt, LATEST]
                     if late > 0.0:
-                        late_sum += late
-                        if late > late_max:
-                            late_max = late
+                        racc[kk, 2] += late
+                        if late > racc[kk, 3]:
+                            racc[kk, 3] = late
+                    pre[tt, 0] = racc[kk, 1]
+                    pre[tt, 1] = racc[kk, 2]
+                    pre[tt, 2] = racc[kk, 3]
                     start[tt] = ss
-                    clock[kk] = ss + tf[tt, DURATION]
+                    racc[kk, 0] = ss + tf[tt, DURATION]
                     loc[kk] = p
                     idx[kk] += 1
-                    done[tt] = True
                     remaining -= 1
         if remaining == 0:
             break
@@ -188,7 +200,7 @@ def _run(
         a = routes[forced, idx[forced]]
         b = ti[a, PARTNER]
         kb = route_of[b]
-        clock_b = clock[kb]
+        clock_b = racc[kb, 0]
         loc_b = loc[kb]
         sb = 0.0
         for i in range(idx[kb], pos[b] + 1):
@@ -202,9 +214,6 @@ def _run(
             lb[a] = sb - tf[a, GAP_MAX]
         stack[ns] = forced
         ns += 1
-    acc[0] = dist
-    acc[1] = late_sum
-    acc[2] = late_max
     return raised
 
 
@@ -222,42 +231,113 @@ def evaluate(
     w: Floats,
     lb: Floats,
     start: Floats,
+    pre: Floats2,
     idx: Ints,
-    clock: Floats,
+    racc: Floats2,
     loc: Ints,
     stack: Ints,
-    done: Bools,
+    span: Ints2,
+    undo_t: Ints,
+    undo_v: Floats2,
     acc: Floats,
     max_runs: int,
+    bak: Ints2,
+    bak_len: Ints,
+    bak_k: Ints,
+    nchanged: int,
 ) -> float:
     """The cost of the routes' earliest schedule, or infinity when they have none.
 
-    Infinity too when `max_runs` sweeps did not settle the pairs (a trial refused).
+    Only what a change can reach is swept again: the routes saved in `bak` (their
+    `nchanged` old orders) from their first changed call, and from there every call
+    whose partner's start may move, and the calls after it (`span[k, 0]`). Starts
+    and running totals so overwritten are logged in `undo_*` (`acc[4]` of them) for
+    `undo`. With `nchanged` < 0 every route is swept from its start. Infinity too
+    when `max_runs` sweeps did not settle the pairs (a trial refused).
     """
     num_routes = rlen.shape[0]
+    dirty_from = span[:, 0]
+    scanned = span[:, 1]
+    ns = 0
     for k in range(num_routes):
-        for i in range(rlen[k]):
+        dirty_from[k] = 0 if nchanged < 0 else rlen[k]
+        scanned[k] = rlen[k]
+        if nchanged < 0:
+            scanned[k] = 0
+    for j in range(max(nchanged, 0)):
+        k = bak_k[j]
+        d = 0
+        m = min(rlen[k], bak_len[j])
+        while d < m and routes[k, d] == bak[j, d]:
+            d += 1
+        if d < dirty_from[k]:
+            dirty_from[k] = d
+            stack[ns] = k
+            ns += 1
+    # Close over pairs: a call swept again moves its partner's start too.
+    while ns > 0:
+        ns -= 1
+        k = stack[ns]
+        for i in range(dirty_from[k], scanned[k]):
+            q = ti[routes[k, i], PARTNER]
+            if q >= 0 and route_of[q] >= 0:
+                kq = route_of[q]
+                if pos[q] < dirty_from[kq]:
+                    dirty_from[kq] = pos[q]
+                    stack[ns] = kq
+                    ns += 1
+        if dirty_from[k] < scanned[k]:
+            scanned[k] = dirty_from[k]
+    nu = 0
+    for k in range(num_routes):
+        for i in range(dirty_from[k], rlen[k]):
             t = routes[k, i]
+            undo_t[nu] = t
+            undo_v[nu, 0] = start[t]
+            undo_v[nu, 1] = pre[t, 0]
+            undo_v[nu, 2] = pre[t, 1]
+            undo_v[nu, 3] = pre[t, 2]
+            nu += 1
             lb[t] = tf[t, EARLIEST]
+    acc[4] = nu
     for _ in range(max_runs):
         acc[3] += 1
-        outcome = _run(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, lb, start, idx,
-                       clock, loc, stack, done, acc)  # fmt: skip
+        outcome = _run(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, lb, start, pre,
+                       idx, racc, loc, stack, dirty_from)  # fmt: skip
         if outcome < 0:
             return math.inf
         if outcome == 0:
-            dist = acc[0]
+            dist = 0.0
+            late_sum = 0.0
+            late_max = 0.0
             for k in range(num_routes):
                 if rlen[k] > 0:
+                    last = routes[k, rlen[k] - 1]
                     leg = travel[loc[k], ci[k, END_PLACE]]
-                    dist += leg
-                    if clock[k] + leg > cf[k, SHIFT_END] + EPS:
+                    if racc[k, 0] + leg > cf[k, SHIFT_END] + EPS:
                         return math.inf
-            if acc[2] > w[3] + EPS:
+                    dist += pre[last, 0] + leg
+                    late_sum += pre[last, 1]
+                    if pre[last, 2] > late_max:
+                        late_max = pre[last, 2]
+            if late_max > w[3] + EPS:
                 return math.inf
             acc[0] = dist
-            return float(w[0] * dist + w[1] * acc[1] + w[2] * acc[2])
+            acc[1] = late_sum
+            acc[2] = late_max
+            return float(w[0] * dist + w[1] * late_sum + w[2] * late_max)
     return math.inf
+
+
+@inlined
+def undo(start: Floats, pre: Floats2, undo_t: Ints, undo_v: Floats2, acc: Floats) -> None:
+    """Put back the starts and running totals the last evaluation overwrote."""
+    for j in range(int(acc[4])):
+        t = undo_t[j]
+        start[t] = undo_v[j, 0]
+        pre[t, 0] = undo_v[j, 1]
+        pre[t, 1] = undo_v[j, 2]
+        pre[t, 2] = undo_v[j, 3]
 
 
 @inlined
@@ -523,11 +603,14 @@ def anneal(
     max_runs: int,
     lb: Floats,
     start: Floats,
+    pre: Floats2,
     idx: Ints,
-    clock: Floats,
+    racc: Floats2,
     loc: Ints,
     stack: Ints,
-    done: Bools,
+    span: Ints2,
+    undo_t: Ints,
+    undo_v: Floats2,
     acc: Floats,
     bak: Ints2,
     bak_len: Ints,
@@ -586,10 +669,12 @@ def anneal(
         if w[0] * longer - state[LATENESS] > margin + 1e-7:
             _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
             continue
-        cost = evaluate(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, w, lb, start,
-                        idx, clock, loc, stack, done, acc, max_runs)  # fmt: skip
+        cost = evaluate(routes, rlen, route_of, pos, ti, tf, cf, ci, travel, w, lb, start, pre,
+                        idx, racc, loc, stack, span, undo_t, undo_v, acc, max_runs, bak,
+                        bak_len, bak_k, ns)  # fmt: skip
         if cost == math.inf:
             _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
+            undo(start, pre, undo_t, undo_v, acc)
             continue
         counts[kind, SCHEDULED] += 1
         if cost - state[CURRENT] < margin or cost <= state[CURRENT]:
@@ -604,3 +689,4 @@ def anneal(
                         best_routes[k, i] = routes[k, i]
         else:
             _restore(routes, rlen, route_of, pos, bak, bak_len, bak_k, ns)
+            undo(start, pre, undo_t, undo_v, acc)
