@@ -6,8 +6,10 @@ Everything here is compiled with Numba and reads only numpy arrays (see
 is (-1: not placed). The schedule of a set of routes is the same earliest schedule
 `search/schedule.py` computes (arrive before you start, windows open, the two starts
 of a double-handed visit `gap_min`..`gap_max` apart, raised across routes until
-they settle), so a move is scored exactly: after each move every route is walked
-again and the pairs are brought back in step.
+they settle), so a move is scored exactly. After a move only what it can reach is
+swept again: the changed routes from their first changed call, every call whose
+partner is swept, and the calls after those; the rest keeps its starts and running
+totals, which are put back from an undo log when the move is refused.
 
 Task columns: `ti[t] = (place, partner, is_second)`, `tf[t] = (duration, earliest,
 latest, gap_min, gap_max)`; carer columns: `ci[k] = (start place, end place)`,
@@ -30,7 +32,6 @@ Ints = npt.NDArray[np.int64]
 Ints2 = npt.NDArray[np.int64]  # two-dimensional
 Floats = npt.NDArray[np.float64]
 Floats2 = npt.NDArray[np.float64]  # two-dimensional
-Bools = npt.NDArray[np.bool_]
 Bools2 = npt.NDArray[np.bool_]  # two-dimensional
 
 EPS = 1e-9
@@ -54,11 +55,7 @@ def compiled(fn: _F) -> _F:
 
 
 def inlined(fn: _F) -> _F:
-    """Compile a small function to be inlined where it is called.
-
-    A call that is not inlined counts references to each array it is given, which
-    costs more than the little such a function does.
-    """
+    """Compile a small function to be inlined where it is called."""
     return cast(_F, numba.njit(cache=True, inline="always")(fn))
 
 
