@@ -9,10 +9,10 @@ import pickle
 import numpy as np
 
 from caremarket.brokerage.rounds import Carer, Gap, MaxIterations, Need, Place, Problem, Visit
-from caremarket.brokerage.rounds.search.portfolio import Epoch
 from caremarket.brokerage.rounds.search.schedule import TRIAL_PASSES, Schedule
 from caremarket.brokerage.rounds.search.tasks import TaskTable
 from caremarket.brokerage.rounds.search.worker import serve
+from caremarket.brokerage.rounds.stop import Epoch
 
 CARE = frozenset({"personal_care"})
 

@@ -8,6 +8,7 @@ from typing import Literal
 from caremarket.brokerage.rounds import vrptw
 from caremarket.brokerage.rounds.plan import Call, Plan, Route, Unplaced
 from caremarket.brokerage.rounds.problem import Problem, Visit
+from caremarket.brokerage.rounds.search import anneal
 from caremarket.brokerage.rounds.search.alns import search
 from caremarket.brokerage.rounds.search.portfolio import portfolio
 from caremarket.brokerage.rounds.search.schedule import Schedule
@@ -52,7 +53,7 @@ def solve(
     problem: Problem,
     stop: StoppingCriterion | None = None,
     seed: int = 0,
-    engine: Literal["auto", "alns", "pyvrp"] = "auto",
+    engine: Literal["auto", "alns", "anneal", "pyvrp"] = "auto",
     workers: int = 1,
 ) -> Plan:
     """Plan rounds for the problem; with an iteration limit the same seed gives the same plan.
@@ -63,7 +64,11 @@ def solve(
 
     `engine="auto"` hands plain VRPTW problems (see `vrptw.fits`) to PyVRP, which is
     stronger there, and plans everything else (double-handed visits, skills, soft
-    windows, breaks) with the planner's own search.
+    windows, breaks) with the planner's own search: the ALNS, followed by compiled
+    annealing when the problem has nothing the annealer does not model (see
+    `search.anneal.fits`: no breaks, hour or load limits, continuity preferences).
+    `engine="alns"` is the ALNS alone; `engine="anneal"` the ALNS then annealing
+    wherever it fits.
     """
     stop = stop or MaxIterations(1000)
     if engine == "pyvrp" or (engine == "auto" and vrptw.fits(problem)):
@@ -75,11 +80,13 @@ def solve(
     for i in reasons:
         for t in table.jobs[i]:
             table.eligible[t] = []
-    best = (
-        portfolio(table, stop, seed, workers)
-        if workers > 1
-        else search(table, stop, random.Random(seed))
-    )
+    method = "anneal" if engine != "alns" and anneal.fits(table) else "alns"
+    if workers > 1:
+        best = portfolio(table, stop, seed, workers, method)
+    elif method == "anneal":
+        best = anneal.improve(table, stop, random.Random(seed))
+    else:
+        best = search(table, stop, random.Random(seed))
     return _plan(problem, table, best, reasons)
 
 

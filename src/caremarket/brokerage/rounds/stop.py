@@ -53,3 +53,23 @@ class MaxRuntime:
         if not self.seconds:
             return 1.0
         return min(1.0, (time.perf_counter() - self.started) / self.seconds)
+
+
+class Epoch:
+    """The part of a budget from where a worker stands up to a fraction `until` of it."""
+
+    def __init__(self, whole: StoppingCriterion, until: float, offset: int) -> None:
+        self.whole = whole
+        self.until = until
+        self.offset = offset
+        self.used = 0
+
+    def __call__(self, iteration: int) -> bool:
+        """Whether the epoch (or the whole budget) is spent."""
+        self.used = iteration
+        at = self.offset + iteration
+        return self.whole(at) or self.whole.fraction(at) >= self.until - 1e-12
+
+    def fraction(self, iteration: int) -> float:
+        """How much of the whole budget is spent."""
+        return self.whole.fraction(self.offset + iteration)

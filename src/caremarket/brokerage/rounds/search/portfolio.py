@@ -16,32 +16,13 @@ import subprocess
 import sys
 
 from caremarket.brokerage.rounds.search.alns import construct, search, starting_temperature
+from caremarket.brokerage.rounds.search.anneal import improve
 from caremarket.brokerage.rounds.search.schedule import Schedule
 from caremarket.brokerage.rounds.search.tasks import TaskTable
-from caremarket.brokerage.rounds.stop import StoppingCriterion
+from caremarket.brokerage.rounds.stop import Epoch, StoppingCriterion
 
 EPOCHS = 4
 WORKER = "caremarket.brokerage.rounds.search.worker"
-
-
-class Epoch:
-    """The part of a budget from where a worker stands up to a fraction `until` of it."""
-
-    def __init__(self, whole: StoppingCriterion, until: float, offset: int) -> None:
-        self.whole = whole
-        self.until = until
-        self.offset = offset
-        self.used = 0
-
-    def __call__(self, iteration: int) -> bool:
-        """Whether the epoch (or the whole budget) is spent."""
-        self.used = iteration
-        at = self.offset + iteration
-        return self.whole(at) or self.whole.fraction(at) >= self.until - 1e-12
-
-    def fraction(self, iteration: int) -> float:
-        """How much of the whole budget is spent."""
-        return self.whole.fraction(self.offset + iteration)
 
 
 def worker_seed(seed: int, worker: int, epoch: int) -> int:
@@ -59,8 +40,14 @@ def _helper() -> subprocess.Popen[bytes]:
     )
 
 
-def portfolio(table: TaskTable, stop: StoppingCriterion, seed: int, workers: int) -> Schedule:
-    """Search with `workers` processes in epochs and return the cheapest schedule found."""
+def portfolio(
+    table: TaskTable, stop: StoppingCriterion, seed: int, workers: int, method: str = "alns"
+) -> Schedule:
+    """Search with `workers` processes in epochs and return the cheapest schedule found.
+
+    `method` is "alns" (the ALNS alone) or "anneal" (the ALNS, then annealing: see
+    `search.anneal.improve`).
+    """
     helpers: dict[int, subprocess.Popen[bytes]] = {w: _helper() for w in range(1, workers)}
     best = construct(table, random.Random(seed))
     temp = starting_temperature(table, best)
@@ -78,6 +65,7 @@ def portfolio(table: TaskTable, stop: StoppingCriterion, seed: int, workers: int
                     worker_seed(seed, w, epoch),
                     best.routes,
                     temp,
+                    method,
                 )
                 try:
                     assert proc.stdin is not None
@@ -86,7 +74,8 @@ def portfolio(table: TaskTable, stop: StoppingCriterion, seed: int, workers: int
                 except OSError:
                     del helpers[w]
             mine = Epoch(stop, until, offsets[0])
-            found = [search(table, mine, random.Random(worker_seed(seed, 0, epoch)), best, temp)]
+            how = improve if method == "anneal" else search
+            found = [how(table, mine, random.Random(worker_seed(seed, 0, epoch)), best, temp)]
             offsets[0] += mine.used
             for w, proc in sorted(helpers.items()):
                 try:
