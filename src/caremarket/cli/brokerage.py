@@ -16,6 +16,7 @@ from caremarket.cli.user_error import UserError
 
 if TYPE_CHECKING:
     from caremarket.brokerage.workflow.need import Need
+    from caremarket.ingest.problem import DataProblemError
 
 brokerage_app = typer.Typer(
     help=(
@@ -71,6 +72,14 @@ def init(db_url: DbUrlOption = None, accounts_dir: AccountsDirOption = None) -> 
     Console().print(f"Brokerage schema at version {version} ({done}).")
 
 
+def refused_file(error: DataProblemError, outcome: str) -> UserError:
+    """A file refused whole: its first problem (file, row, column, expected), how many more."""
+    first = error.problems[0].message
+    more = len(error.problems) - 1
+    others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return UserError(f"{outcome}: {first}{others}", "correct the file and try again")
+
+
 @brokerage_app.command("import-waiting")
 def import_waiting(
     care_list: Annotated[
@@ -100,12 +109,7 @@ def import_waiting(
     try:
         needs = read_waiting(care_list)
     except DataProblemError as error:
-        first = error.problems[0].message
-        more = len(error.problems) - 1
-        others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise UserError(
-            f"nothing imported: {first}{others}", "correct the file and try again"
-        ) from None
+        raise refused_file(error, "nothing imported") from None
     with workflow_database(db_url, accounts_dir) as conninfo:
         store = WorkflowStore(conninfo, max_size=1)
         try:
@@ -149,12 +153,7 @@ def providers(
     try:
         entries = read_providers(providers_file)
     except DataProblemError as error:
-        first = error.problems[0].message
-        more = len(error.problems) - 1
-        others = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-        raise UserError(
-            f"nothing changed: {first}{others}", "correct the file and try again"
-        ) from None
+        raise refused_file(error, "nothing changed") from None
     with workflow_database(db_url, accounts_dir) as conninfo:
         store = WorkflowStore(conninfo, max_size=1)
         try:

@@ -10,12 +10,12 @@ whole file: every problem found is reported.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from caremarket.brokerage.workflow.council_csv import csv_rows
 from caremarket.brokerage.workflow.need import DISTRICT
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 
@@ -42,27 +42,10 @@ class ProviderEntry:
 def read_providers(path: Path) -> list[ProviderEntry]:
     """Every provider in the file; DataProblemError listing every problem."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataProblemError(
-            [DataProblem(ProblemCode.WRONG_ENCODING, name, "a UTF-8 CSV file")]
-        ) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(ProblemCode.MISSING_COLUMN, name, f"a column `{c}`", column=c)
-                for c in missing
-            ]
-        )
     problems: list[DataProblem] = []
     found: list[ProviderEntry] = []
     seen: set[str] = set()
-    for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+    for number, row in csv_rows(path, REQUIRED):
 
         def problem(code: ProblemCode, column: str, expected: str,
                     number: int = number, row: dict[str, str] = row) -> None:  # fmt: skip

@@ -9,11 +9,11 @@ any row refuses the whole file: every problem found is reported.
 
 from __future__ import annotations
 
-import csv
 from datetime import date
 from pathlib import Path
 from typing import Final
 
+from caremarket.brokerage.workflow.council_csv import csv_rows
 from caremarket.brokerage.workflow.need import Need, Urgency
 from caremarket.ingest.problem import DataProblem, DataProblemError, ProblemCode
 
@@ -30,26 +30,9 @@ def _date(text: str) -> date | None:
 def read_waiting(path: Path) -> list[Need]:
     """The needs of the people still waiting; DataProblemError listing every problem."""
     name = path.name
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise DataProblemError(
-            [DataProblem(ProblemCode.WRONG_ENCODING, name, "a UTF-8 CSV file")]
-        ) from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise DataProblemError(
-            [
-                DataProblem(ProblemCode.MISSING_COLUMN, name, f"a column `{c}`", column=c)
-                for c in missing
-            ]
-        )
     problems: list[DataProblem] = []
     needs: list[Need] = []
-    for row_number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
+    for row_number, row in csv_rows(path, REQUIRED):
         if row.get("date_sourced"):
             continue
 
