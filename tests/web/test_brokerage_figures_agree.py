@@ -176,7 +176,8 @@ def test_public_mps_refuses_figures_read_without_suppression(
 def test_without_the_option_the_mps_says_so(agreeing: Agreeing, tmp_path: Path) -> None:
     """No brokerage database given: one sentence says the figures were not included."""
     html = _mps(agreeing, tmp_path, None, False)
-    assert html.count(NOT_INCLUDED) == 2  # the waiting and the supply chapter
+    assert html.count(NOT_INCLUDED) == 1  # the waiting chapter, once
+    assert "Capacity declared against hours waiting" not in html  # no empty section
     assert "brokerage.median_hours" not in html
 
 

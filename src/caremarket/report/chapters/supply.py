@@ -278,12 +278,16 @@ def supply(ctx: Context) -> Section:
     section.subsections = [
         Section("market-quality", "Care quality", quality, page_break=False),
         Section("market-where", "Where services are", where, page_break=False),
-        Section(
-            "market-capacity",
-            "Capacity declared against hours waiting",
-            brokerage_capacity(ctx),
-            page_break=False,
-        ),
     ]
+    if ctx.inputs.brokerage is not None:
+        # Not asked for: the waiting chapter's one sentence says so, not an empty section.
+        section.subsections.append(
+            Section(
+                "market-capacity",
+                "Capacity declared against hours waiting",
+                brokerage_capacity(ctx),
+                page_break=False,
+            )
+        )
     _ = Level
     return section
