@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -110,3 +114,37 @@ def test_no_request_fails_after_postgresql_restarts(cluster: LocalCluster, demo_
     finally:
         accounts.close()
         store.close()
+
+
+def test_serve_stops_the_cluster_it_started_when_terminated(demo_db: Path) -> None:
+    """`caremarket serve --accounts-dir` sent SIGTERM (as a service manager stops it) shuts
+    down the cluster it started, and exits with the signal's status."""
+    folder = _folder()
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from caremarket.cli.main import app; app()", "serve",
+         "--db", str(demo_db), "--port", str(port), "--accounts-dir", str(folder)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/v1/releases", timeout=5)
+                break
+            except httpx.HTTPError:
+                assert server.poll() is None, server.stdout and server.stdout.read().decode()
+                assert time.monotonic() < deadline, "serve did not start in 120 s"
+                time.sleep(0.3)
+        assert LocalCluster.in_folder(folder).running()
+        server.send_signal(signal.SIGTERM)
+        output = server.communicate(timeout=60)[0].decode()
+        assert server.returncode == 128 + signal.SIGTERM, output
+        assert "Traceback" not in output
+        assert not LocalCluster.in_folder(folder).running()
+    finally:
+        if server.poll() is None:
+            server.kill()
+        LocalCluster.in_folder(folder).stop()
+        shutil.rmtree(folder, ignore_errors=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -60,10 +61,30 @@ def accounts_database(url: str | None, folder: Path | None) -> Iterator[str | No
     was_running = cluster.running()
     cluster.start()
     try:
-        yield cluster.conninfo
+        with _termination_unwinds():
+            yield cluster.conninfo
     finally:
         if not was_running:
             cluster.stop()
+
+
+@contextmanager
+def _termination_unwinds() -> Iterator[None]:
+    """Make SIGTERM leave through `finally` blocks, as Ctrl-C does, so a cluster started here
+    is stopped again. By default SIGTERM ends the process on the spot, and the web server,
+    having shut down on SIGTERM, sends it again to itself with the handler it found."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def leave(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def on_loopback(host: str) -> bool:
