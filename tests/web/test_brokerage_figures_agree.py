@@ -3,6 +3,7 @@ providers' market signals show the same values, with small numbers hidden outsid
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -108,6 +109,16 @@ def _mps(agreeing: Agreeing, out: Path, reading: BrokerageReading | None, public
     return written.html.read_text(encoding="utf-8")
 
 
+def _named(html: str) -> dict[str, dict[str, str]]:
+    """The statement's brokerage figures by `<metric>.<by>.<group>` (`all.all`: council-wide)."""
+    named = {}
+    for found in figures_in(html):
+        metric, level, area, *_ = found["data-key"].split("|")
+        if metric.startswith("brokerage."):
+            named[f"{metric}.{'all.all' if level == 'council' else f'{level}.{area}'}"] = found
+    return named
+
+
 def _cells(html: str, table_id: str) -> dict[str, list[str]]:
     """A dashboard table's rows: first cell -> the other cells' text."""
     table = html.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
@@ -127,7 +138,7 @@ def test_mps_api_and_dashboard_show_the_same_figures(agreeing: Agreeing, tmp_pat
     api: dict[str, Any] = agreeing.council.get("/api/v1/brokerage/figures").json()
     dashboard = agreeing.council.get("/dashboards/brokerage").text
     html = _mps(agreeing, tmp_path, read_figures(agreeing.conninfo, clock=agreeing.clock), False)
-    shown = {f["data-key"]: f for f in figures_in(html)}
+    shown = _named(html)
     overall = next(r for r in api["time_to_source"] if r["by"] == "all")
     assert (overall["n"], overall["median_hours"]) == (3, 30.0)
     mps_median = shown["brokerage.median_hours.all.all"]
@@ -156,7 +167,7 @@ def test_public_mps_hides_small_groups(agreeing: Agreeing, tmp_path: Path) -> No
     """In the public edition West's two requests show the marker; Norwich's six show values."""
     threshold = disclosure_policy().threshold
     reading = read_figures(agreeing.conninfo, threshold=threshold, clock=agreeing.clock)
-    shown = {f["data-key"]: f for f in figures_in(_mps(agreeing, tmp_path, reading, True))}
+    shown = _named(_mps(agreeing, tmp_path, reading, True))
     west = shown["brokerage.share_with_offer.locality.West"]
     assert west["data-suppressed"] == "true" and west["data-value"] == ""
     assert west["text"] == disclosure_policy().marker
@@ -205,3 +216,35 @@ def test_signals_carry_the_dashboards_numbers(agreeing: Agreeing) -> None:
     page = agreeing.provider.get("/signals")
     assert page.status_code == 200 and 'id="brokerage-signals"' in page.text
     assert SENTINEL not in page.text
+
+
+def test_figures_json_keeps_the_brokerage_figures(agreeing: Agreeing, tmp_path: Path) -> None:
+    """figures.json lists every brokerage figure the statement prints, with the same value,
+    and the next edition says which council-wide one changed."""
+    council = find_council(NORFOLK)
+    assert council is not None
+    reading = read_figures(agreeing.conninfo, clock=agreeing.clock)
+    assert reading.figures is not None
+    first = write_mps(agreeing.store, council, "2026", tmp_path / "a", pdf=False, brokerage=reading)
+    html = first.html.read_text(encoding="utf-8")
+    printed = {f["data-key"]: f for f in figures_in(html) if f["data-metric"].startswith("brok")}
+    document = json.loads(first.figures.read_text(encoding="utf-8"))
+    listed = {f["key"]: f for f in document["figures"] if f["metric"].startswith("brokerage.")}
+    assert len(listed) > 10 and listed.keys() == printed.keys()
+    for key, figure in listed.items():
+        value = figure["value"]
+        assert printed[key]["data-value"] == ("" if value is None else repr(value))
+    as_of = reading.figures["as_of"]
+    median = listed[f"brokerage.median_hours|council|{council.code}|home_care|all|{as_of}"]
+    assert (median["value"], median["period"], median["n"]) == (30.0, as_of, 3)
+    # An earlier edition whose median was 20 hours: the new one lists the change.
+    for figure in document["figures"]:
+        if figure["key"] == median["key"]:
+            figure["value"], figure["text"] = 20.0, "20.0"
+    earlier = tmp_path / "earlier.json"
+    earlier.write_text(json.dumps(document), encoding="utf-8")
+    second = write_mps(agreeing.store, council, "2026", tmp_path / "b", pdf=False,
+                       brokerage=reading, previous=earlier)  # fmt: skip
+    changed = second.html.read_text(encoding="utf-8").split("What changed since", 1)[1]
+    row = changed.split("Median hours from request to award", 1)[1].split("</tr>", 1)[0]
+    assert "20.0" in row and "30.0" in row and "up" in row

@@ -6,6 +6,7 @@ and the API show), names its source, and says why when it rests on no request.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -42,28 +43,72 @@ def _marker(ctx: Context) -> str:
     return policy.marker if policy is not None else "suppressed"
 
 
+FIGURES: dict[str, tuple[str, str]] = {
+    "requests_waiting": ("Requests waiting (brokerage workflow)", "count"),
+    "unmet_hours": ("Home-care hours a week waiting (brokerage workflow)", "hours per week"),
+    "awards": ("Requests awarded (brokerage workflow)", "count"),
+    "median_hours": ("Median hours from request to award", "hours"),
+    "p90_hours": ("90th percentile hours from request to award", "hours"),
+    "requests_published": ("Requests published to providers", "count"),
+    "share_with_offer": ("Share of requests with at least one offer", "share"),
+    "offers_per_request": ("Offers per request", "count"),
+    "requests_checked": ("Requests waiting, checked for where they fit", "count"),
+    "hard_to_serve": ("Requests waiting that are hard to serve", "count"),
+    "hard_to_serve_hours": ("Hours a week waiting that are hard to serve", "hours per week"),
+    "declared_hours": ("Home-care hours a week providers declared spare", "hours per week"),
+    "waiting_hours": ("Home-care hours a week waiting, by the locality of their district",
+                      "hours per week"),
+}  # fmt: skip
+"""Each brokerage figure of the statement: what figures.json and "what changed" call it."""
+
+
 def _value(
     ctx: Context,
     row: dict[str, Any],
     key: str,
     form: str,
-    where: str,
+    by: str,
+    group: str,
     absent: str = "not available",
+    figure: str | None = None,
 ) -> Cell:
-    """A cell of one figure: suppressed, not available (with the reason) or the number,
-    keyed `brokerage.<figure>.<group>` so a reader (or a test) finds it in the HTML."""
-    name = f"brokerage.{key}.{where}"
+    """A cell of one figure, `row[key]`: suppressed, not available (with the reason) or the
+    number. The figure (`FIGURES`, default `key`) is keyed like every other figure of the
+    statement, `brokerage.<figure>|<level>|<area>|home_care|all|<as-of>`, and kept with
+    them, so figures.json lists it and the next edition can say what changed."""
+    name = figure or key
+    label, unit = FIGURES[name]
+    reading = ctx.inputs.brokerage
+    as_of = str(((reading.figures if reading else None) or {}).get("as_of", ""))
+    level = "council" if by == "all" else by
+    area = ctx.inputs.gathered.inputs.council.code if by == "all" else group
+    blank = Figure(
+        key="|".join((f"brokerage.{name}", level, area, "home_care", "all", as_of)),
+        metric=f"brokerage.{name}",
+        label=label,
+        unit=unit,
+        value=None,
+        text="",
+        area_code=area,
+        area_name=ctx.council_name if by == "all" else URGENCY_WORDS.get(group, group),
+        sector="home_care",
+        period=as_of,
+    )
     if row.get("suppressed"):
         marker = _marker(ctx)
-        return Cell(marker, Figure(name, f"brokerage.{key}", key, "", None, marker,
-                                   suppressed=True))  # fmt: skip
+        return _kept(ctx, replace(blank, text=marker, suppressed=True))
     value = row.get(key)
     if value is None:
         return text_cell(absent)
-    text = form.format(value)
     n = row.get("n")
-    return Cell(text, Figure(name, f"brokerage.{key}", key, "", float(value), text,
-                             n=None if n is None else int(n)))  # fmt: skip
+    return _kept(ctx, replace(blank, value=float(value), text=form.format(value),
+                              n=None if n is None else int(n)))  # fmt: skip
+
+
+def _kept(ctx: Context, figure: Figure) -> Cell:
+    """The figure's cell, the figure kept with the edition's others."""
+    ctx.ledger.figures[figure.key] = figure
+    return Cell(figure.text, figure)
 
 
 def _note(reading: BrokerageReading, ctx: Context, extra: str = "") -> str:
@@ -90,8 +135,8 @@ def _waiting_now(ctx: Context, reading: BrokerageReading) -> Block:
     body = tuple(
         (
             text_cell(str(r["locality"])),
-            _value(ctx, r, "n", "{:,}", f"waiting.{r['locality']}"),
-            _value(ctx, r, "unmet_hours", HOURS, f"waiting.{r['locality']}"),
+            _value(ctx, r, "n", "{:,}", "locality", str(r["locality"]), figure="requests_waiting"),
+            _value(ctx, r, "unmet_hours", HOURS, "locality", str(r["locality"])),
         )
         for r in now
     )
@@ -130,9 +175,9 @@ def _time_to_source(ctx: Context, reading: BrokerageReading) -> Block:
         body.append(
             (
                 text_cell(label),
-                _value(ctx, row, "n", "{:,}", f"time_to_source.{by}.{group}"),
-                _value(ctx, row, "median_hours", "{:,.1f}", f"{by}.{group}"),
-                _value(ctx, row, "p90_hours", "{:,.1f}", f"{by}.{group}"),
+                _value(ctx, row, "n", "{:,}", by, group, figure="awards"),
+                _value(ctx, row, "median_hours", "{:,.1f}", by, group),
+                _value(ctx, row, "p90_hours", "{:,.1f}", by, group),
             )
         )
     return Table(
@@ -154,9 +199,9 @@ def _offers(ctx: Context, reading: BrokerageReading) -> Block:
     body = tuple(
         (
             text_cell("All localities" if r["by"] == "all" else str(r["grp"])),
-            _value(ctx, r, "n", "{:,}", f"offers.{r['by']}.{r['grp']}"),
-            _value(ctx, r, "share_with_offer", "{:.0%}", f"{r['by']}.{r['grp']}"),
-            _value(ctx, r, "offers_per_request", "{:,.2f}", f"{r['by']}.{r['grp']}"),
+            _value(ctx, r, "n", "{:,}", str(r["by"]), str(r["grp"]), figure="requests_published"),
+            _value(ctx, r, "share_with_offer", "{:.0%}", str(r["by"]), str(r["grp"])),
+            _value(ctx, r, "offers_per_request", "{:,.2f}", str(r["by"]), str(r["grp"])),
         )
         for r in sorted(rows, key=lambda r: (r["by"] != "all", str(r["grp"])))
     )
@@ -201,14 +246,14 @@ def _hard_to_serve(ctx: Context, reading: BrokerageReading) -> Block:
         )
     body = []
     for r in sorted(rows, key=lambda r: (r["by"] != "all", str(r["grp"]))):
-        where = f"{r['by']}.{r['grp']}"
+        where = (str(r["by"]), str(r["grp"]))
         why = f"not available: {r['reason']}" if r.get("reason") else "not available"
         body.append(
             (
                 text_cell("All localities" if r["by"] == "all" else str(r["grp"])),
-                _value(ctx, r, "n", "{:,}", f"hard_to_serve.{where}"),
-                _value(ctx, r, "hard_to_serve", "{:,}", where, why),
-                _value(ctx, r, "hard_to_serve_hours", HOURS, where, why),
+                _value(ctx, r, "n", "{:,}", *where, figure="requests_checked"),
+                _value(ctx, r, "hard_to_serve", "{:,}", *where, why),
+                _value(ctx, r, "hard_to_serve_hours", HOURS, *where, why),
             )
         )
     return Table(
@@ -261,18 +306,18 @@ def brokerage_capacity(ctx: Context) -> list[Block]:
         ]
     body = []
     for r in rows:
-        where = f"locality.{r['locality']}"
+        where = ("locality", str(r["locality"]))
         if not r["providers"]:
             declared = text_cell("not available: none declared")
         else:
             hidden = r["declared_hours"] is None
             declared = _value(ctx, {**r, "n": r["providers"], "suppressed": hidden},
-                              "declared_hours", HOURS, where)  # fmt: skip
+                              "declared_hours", HOURS, *where)  # fmt: skip
         if r["n"] == 0:
             waiting = text_cell("not available: no request waiting")
         else:
             waiting = _value(ctx, {**r, "suppressed": r["n"] is None}, "waiting_hours",
-                             HOURS, where)  # fmt: skip
+                             HOURS, *where)  # fmt: skip
         body.append(
             (text_cell(str(r["locality"])), declared, text_cell(f"{r['providers']:,}"), waiting)
         )
