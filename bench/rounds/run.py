@@ -93,6 +93,8 @@ def run_mankowska(args: argparse.Namespace) -> None:
     for entry in benchmark.entries(args.instances, args.sets):
         if args.first and int(entry.label[1:]) > args.first:
             continue
+        if args.labels and entry.label not in args.labels:
+            continue
         for seed in args.seeds:
             for method in args.methods.split(","):
                 if method == "ortools" and int(entry.label[1:]) > args.compare_first:
@@ -322,6 +324,12 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, default=1, help="parallel searches per run")
     parser.add_argument("--first", type=int, default=0, help="only instances 1..N of each set")
+    parser.add_argument(
+        "--labels",
+        type=lambda text: set(text.split(",")),
+        default=set(),
+        help="only these instances, e.g. C2,C3 (with --sets naming their sets)",
+    )
     parser.add_argument("--methods", default="")
     parser.add_argument(
         "--compare-first",
