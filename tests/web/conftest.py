@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -247,3 +251,30 @@ def app_routes(routes: list[Any], prefix: str = "") -> Iterator[tuple[str, set[s
             yield from app_routes(inner.routes, prefix + (getattr(context, "prefix", "") or ""))
         elif hasattr(route, "path"):
             yield prefix + route.path, set(getattr(route, "methods", None) or ()), route
+
+
+CLI = [sys.executable, "-c", "from caremarket.cli.main import app; app()"]
+"""The `caremarket` command, run by this interpreter."""
+
+
+def start_serving(*options: str, seconds: float = 120) -> tuple[subprocess.Popen[bytes], str]:
+    """`caremarket serve OPTIONS` on a free loopback port, returned once it answers: the
+    process (its output piped) and its URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [*CLI, "serve", *options, "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"{url}/api/v1/releases", timeout=5)
+            return server, url
+        except httpx.HTTPError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                output = server.communicate()[0].decode(errors="replace")
+                raise AssertionError(f"serve did not start in {seconds:.0f} s:\n{output}") from None
+            time.sleep(0.3)

@@ -8,13 +8,10 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import psycopg
 import pytest
 from fastapi.testclient import TestClient
@@ -26,7 +23,7 @@ from caremarket.web.app import create_app
 from caremarket.web.settings import WebSettings
 from caremarket.web.viewer import Role
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, start_serving
 
 
 def _folder() -> Path:
@@ -120,23 +117,9 @@ def test_serve_stops_the_cluster_it_started_when_terminated(demo_db: Path) -> No
     """`caremarket serve --accounts-dir` sent SIGTERM (as a service manager stops it) shuts
     down the cluster it started, and exits with the signal's status."""
     folder = _folder()
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from caremarket.cli.main import app; app()", "serve",
-         "--db", str(demo_db), "--port", str(port), "--accounts-dir", str(folder)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    server = None
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/v1/releases", timeout=5)
-                break
-            except httpx.HTTPError:
-                assert server.poll() is None, server.stdout and server.stdout.read().decode()
-                assert time.monotonic() < deadline, "serve did not start in 120 s"
-                time.sleep(0.3)
+        server, _ = start_serving("--db", str(demo_db), "--accounts-dir", str(folder))
         assert LocalCluster.in_folder(folder).running()
         server.send_signal(signal.SIGTERM)
         output = server.communicate(timeout=60)[0].decode()
@@ -144,7 +127,7 @@ def test_serve_stops_the_cluster_it_started_when_terminated(demo_db: Path) -> No
         assert "Traceback" not in output
         assert not LocalCluster.in_folder(folder).running()
     finally:
-        if server.poll() is None:
+        if server is not None and server.poll() is None:
             server.kill()
         LocalCluster.in_folder(folder).stop()
         shutil.rmtree(folder, ignore_errors=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -17,9 +16,8 @@ import pytest
 from caremarket.demo import generate
 from caremarket.pipeline import ingest_file
 from caremarket.store.versions import writing
-from caremarket.web.accounts.cluster import free_port
 
-CLI = [sys.executable, "-c", "from caremarket.cli.main import app; app()"]
+from .conftest import CLI, start_serving
 
 
 @dataclass
@@ -41,21 +39,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     with writing(db) as store:
         for path in (*earlier, manifest.localities, *manifest.public_files):
             ingest_file(store, path)
-    port = free_port()
-    server = subprocess.Popen(
-        [*CLI, "serve", "--db", str(db), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while True:
-        try:
-            httpx.get(f"{url}/api/v1/releases", timeout=5)
-            break
-        except httpx.HTTPError:
-            assert time.monotonic() < deadline and server.poll() is None
-            time.sleep(0.3)
+    server, url = start_serving("--db", str(db), seconds=90)
     yield Served(url, db, last)
     server.terminate()
     server.wait(timeout=20)
