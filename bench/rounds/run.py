@@ -222,12 +222,14 @@ def mankowska_table(args: argparse.Namespace) -> None:
     for method in sorted({m for _, m, _ in latest}):
         rows = [r for (_, m, _), r in latest.items() if m == method]
         for row in benchmark.summarise(_results(rows, entries)):
-            loads = [float(r["load_1min"]) for r in rows if row.group in ("all", r["group"])]
+            mine = [r for r in rows if row.group in ("all", r["group"])]
+            loads = [float(r["load_1min"]) for r in mine]
+            limits = "/".join(f"{x:g}" for x in sorted({float(r["time_limit_s"]) for r in mine}))
             print(
                 f"{row.group:>5} {method:>10} {row.num_instances:3d} {row.num_seeds:5d} "
                 f"{row.median_gap_pct:7.2f} {row.min_gap_pct:7.2f} {row.max_gap_pct:7.2f} "
                 f"{row.num_feasible:4d}/{row.num_runs:<4d} {row.num_new_best:8d} "
-                f"{min(loads):4.1f}-{max(loads):<4.1f} {rows[0]['time_limit_s']:>6}"
+                f"{min(loads):4.1f}-{max(loads):<4.1f} {limits:>6}"
             )
 
 
@@ -267,17 +269,23 @@ def markdown(args: argparse.Namespace) -> None:
     """Per-instance Mankowska results as a markdown table (for bench/rounds/README.md)."""
     latest = _mankowska_rows(args)
     labels = sorted({i for i, _, _ in latest}, key=lambda i: (i[0], int(i[1:])))
-    print("| instance | best_2026 | bks_2021 | method | seeds | median | gap % | min-max gap % |")
-    print("|---|---:|---:|---|---:|---:|---:|---|")
+    print(
+        "| instance | best_2026 | bks_2021 | method | limit s | seeds | median | gap % "
+        "| min-max gap % | load |"
+    )
+    print("|---|---:|---:|---|---:|---:|---:|---:|---|---|")
     for label in labels:
         for method in sorted({m for i, m, _ in latest if i == label}):
             rows = [r for (i, m, _), r in latest.items() if (i, m) == (label, method)]
             objs = [float(r["objective"]) for r in rows]
             gaps = [float(r["gap_pct"]) for r in rows]
+            limits = "/".join(f"{x:g}" for x in sorted({float(r["time_limit_s"]) for r in rows}))
+            loads = [float(r["load_1min"]) for r in rows]
             print(
                 f"| {label} | {float(rows[0]['best_known']):.2f} | {float(rows[0]['bks_2021']):.2f}"
-                f" | {method} | {len(rows)} | {statistics.median(objs):.2f} | "
-                f"{statistics.median(gaps):.2f} | {min(gaps):.2f} to {max(gaps):.2f} |"
+                f" | {method} | {limits} | {len(rows)} | {statistics.median(objs):.2f} | "
+                f"{statistics.median(gaps):.2f} | {min(gaps):.2f} to {max(gaps):.2f} | "
+                f"{min(loads):.1f}-{max(loads):.1f} |"
             )
 
 
