@@ -136,7 +136,7 @@ def test_report_mps_takes_the_brokerage_figures_read_only(
     with psycopg.connect(empty) as con:
         row = con.execute("SELECT to_regclass('brokerage.audit_log')").fetchone()
         assert row is not None and row[0] is None
-    assert 'data-key="brokerage.n.waiting.Rutland"' in written["filled"]
+    assert 'data-key="brokerage.requests_waiting|locality|Rutland|home_care|all|' in written["filled"]
     assert "Source: brokerage workflow, audit log as at" in written["filled"]
 
 
