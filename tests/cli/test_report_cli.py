@@ -136,7 +136,8 @@ def test_report_mps_takes_the_brokerage_figures_read_only(
     with psycopg.connect(empty) as con:
         row = con.execute("SELECT to_regclass('brokerage.audit_log')").fetchone()
         assert row is not None and row[0] is None
-    assert 'data-key="brokerage.requests_waiting|locality|Rutland|home_care|all|' in written["filled"]
+    waiting = 'data-key="brokerage.requests_waiting|locality|Rutland|home_care|all|'
+    assert waiting in written["filled"]
     assert "Source: brokerage workflow, audit log as at" in written["filled"]
 
 
